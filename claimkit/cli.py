@@ -1,0 +1,276 @@
+"""CLI: argparse, and main() that runs load → validate → evaluate → render."""
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from claimkit.load import LoadError, load_nodes, read_text
+from claimkit.model import VERDICTS, Problem
+from claimkit.validate import validate
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_CODES = """\
+exit codes:
+  0  ok: the file is clean (and, for check, every quote and check holds)
+  1  the claims have problems (each printed as FILE:LINE:COL: error: ...)
+  2  a file could not be read or parsed, or the command line was wrong
+"""
+DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "claims.yaml")
+FORMAT_NAMES = ("json", "markdown", "csv", "claimreview", "html")
+MAX_PRINTED_PROBLEMS = 1000
+
+
+def build_parser(description: str | None) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-f", "--file", default=DEFAULT_FILE, metavar="PATH",
+        help="the claims file (default: claims.yaml beside kit.py)",
+    )
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--verdict", action="append", choices=VERDICTS,
+                         metavar="V", help="only claims with this verdict"
+                         " (repeatable): " + ", ".join(VERDICTS))
+    filters.add_argument("--section", metavar="S",
+                         help="only claims citing section S or below (3.3 matches 3.3.1)")
+    filters.add_argument("--search", metavar="TEXT",
+                         help="only claims whose text or quotes contain TEXT")
+    filters.add_argument("--sort", choices=("id", "section", "verdict"),
+                         help="order of the claims (default: file order)")
+
+    parser = argparse.ArgumentParser(
+        prog="kit.py", description=description, epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    commands.add_parser("list", parents=[common, filters], epilog=EXIT_CODES,
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        help="print the checklist")
+    show = commands.add_parser("show", parents=[common], epilog=EXIT_CODES,
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               help="print one claim in full")
+    show.add_argument("id", help="the claim's id")
+    check = commands.add_parser("check", parents=[common], epilog=EXIT_CODES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                help="validate the file, its quotes and its checks")
+    check.add_argument("--article", metavar="FILE",
+                       help="find every article_quote in this text of the article,"
+                       " and list checkable sentences no claim tracks")
+    check.add_argument("--paper", metavar="FILE",
+                       help="find every paper quote in this text of the paper"
+                       " (e.g. from pdftotext)")
+    check.add_argument("--strict", action="store_true",
+                       help="with --article, untracked sentences are problems")
+    export = commands.add_parser("export", parents=[common, filters],
+                                 epilog=EXIT_CODES,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 help="write the claims in another format")
+    export.add_argument("--format", choices=FORMAT_NAMES, default="json",
+                        help="output format (default: json)")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of stdout")
+    return parser
+
+
+def display_path(path: str) -> str:
+    """The path as messages show it: relative to here when it is below here."""
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if relative.startswith("..") else relative
+
+
+def print_problems(problems: list[Problem]) -> None:
+    from claimkit.render import clean
+
+    problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+        print(clean(str(problem)), file=sys.stderr)
+    if len(problems) > MAX_PRINTED_PROBLEMS:
+        print(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more",
+              file=sys.stderr)
+
+
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.level == "error"]
+
+
+def load_document(path: str):
+    """Load and validate; return (document, check results, problems).
+
+    Raises LoadError when the file cannot be read or parsed.
+    """
+    display = display_path(path)
+    root, problems = load_nodes(path, display)
+    document, more = validate(root, display)
+    problems += more
+    results = []
+    if document is not None and document.checks:
+        from claimkit.evaluate import run_checks
+
+        results, more = run_checks(document)
+        problems += more
+    return document, results, problems
+
+
+def select_claims(claims: list, args) -> list:
+    from claimkit.render import section_key
+
+    selected = list(claims)
+    if args.verdict:
+        selected = [c for c in selected if c.verdict in args.verdict]
+    if args.section:
+        prefix = args.section.rstrip(".")
+        selected = [c for c in selected if c.source.section is not None and (
+            c.source.section == prefix or c.source.section.startswith(prefix + "."))]
+    if args.search:
+        needle = args.search.casefold()
+        selected = [c for c in selected if any(
+            needle in text.casefold()
+            for text in (c.claim, c.article_quote, c.source.quote or ""))]
+    if args.sort == "id":
+        selected.sort(key=lambda c: c.id)
+    elif args.sort == "section":
+        selected.sort(key=lambda c: section_key(c.source.section))
+    elif args.sort == "verdict":
+        selected.sort(key=lambda c: VERDICTS.index(c.verdict))
+    return selected
+
+
+def make_console():
+    """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
+    from rich.console import Console
+
+    if os.environ.get("NO_COLOR"):
+        return Console(color_system=None, highlight=False, emoji=False)
+    # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
+    return Console(highlight=False, emoji=False)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write through a temp file in the same folder, then rename over."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".kit-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def run_check(args, document, results, problems) -> int:
+    display = display_path(args.file)
+    reports = []
+    if document is not None and (args.article or args.paper):
+        from claimkit.quotes import audit_coverage, check_quotes
+
+        for which, path in (("article", args.article), ("paper", args.paper)):
+            if not path:
+                continue
+            text = read_text(path, path)
+            more, found = check_quotes(document, text, path, which)
+            problems += more
+            wanted = found + len(errors_in(more))
+            reports.append(f"{which} quotes: {found} of {wanted} found in {path}")
+            if which == "article":
+                more, summary = audit_coverage(document, text, path, args.strict)
+                problems += more
+                reports.append(summary)
+    print_problems(problems)
+    errors = errors_in(problems)
+    if document is not None:
+        counts = f"{len(document.claims)} claims, {len(document.checks)} checks"
+        verdict = f"{len(errors)} problems" if errors else "ok"
+        print(f"{display}: {counts}: {verdict}")
+    for line in reports:
+        print(line)
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def run(args) -> int:
+    if args.command == "check" and args.strict and not args.article:
+        print("kit.py: error: --strict needs --article", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.command == "export" and args.output:
+        if os.path.abspath(args.output) == os.path.abspath(args.file):
+            print(f"kit.py: error: refusing to write over the claims file {args.file}",
+                  file=sys.stderr)
+            return EXIT_UNREADABLE
+    try:
+        document, results, problems = load_document(args.file)
+        if args.command == "check":
+            return run_check(args, document, results, problems)
+    except LoadError as error:
+        from claimkit.render import clean
+
+        print(clean(str(error.problem)), file=sys.stderr)
+        return EXIT_UNREADABLE
+    if errors_in(problems):
+        print_problems(problems)
+        print(f"kit.py: {len(errors_in(problems))} problems; run"
+              f" `python kit.py check -f {display_path(args.file)}`", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+    if args.command == "show":
+        claim = next((c for c in document.claims if c.id == args.id), None)
+        if claim is None:
+            from claimkit.render import clean
+
+            print(f"kit.py: error: no claim with id {clean(args.id)!r}"
+                  f" in {display_path(args.file)}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        from claimkit.render import render_claim
+
+        make_console().print(render_claim(document, claim))
+        return EXIT_OK
+
+    claims = select_claims(document.claims, args)
+    total = len(document.claims)
+    if args.command == "list":
+        from claimkit.render import render_checklist
+
+        make_console().print(render_checklist(document, claims, results, total))
+        return EXIT_OK
+
+    from claimkit.render import FORMATS, shown_line
+
+    text = FORMATS[args.format](document, claims, results, total)
+    if len(claims) != total and args.format in ("json", "csv", "claimreview"):
+        # Machine formats stay pure; the count goes beside them.
+        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
+    if args.output:
+        try:
+            write_atomically(args.output, text)
+        except OSError as error:
+            print(f"kit.py: error: cannot write {args.output}:"
+                  f" {error.strerror or error}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
+    parser = build_parser(description)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help, or a usage error (argparse says 2)
+        return exit.code if isinstance(exit.code, int) else EXIT_UNREADABLE
+    try:
+        code = run(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as json.tool does,
+        # and keep Python from complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

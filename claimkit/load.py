@@ -1,0 +1,348 @@
+"""Load: claims.yaml bytes → a tree of positioned nodes, or problems.
+
+The kit builds its own small node tree from libyaml's event stream instead of
+calling ``yaml.load``:
+
+* nothing is ever constructed from a tag, so ``!!python/object/apply`` and
+  friends are reported, never run;
+* an alias is reported where it stands and never expanded, so a
+  billion-laughs file costs what its bytes cost;
+* a duplicate mapping key is reported with both lines (PyYAML silently keeps
+  the last value, which here would lose a source without a word);
+* nesting is walked with an explicit stack, so depth is bounded and can never
+  raise RecursionError;
+* every node keeps its 1-based line and column for messages.
+"""
+import codecs
+import re
+
+import yaml
+
+from claimkit.model import Problem
+
+MAX_BYTES = 50 * 1024 * 1024
+# claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
+# room for anything sensible and stops hostile nesting long before it costs.
+MAX_DEPTH = 32
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAP, SEQ, STR, INT, FLOAT, BOOL, NULL, BAD = (
+    "mapping", "list", "string", "integer", "number", "boolean", "null", "bad",
+)
+_TAG_KINDS = {
+    "tag:yaml.org,2002:str": STR,
+    "tag:yaml.org,2002:int": INT,
+    "tag:yaml.org,2002:float": FLOAT,
+    "tag:yaml.org,2002:bool": BOOL,
+    "tag:yaml.org,2002:null": NULL,
+    # A date-looking plain scalar stays the text it is: claims.yaml wants
+    # "2024-07-24", not a datetime that JSON cannot hold.
+    "tag:yaml.org,2002:timestamp": STR,
+}
+# YAML 1.1 (PyYAML) reads 3.8e25 and 405e9 as text: its floats need a dot and
+# a signed exponent.  YAML 1.2, which editors use, reads them as numbers, and
+# so does the kit, so that the file means the same thing in both.
+_YAML12_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+\Z")
+_COLLECTION_TAGS = {
+    MAP: (None, "!", "tag:yaml.org,2002:map"),
+    SEQ: (None, "!", "tag:yaml.org,2002:seq"),
+}
+
+
+class LoadError(Exception):
+    """The file could not be read or parsed at all (exit 2)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Node:
+    """A YAML value with its position.
+
+    ``value`` is a dict of key → Node for a mapping, a list of Nodes for a
+    list, and a plain Python scalar otherwise.  ``keys`` maps each key of a
+    mapping to the (line, col) where the key stands.
+    """
+
+    __slots__ = ("kind", "value", "line", "col", "keys")
+
+    def __init__(self, kind, value, line, col, keys=None):
+        self.kind = kind
+        self.value = value
+        self.line = line
+        self.col = col
+        self.keys = keys
+
+
+def _position(mark) -> tuple[int, int]:
+    """PyYAML marks are 0-based; this is the one place that converts them."""
+    return mark.line + 1, mark.column + 1
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_text(path: str, display: str) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError."""
+
+    def fail(message: str, line: int = 1, col: int = 1) -> LoadError:
+        return LoadError(Problem(display, line, col, "", message))
+
+    try:
+        with open(path, "rb") as handle:
+            # Read one byte past the cap so a device or a growing file that
+            # stat cannot size is caught too.
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a directory, not a claims file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as error:
+        raise fail(f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise fail(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise fail("file is UTF-16; save it as UTF-8")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise fail(
+            f"invalid UTF-8 byte 0x{data[error.start]:02x} at byte offset"
+            f" {error.start}",
+            line,
+            col,
+        ) from None
+
+
+class _Composer:
+    """Turns libyaml events into Nodes, collecting problems on the way."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.problems: list[Problem] = []
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, line: int, col: int, where: str, message: str) -> None:
+        self.problems.append(Problem(self.display, line, col, where, message))
+
+    def compose(self, text: str) -> Node | None:
+        loader = Loader(text)
+        try:
+            return self._compose(loader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, col = _position(mark) if mark else (1, 1)
+            message = error.problem or "invalid YAML"
+            if error.context:
+                message = f"{message} ({error.context})"
+            raise LoadError(Problem(self.display, line, col, "", message)) from None
+        except yaml.reader.ReaderError as error:
+            line, col = _line_col(text, error.position)
+            raise LoadError(
+                Problem(
+                    self.display, line, col, "",
+                    f"character U+{error.character:04X} is not allowed in YAML",
+                )
+            ) from None
+        except yaml.YAMLError as error:
+            raise LoadError(
+                Problem(self.display, 1, 1, "", f"invalid YAML: {error}")
+            ) from None
+        finally:
+            loader.dispose()
+
+    def _compose(self, loader) -> Node | None:
+        get_event = loader.get_event
+        ScalarEvent = yaml.ScalarEvent
+        MappingStartEvent = yaml.MappingStartEvent
+        SequenceStartEvent = yaml.SequenceStartEvent
+        MappingEndEvent = yaml.MappingEndEvent
+        SequenceEndEvent = yaml.SequenceEndEvent
+        AliasEvent = yaml.AliasEvent
+        DocumentStartEvent = yaml.DocumentStartEvent
+        StreamEndEvent = yaml.StreamEndEvent
+
+        root = None
+        documents = 0
+        # A frame is [node, where, pending key or None, index]; for a mapping,
+        # the pending key is (key, line, col) until its value arrives.
+        stack: list[list] = []
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                line, col = _position(event.start_mark)
+                node = self._scalar(event, line, col, stack)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                line, col = _position(event.start_mark)
+                kind = MAP if cls is MappingStartEvent else SEQ
+                where = self._child_where(stack)
+                if event.tag not in _COLLECTION_TAGS[kind]:
+                    self.problem(line, col, where, _tag_message(event.tag))
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(
+                        Problem(
+                            self.display, line, col, where,
+                            f"nesting is deeper than {MAX_DEPTH} levels",
+                        )
+                    )
+                node = Node(kind, {} if kind is MAP else [], line, col,
+                            {} if kind is MAP else None)
+                stack.append([node, where, None, 0])
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                node = stack.pop()[0]
+            elif cls is AliasEvent:
+                line, col = _position(event.start_mark)
+                self.problem(
+                    line, col, self._child_where(stack),
+                    f"aliases (*{event.anchor}) are not allowed; write the value"
+                    " out in full",
+                )
+                node = Node(BAD, None, line, col)
+            elif cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line, col = _position(event.start_mark)
+                    self.problem(
+                        line, col, "",
+                        "expected one YAML document, found a second one here",
+                    )
+                    return root
+                continue
+            elif cls is StreamEndEvent:
+                return root
+            else:  # StreamStart, DocumentEnd
+                continue
+
+            if not stack:
+                root = node
+                continue
+            self._attach(stack[-1], node)
+
+    def _attach(self, frame: list, node: Node) -> None:
+        parent = frame[0]
+        if parent.kind is SEQ:
+            parent.value.append(node)
+            frame[3] += 1
+            return
+        pending = frame[2]
+        if pending is None:
+            # This node is a key.
+            if node.kind is MAP or node.kind is SEQ:
+                self.problem(
+                    node.line, node.col, frame[1],
+                    f"expected a plain key, got a {node.kind}",
+                )
+                frame[2] = (_UNUSABLE, node.line, node.col)
+            elif node.kind is BAD:
+                frame[2] = (_UNUSABLE, node.line, node.col)
+            else:
+                frame[2] = (node.value, node.line, node.col)
+            return
+        key, line, col = pending
+        frame[2] = None
+        if key is _UNUSABLE:
+            return
+        if key in parent.value:
+            first_line = parent.keys[key][0]
+            self.problem(
+                line, col, _join(frame[1], key),
+                f"duplicate key {key!r} (first defined at line {first_line});"
+                " YAML would silently keep only the last one",
+            )
+            return
+        parent.value[key] = node
+        parent.keys[key] = (line, col)
+
+    def _child_where(self, stack: list) -> str:
+        if not stack:
+            return ""
+        frame = stack[-1]
+        if frame[0].kind is SEQ:
+            return f"{frame[1]}[{frame[3]}]"
+        pending = frame[2]
+        if pending is None or pending[0] is _UNUSABLE:
+            return frame[1]
+        return _join(frame[1], pending[0])
+
+    def _scalar(self, event, line: int, col: int, stack: list) -> Node:
+        tag = event.tag
+        text = event.value
+        if tag is None or tag == "!":
+            if tag is None and event.implicit[0]:
+                tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
+                if tag == "tag:yaml.org,2002:str" and _YAML12_FLOAT.match(text):
+                    tag = "tag:yaml.org,2002:float"
+            else:
+                tag = "tag:yaml.org,2002:str"
+        kind = _TAG_KINDS.get(tag)
+        if kind is None:
+            self.problem(line, col, self._child_where(stack), _tag_message(tag))
+            return Node(BAD, None, line, col)
+        if kind is STR:
+            return Node(STR, text, line, col)
+        try:
+            value = self._convert(kind, tag, text)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            self.problem(
+                line, col, self._child_where(stack),
+                f"{_shorten(text)!r} is not a valid {kind}",
+            )
+            return Node(BAD, None, line, col)
+        return Node(kind, value, line, col)
+
+    def _convert(self, kind: str, tag: str, text: str):
+        if kind is NULL:
+            if text not in ("", "~", "null", "Null", "NULL"):
+                raise ValueError(text)
+            return None
+        if kind is BOOL:
+            return self.constructor.bool_values[text.lower()]
+        node = yaml.ScalarNode(tag, text)
+        if kind is INT:
+            return self.constructor.construct_yaml_int(node)
+        return self.constructor.construct_yaml_float(node)
+
+
+# Stands for a key that could not be used (a collection or a refused value),
+# so its value is skipped without a second message.
+_UNUSABLE = object()
+
+
+def _join(where: str, key) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (
+        f"tag {_shorten(shown)!r} is not allowed; claims.yaml holds plain"
+        " strings, numbers, lists and mappings"
+    )
+
+
+def load_nodes(path: str, display: str) -> tuple[Node | None, list[Problem]]:
+    """Read and compose a claims file.
+
+    Returns the root node (None for an empty document) and the problems met
+    while composing.  Raises LoadError when the file cannot be read or parsed.
+    """
+    text = read_text(path, display)
+    composer = _Composer(display)
+    return composer.compose(text), composer.problems

@@ -1,0 +1,235 @@
+"""Quotes: find each claim's quotes in the article and paper texts, and audit
+which of the article's sentences no claim tracks.
+
+Matching forgives layout and typography only: reflowed lines and runs of
+whitespace, curly vs straight quotes, dashes, × vs x, superscripts (10²⁵ vs
+10^25), PDF ligatures (ﬁ, ﬂ) and hyphenation at line ends.  It never forgives
+different words.  A quote that is not found is re-anchored to the closest
+passage of the text, the way Hypothesis re-anchors an annotation.
+"""
+import re
+import unicodedata
+
+from claimkit.model import Document, Problem
+
+_TYPOGRAPHY = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "×": "x",
+    "^": None,
+    "\u00ad": None,  # soft hyphen
+})
+# "foun-\ndation" in PDF text is one word broken at a line end.
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
+# A hyphen inside a word is typography too: "pre-training" and the
+# "pretraining" left by joining a line-end hyphen are the same word.
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_TIMES = re.compile(r"(?<=\d)\s*x\s*(?=\d)")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+# Words that make an article sentence checkable even without a figure in it.
+CHECKABLE = re.compile(
+    r"\d|%|\b(?:tokens?|flops?|gpus?|parameters?|context|licen[cs]e|partners?"
+    r"|benchmarks?|sft|dpo|rlhf|ppo|reinforcement|rejection sampling"
+    r"|fine-?tun\w*|transformer|mixture|multimodal|quantiz\w*|synthetic"
+    r"|scaling|trillion|billion|million|open[- ]source|closed[- ]source"
+    r"|more than|less than|fewer|larger|smaller|compared|outperform\w*"
+    r"|beat|better|best|worse|first|faster|slower)\b",
+    re.IGNORECASE,
+)
+_LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+
+
+def normalize(text: str) -> str:
+    """Fold the layout and typography a quote may differ in; keep the words."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _LINE_END_HYPHEN.sub("", text)
+    text = text.translate(_TYPOGRAPHY)
+    text = _WORD_HYPHEN.sub("", text)
+    text = _TIMES.sub("x", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def closest_passage(quote: str, text: str) -> tuple[str, float]:
+    """The passage of normalized text most like the normalized quote.
+
+    Candidate windows are ranked by how many of the quote's words they hold (a
+    linear scan), and difflib scores only the best few, so this stays fast on
+    a whole paper.
+    """
+    import difflib
+
+    words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
+    quote_words = _WORD.findall(quote)
+    if not words or not quote_words:
+        return "", 0.0
+    wanted = set(quote_words)
+    size = min(len(quote_words), len(words))
+    hits = [text[start:end] in wanted for start, end in words]
+    score = sum(hits[:size])
+    scores = [(score, 0)]
+    for first in range(1, len(words) - size + 1):
+        score += hits[first + size - 1] - hits[first - 1]
+        scores.append((score, first))
+    scores.sort(key=lambda pair: (-pair[0], pair[1]))
+    best = ("", 0.0)
+    for _, first in scores[:8]:
+        for extra in (0, 2):
+            start = words[max(0, first - extra)][0]
+            end = words[min(len(words), first + size + extra) - 1][1]
+            passage = text[start:end]
+            ratio = difflib.SequenceMatcher(None, quote, passage).ratio()
+            if ratio > best[1]:
+                best = (passage, ratio)
+    return best
+
+
+def _shorten(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_quotes(document: Document, text: str, text_path: str,
+                 which: str) -> tuple[list[Problem], int]:
+    """Find each claim's article quotes (which="article") or paper quotes
+    (which="paper") in a text; return problems and notes, and how many were
+    found."""
+    haystack = normalize(text)
+    problems = []
+    found = 0
+    paper_url = document.paper.get("url")
+    for index, claim in enumerate(document.claims):
+        source = claim.source
+        if which == "article":
+            quote, at, where = claim.article_quote, claim.article_quote_at, "article_quote"
+        else:
+            if source.quote is None or not (
+                source.section is not None or source.url == paper_url
+            ):
+                continue
+            quote, at, where = source.quote, claim.source_quote_at, "source.quote"
+            if not source.quote_exact:
+                problems.append(Problem(
+                    document.path, *at, f"claims[{index}].{where}",
+                    f"quote of {claim.id!r} is marked as a paraphrase"
+                    " (quote_exact: false); not looked for",
+                    "note",
+                ))
+                continue
+        needle = normalize(quote)
+        if needle in haystack:
+            found += 1
+            continue
+        passage, similarity = closest_passage(needle, haystack)
+        problems.append(Problem(
+            document.path, *at, f"claims[{index}].{where}",
+            f"quote of {claim.id!r} not found in {text_path}; closest passage"
+            f" ({similarity:.0%} similar): \"{_shorten(passage)}\"",
+        ))
+    return problems, found
+
+
+def split_sentences(text: str) -> list[tuple[int, int, str]]:
+    """The article's sentences as (line, col, sentence), 1-based.
+
+    Each line is a paragraph; a leading list marker ("3. ") is not part of
+    the sentence.
+    """
+    sentences = []
+    for line_number, line in enumerate(text.splitlines(), 1):
+        marker = _LIST_MARKER.match(line)
+        offset = marker.end() if marker else len(line) - len(line.lstrip())
+        body = line[offset:]
+        start = 0
+        for match in _SENTENCE_END.finditer(body):
+            gap = match.group()
+            closing = len(gap) - len(gap.lstrip("\"”’)"))
+            piece = body[start:match.start() + closing]
+            _add_sentence(sentences, line_number, offset + start, piece)
+            start = match.end()
+        _add_sentence(sentences, line_number, offset + start, body[start:])
+    return sentences
+
+
+def _add_sentence(sentences: list, line: int, col0: int, piece: str) -> None:
+    stripped = piece.strip()
+    if stripped:
+        col0 += len(piece) - len(piece.lstrip())
+        sentences.append((line, col0 + 1, stripped))
+
+
+def audit_coverage(document: Document, text: str, text_path: str,
+                   strict: bool) -> tuple[list[Problem], str]:
+    """Which checkable sentences does no claim quote and no dismissal name?
+
+    Returns the problems (untracked sentences are warnings, or errors when
+    strict; a dismissal that names no sentence, or several, is an error) and
+    the summary line.
+    """
+    haystack = normalize(text)
+    # Where each sentence stands in the normalized article.
+    spans = []
+    cursor = 0
+    for line, col, sentence in split_sentences(text):
+        normal = normalize(sentence)
+        start = haystack.find(normal, cursor)
+        if start < 0:  # cannot happen for text this function split, but be safe
+            start = haystack.find(normal)
+        end = start + len(normal)
+        cursor = max(cursor, end)
+        spans.append([line, col, sentence, normal, start, end, None])
+
+    for claim in document.claims:
+        needle = normalize(claim.article_quote)
+        position = haystack.find(needle)
+        while position >= 0:
+            for span in spans:
+                if span[4] < position + len(needle) and position < span[5]:
+                    span[6] = span[6] or ("claim", claim.id)
+            position = haystack.find(needle, position + 1)
+
+    problems = []
+    for index, dismissal in enumerate(document.dismissed):
+        prefix = normalize(dismissal.sentence)
+        matches = [span for span in spans if span[3].startswith(prefix)]
+        where = f"dismissed[{index}].sentence"
+        if not matches:
+            problems.append(Problem(
+                document.path, *dismissal.at, where,
+                f"no sentence of {text_path} starts with {_shorten(prefix, 60)!r}",
+            ))
+        elif len(matches) > 1:
+            problems.append(Problem(
+                document.path, *dismissal.at, where,
+                f"{len(matches)} sentences of {text_path} start with"
+                f" {_shorten(prefix, 60)!r}; quote more of the one you mean",
+            ))
+        elif matches[0][6] is not None:
+            problems.append(Problem(
+                document.path, *dismissal.at, where,
+                f"sentence is tracked by claim {matches[0][6][1]!r};"
+                " remove the dismissal",
+            ))
+        else:
+            matches[0][6] = ("dismissed", dismissal.reason)
+
+    tracked = dismissed = untracked = 0
+    for line, col, sentence, normal, start, end, status in spans:
+        if status is not None:
+            if status[0] == "claim":
+                tracked += 1
+            else:
+                dismissed += 1
+        elif CHECKABLE.search(sentence):
+            untracked += 1
+            problems.append(Problem(
+                text_path, line, col, "",
+                f"untracked sentence states a checkable fact: \"{_shorten(sentence)}\"",
+                "error" if strict else "warning",
+            ))
+    total = tracked + dismissed + untracked
+    summary = (f"article coverage: {total} sentences, {tracked} tracked,"
+               f" {dismissed} dismissed, {untracked} untracked")
+    return problems, summary

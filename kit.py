@@ -1,0 +1,35 @@
+"""kit.py: check one news article's claims against the paper it reports on.
+
+usage: python kit.py COMMAND [-f PATH] [options]
+
+  list     print the checklist (filters: --verdict V, --section S,
+           --search TEXT, --sort id|section|verdict)
+  show ID  print one claim in full, the article's words beside the source's
+  check    validate claims.yaml; with --article FILE / --paper FILE also find
+           every quote in those texts and audit the article's coverage
+           (--strict: untracked sentences fail)
+  export   --format json|markdown|csv|claimreview|html [-o FILE]
+
+-f/--file PATH picks the claims file (default: claims.yaml beside kit.py).
+The kit reads claims.yaml and never writes it.
+
+exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read or
+parsed, or the command line was wrong.
+
+The sections of the kit follow the data: claimkit/load.py (YAML text to
+positioned nodes) → model.py (the value types) → validate.py (problems) →
+evaluate.py and quotes.py (arithmetic checks, quote and coverage checks) →
+render.py (one function per format) → cli.py (argparse and main).
+"""
+import sys
+from collections.abc import Sequence
+
+from claimkit import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.main(argv, description=__doc__.split("\n\n")[0])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
