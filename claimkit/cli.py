@@ -95,21 +95,23 @@ def errors_in(problems: list[Problem]) -> list[Problem]:
 
 
 def load_document(path: str):
-    """Load and validate; return (document, check results, problems).
+    """Load, validate and run the checks.
 
-    Raises LoadError when the file cannot be read or parsed.
+    Returns (document, check results, problems, check problems): problems
+    make the file unusable; check problems are checks that disagree or cannot
+    be computed, which `check` fails on and the checklist shows.  Raises
+    LoadError when the file cannot be read or parsed.
     """
     display = display_path(path)
     root, problems = load_nodes(path, display)
     document, more = validate(root, display)
     problems += more
-    results = []
+    results, check_problems = [], []
     if document is not None and document.checks:
         from claimkit.evaluate import run_checks
 
-        results, more = run_checks(document)
-        problems += more
-    return document, results, problems
+        results, check_problems = run_checks(document)
+    return document, results, problems, check_problems
 
 
 def select_claims(claims: list, args) -> list:
@@ -166,7 +168,7 @@ def write_atomically(path: str, text: str) -> None:
         raise
 
 
-def run_check(args, document, results, problems) -> int:
+def run_check(args, document, problems: list[Problem]) -> int:
     display = display_path(args.file)
     reports = []
     if document is not None and (args.article or args.paper):
@@ -205,9 +207,9 @@ def run(args) -> int:
                   file=sys.stderr)
             return EXIT_UNREADABLE
     try:
-        document, results, problems = load_document(args.file)
+        document, results, problems, check_problems = load_document(args.file)
         if args.command == "check":
-            return run_check(args, document, results, problems)
+            return run_check(args, document, problems + check_problems)
     except LoadError as error:
         from claimkit.render import clean
 

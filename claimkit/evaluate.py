@@ -81,9 +81,10 @@ def parse_expression(text: str) -> tuple[ast.Expression, list[str]]:
             isinstance(node.value, bool) or not isinstance(node.value, (int, float))
         ):
             raise ExpressionError(f"{node.value!r} is not allowed; only numbers are")
-        if isinstance(node, ast.Name) and node.id not in names:
-            names.append(node.id)
-    return tree, names
+        if isinstance(node, ast.Name):
+            names.append((node.col_offset, node.id))
+    # In the order they are written, each once.
+    return tree, list(dict.fromkeys(name for _, name in sorted(names)))
 
 
 def _evaluate(node, values: dict):

@@ -86,6 +86,12 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):g} MB"
+    return f"{count} bytes"
+
+
 def read_text(path: str, display: str) -> str:
     """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError."""
 
@@ -106,7 +112,7 @@ def read_text(path: str, display: str) -> str:
     except OSError as error:
         raise fail(f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
-        raise fail(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise fail(f"file is larger than the limit of {_size(MAX_BYTES)}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise fail("file is UTF-16; save it as UTF-8")
     if data.startswith(codecs.BOM_UTF8):
@@ -175,8 +181,9 @@ class _Composer:
 
         root = None
         documents = 0
-        # A frame is [node, where, pending key or None, index]; for a mapping,
-        # the pending key is (key, line, col) until its value arrives.
+        # A frame is [node, where, pending key or None, index, refused]; for a
+        # mapping, the pending key is (key, line, col) until its value arrives;
+        # refused marks a collection whose tag was reported.
         stack: list[list] = []
         while True:
             event = get_event()
@@ -188,7 +195,8 @@ class _Composer:
                 line, col = _position(event.start_mark)
                 kind = MAP if cls is MappingStartEvent else SEQ
                 where = self._child_where(stack)
-                if event.tag not in _COLLECTION_TAGS[kind]:
+                refused = event.tag not in _COLLECTION_TAGS[kind]
+                if refused:
                     self.problem(line, col, where, _tag_message(event.tag))
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(
@@ -199,10 +207,13 @@ class _Composer:
                     )
                 node = Node(kind, {} if kind is MAP else [], line, col,
                             {} if kind is MAP else None)
-                stack.append([node, where, None, 0])
+                stack.append([node, where, None, 0, refused])
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                node = stack.pop()[0]
+                node, _, _, _, refused = stack.pop()
+                if refused:
+                    # Reported once, at its tag; the value is not used.
+                    node.kind = BAD
             elif cls is AliasEvent:
                 line, col = _position(event.start_mark)
                 self.problem(

@@ -149,10 +149,10 @@ class _Validator:
             if child.kind is BAD:
                 continue
             if child.kind not in kinds:
-                self.at(
-                    child, _join(where, key),
-                    f"expected {describe_kinds(kinds)}, got {_NAMES[child.kind]}",
-                )
+                message = f"expected {describe_kinds(kinds)}, got {_NAMES[child.kind]}"
+                if STR in kinds and child.kind in NUMBER:
+                    message += f" (write it in quotes: \"{child.value}\")"
+                self.at(child, _join(where, key), message)
                 continue
             good[key] = child
         for key, (kinds, required) in spec.items():
@@ -248,12 +248,12 @@ class _Validator:
             seen = first_line_of_id.get(claim.id)
             if seen is not None:
                 self.problem(
-                    claim.line, claim.col, f"{where}.id",
+                    *claim.at, f"{where}.id",
                     f"duplicate id {claim.id!r} (first used at line {seen})",
                 )
                 continue
-            first_line_of_id[claim.id] = claim.line
-            claims.append(claim.value)
+            first_line_of_id[claim.id] = claim.at[0]
+            claims.append(claim)
         if not node.value:
             self.at(node, "claims", "expected at least one claim, got an empty list")
         return claims
@@ -294,7 +294,7 @@ class _Validator:
             (article_quote_node.line, article_quote_node.col),
             (quote_node.line, quote_node.col) if quote_node is not None else None,
         )
-        return _Positioned(claim, node.line, node.col)
+        return claim
 
     def verdict(self, fields: dict, where: str) -> str | None:
         node = fields.get("verdict")
@@ -320,10 +320,6 @@ class _Validator:
         page_node = fields.get("page")
         page = page_node.value if page_node is not None else None
 
-        section_node = node.value.get("section")
-        if section_node is not None and section_node.kind in (INT, FLOAT):
-            self.at(section_node, f"{where}.section",
-                    f"quote the section number: \"{section_node.value}\"")
         if section is not None:
             known = sections.get(section)
             if known is None:
@@ -436,16 +432,6 @@ class _Validator:
                 at = (fields["sentence"].line, fields["sentence"].col)
                 dismissed.append(Dismissal(sentence, reason, at))
         return dismissed
-
-
-class _Positioned:
-    __slots__ = ("value", "line", "col", "id")
-
-    def __init__(self, value: Claim, line: int, col: int) -> None:
-        self.value = value
-        self.id = value.id
-        self.line = line
-        self.col = col
 
 
 def _join(where: str, key) -> str:

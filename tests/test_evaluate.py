@@ -1,0 +1,179 @@
+"""Arithmetic cross-checks: results, failures, and hostile expressions."""
+import json
+
+import pytest
+
+from claimkit.evaluate import ExpressionError, evaluate
+from conftest import LICENSE, document, position
+
+FLOPS = """\
+  - id: compute
+    claim: Pre-training used 3.8e25 FLOPs.
+    article_quote: 3.8 × 10²⁵ FLOPs
+    source: {section: "1", title: Introduction, quote: pre-trained using 3.8 × 10^25 FLOPs}
+    verdict: supported
+    value: 3.8e25
+    unit: FLOPs
+  - id: params
+    claim: The flagship has 405B parameters.
+    article_quote: 405B
+    source: {section: "1", title: Introduction, quote: 405B trainable parameters}
+    verdict: supported
+    value: 405e9
+    unit: parameters
+  - id: tokens
+    claim: It saw 15.6T tokens.
+    article_quote: 15.6T tokens
+    source: {section: "1", title: Introduction, quote: 15.6T text tokens}
+    verdict: supported
+    value: 15.6e12
+    unit: tokens
+"""
+
+
+def checks_file(claims_file, checks: str) -> tuple[str, str]:
+    text = document(FLOPS + LICENSE, "checks:\n" + checks)
+    return claims_file(text), text
+
+
+def test_checks_that_hold(run, claims_file):
+    path, _ = checks_file(claims_file, """\
+  - id: compute-6nd
+    compute: 6 * params * tokens
+    expect: compute
+    tolerance: 0.05
+  - id: fits
+    compute: params * 1 <= 8 * 80e9 < params * 2
+    expect: true
+""")
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        0, f"{path}: 4 claims, 2 checks: ok\n", "")
+    exported = json.loads(run("export", "-f", path).out)
+    assert exported["checks"] == [
+        {"id": "compute-6nd", "claims": ["params", "tokens", "compute"],
+         "expected": 3.8e25, "computed": 6 * 405e9 * 15.6e12, "ok": True},
+        {"id": "fits", "claims": ["params"], "expected": True, "computed": True,
+         "ok": True},
+    ]
+
+
+def test_a_check_that_disagrees_is_a_problem(run, claims_file):
+    path, text = checks_file(claims_file, """\
+  - id: compute-2nd
+    compute: 2 * params * tokens
+    expect: compute
+    tolerance: 0.05
+""")
+    line, col = position(text, "id: compute-2nd")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 checks: 1 problems\n")
+    assert result.err == (
+        f"{path}:{line}:{col}: error: checks[0]: check 'compute-2nd' fails:"
+        " computed 1.264e+25, expected 3.8e+25 within 0.05\n")
+
+
+def test_a_failing_check_is_shown_under_the_list(run, claims_file):
+    path, _ = checks_file(claims_file, """\
+  - id: fits-bf16
+    description: BF16 weights fit one server
+    compute: params * 2 <= 8 * 80e9
+    expect: true
+""")
+    assert run("check", "-f", path).code == 1
+    result = run("list", "-f", path)
+    assert result.code == 0
+    assert result.out.endswith(
+        "checks:\n"
+        "  ✘ fits-bf16: computed false, expected true — BF16 weights fit one server\n")
+
+
+@pytest.mark.parametrize("field, expression, message", [
+    ("compute", "6 * paramz", "unknown claim id 'paramz'"),
+    ("compute", "license_outputs * 2", "claim 'license-outputs' has no value"),
+    ("expect", "'compute'", "'compute' is not allowed; only numbers are"),
+    ("compute", "params / (tokens - tokens)", "division by zero"),
+    ("compute", "2 ** 101", "exponent 101 is larger than 100"),
+    ("compute", "10 ** 10 ** 10", "exponent 1e+10 is larger than 100"),
+    ("compute", "10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100",
+     "result is not a finite number"),
+    ("compute", "(-8) ** 0.5", "result is not a finite number"),
+    ("compute", "(1 < 2) + 1", "a comparison cannot be used as a number"),
+    ("compute", "6 * flagship-params", "unknown claim id 'flagship'"),
+    ("compute", "6 *", "cannot parse expression: invalid syntax (a claim id starts"
+     " with a letter and is written with _ for -)"),
+    ("compute", "1 +" * 300 + " 1", f"expression is longer than 500 characters"),
+    ("compute", "+".join(["1"] * 150), "expression has more than 200 parts"),
+])
+def test_expression_problems(run, claims_file, field, expression, message):
+    compute, expect = ("params", expression) if field == "expect" else (expression, "1")
+    path, text = checks_file(claims_file, f"""\
+  - id: bad
+    compute: "{compute}"
+    expect: "{expect}"
+""")
+    line, col = position(text, f'"{expression}"')
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 checks: 1 problems\n")
+    assert result.err == f"{path}:{line}:{col}: error: checks[0].{field}: {message}\n"
+
+
+def test_a_boolean_compared_with_a_number(run, claims_file):
+    path, text = checks_file(claims_file, """\
+  - id: mixed
+    compute: params < 1
+    expect: 3
+""")
+    line, col = position(text, "3\n", 1 + text.count("3\n", 0, text.index("expect: 3")))
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: checks[0].expect: expected a boolean to compare"
+        " with the computed value, got a number\n")
+
+
+@pytest.mark.parametrize("expression, refused", [
+    ("__import__('os').system('touch /tmp/pwned')", "function calls not allowed"),
+    ("params.real", "attribute access not allowed"),
+    ("params[0]", "subscripts not allowed"),
+    ("(lambda: 1)()", "function calls not allowed"),
+    ("params and tokens", "'and'/'or' not allowed"),
+    ("[1, 2]", "'List' not allowed"),
+    ("(x := 1)", "assignment not allowed"),
+    ("open('/etc/passwd').read()", "function calls not allowed"),
+    ("1 if params else 2", "'IfExp' not allowed"),
+    ("True", "True is not allowed; only numbers are"),
+    ("1j", "1j is not allowed; only numbers are"),
+])
+def test_hostile_expressions_are_refused_before_anything_runs(expression, refused):
+    values = {"params": 405e9, "tokens": 15.6e12}
+    with pytest.raises(ExpressionError) as error:
+        evaluate(expression, values)
+    assert str(error.value).startswith(refused)
+    assert not __import__("os").path.exists("/tmp/pwned")
+
+
+def test_evaluation_is_plain_arithmetic():
+    assert evaluate("-(2 + 3) * 4 / 8 ** 1", {}) == (-2.5, [])
+    assert evaluate("1 < 2 <= 2 != 3", {}) == (True, [])
+    assert evaluate("1 < 2 > 3", {}) == (False, [])
+    assert evaluate("a_b * 2", {"a_b": 4.0}) == (8.0, ["a_b"])
+
+
+def test_the_shipped_checks_hold_with_the_numbers_the_issue_names():
+    from claimkit.cli import load_document
+    from conftest import SHIPPED
+
+    document, results, problems, check_problems = load_document(SHIPPED)
+    assert problems == check_problems == []
+    by_id = {result.check.id: result for result in results}
+    compute = by_id["compute-6nd"]
+    assert compute.computed == pytest.approx(6 * 405e9 * 15.6e12)
+    assert compute.expected == 3.8e25 and compute.ok
+    assert by_id["fp8-fits-one-server"].computed is True
+    ratio = by_id["llama2-compute-ratio"]
+    assert ratio.computed == pytest.approx(3.8e25 / (6 * 70e9 * 1.8e12))
+    assert 49 < ratio.computed < 51 and ratio.ok
+    # With the Llama 2 paper's own 2T tokens the ratio is about 45, as the
+    # claim's note says.
+    assert 3.8e25 / (6 * 70e9 * 2e12) == pytest.approx(45.2, abs=0.1)

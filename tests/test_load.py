@@ -1,0 +1,244 @@
+"""Loading hostile and broken files: a problem and an exit code, never a
+traceback, nothing constructed, nothing lost."""
+import os
+
+import pytest
+
+import claimkit.load
+from conftest import GPUS, LEAK, SIZES, document, position
+
+
+def test_a_duplicate_key_names_both_lines(run, claims_file):
+    # PyYAML would keep the second verdict and lose the first without a word.
+    text = document(SIZES + "    verdict: contradicted\n")
+    path = claims_file(text)
+    first, _ = position(text, "verdict: supported")
+    line, col = position(text, "verdict: contradicted")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].verdict: duplicate key 'verdict'"
+        f" (first defined at line {first}); YAML would silently keep only the last one\n")
+
+
+def test_a_duplicate_source_key_in_a_nested_mapping(run, claims_file):
+    text = document(GPUS.replace("      page: 8\n", "      page: 8\n      quote: other\n"))
+    path = claims_file(text)
+    first, _ = position(text, "quote: other")
+    line, col = position(text, "quote: trained")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].source.quote: duplicate key 'quote'"
+        f" (first defined at line {first}); YAML would silently keep only the last one\n")
+
+
+def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_path):
+    marker = tmp_path / "was-run"
+    text = document(SIZES.replace(
+        "claim: There are 8B, 70B and 405B models.",
+        f'claim: !!python/object/apply:os.system ["touch {marker}"]'))
+    path = claims_file(text)
+    line, col = position(text, "!!python")
+    result = run("check", "-f", path)
+    assert not marker.exists()
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].claim: tag"
+        " '!!python/object/apply:os.system' is not allowed; claims.yaml holds plain"
+        " strings, numbers, lists and mappings\n")
+
+
+def test_a_tag_on_a_scalar_is_reported(run, claims_file):
+    text = document(SIZES.replace("claim: There", "claim: !custom There"))
+    path = claims_file(text)
+    line, col = position(text, "!custom")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].claim: tag '!custom' is not allowed;"
+        " claims.yaml holds plain strings, numbers, lists and mappings\n")
+
+
+def test_standard_tags_are_plain_values(run, claims_file):
+    path = claims_file(document(SIZES.replace("claim: There", "claim: !!str There")))
+    assert run("check", "-f", path).code == 0
+
+
+def test_a_scalar_that_does_not_fit_its_tag(run, claims_file):
+    text = document(GPUS.replace("page: 8", "page: !!int eight"))
+    path = claims_file(text)
+    line, col = position(text, "!!int")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].source.page: 'eight' is not a valid integer\n")
+
+
+def test_an_integer_too_long_to_convert(run, claims_file):
+    text = document(GPUS.replace("value: 16000", "value: " + "9" * 5000))
+    path = claims_file(text)
+    line, col = position(text, "9999")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].value:"
+        f" '{'9' * 39}…' is not a valid integer\n")
+
+
+def test_aliases_are_refused_where_they_stand(run, claims_file):
+    text = document(SIZES.replace("claim: There are 8B, 70B and 405B models.",
+                                  "claim: &text There are three sizes")
+                    + LEAK.replace("claim: It leaked two days early.", "claim: *text"))
+    path = claims_file(text)
+    line, col = position(text, "*text")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[1].claim: aliases (*text) are not"
+        " allowed; write the value out in full\n")
+
+
+def test_a_billion_laughs_file_fails_without_expanding(run, claims_file):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    path = claims_file("\n".join(lines) + "\n")
+    for fmt in ("json", "html"):
+        result = run("export", "--format", fmt, "-f", path)
+        assert result.code == 1
+        assert result.out == ""
+        errors = result.err.splitlines()
+        # 81 aliases, each reported once, never followed; then the unknown
+        # keys; then the summary line.
+        assert sum("aliases (*a" in line for line in errors) == 81
+        assert errors[-1].startswith("kit.py: ")
+
+
+def test_a_complex_key_is_a_problem(run, claims_file):
+    text = document(SIZES) + "? [a, b]\n: c\n"
+    path = claims_file(text)
+    line, col = position(text, "[a, b]")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == f"{path}:{line}:{col}: error: expected a plain key, got a list\n"
+
+
+def test_deep_nesting_fails_fast_without_recursion(run, claims_file):
+    path = claims_file("claims: " + "[" * 40 + "]" * 40 + "\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (2, "")
+    # The mapping at the top and 31 lists fill the 32 levels; the 32nd list,
+    # at column 40, is one too many.
+    assert result.err == (
+        f"{path}:1:40: error: claims{'[0]' * 31}: nesting is deeper than 32 levels\n")
+
+
+def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
+    path = claims_file("claims: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"{path}:1:")
+    assert result.err.endswith(": error: exceeded maximum nesting depth"
+                               " (while increasing flow level)\n")
+
+
+def test_a_second_document_is_a_problem(run, claims_file):
+    text = document(SIZES) + "---\nclaims: []\n"
+    path = claims_file(text)
+    line, _ = position(text, "---")
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert result.err == (
+        f"{path}:{line}:1: error: expected one YAML document, found a second one here\n")
+
+
+def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
+    path = claims_file("claims: [a, b\nnext: 1\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"{path}:2:5: error: did not find expected ',' or ']'"
+        " (while parsing a flow sequence)\n")
+
+
+def test_a_control_character_is_a_problem_shown_escaped(run, claims_file):
+    path = claims_file("article: {title: a\x01b}\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"{path}:1:19: error: character U+0001 is not allowed in YAML\n")
+
+
+def test_invalid_utf8_names_line_and_byte(run, tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(b"article:\n  title: caf\xe9\n")
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"{path}:2:13: error: invalid UTF-8 byte 0xe9 at byte offset 21\n")
+
+
+def test_utf16_is_named(run, tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes("claims: []\n".encode("utf-16"))
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error: file is UTF-16; save it as UTF-8\n")
+
+
+def test_a_utf8_byte_order_mark_is_accepted(run, tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + document().encode())
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        0, f"{path}: 4 claims, 0 checks: ok\n", "")
+
+
+def test_a_file_over_the_size_cap_is_refused(run, claims_file, monkeypatch):
+    monkeypatch.setattr(claimkit.load, "MAX_BYTES", 100)
+    path = claims_file(document())
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error: file is larger than the limit of 100 bytes\n")
+
+
+def test_the_default_cap_is_50_mb():
+    assert claimkit.load.MAX_BYTES == 50 * 1024 * 1024
+
+
+def test_a_missing_file(run, tmp_path):
+    path = tmp_path / "nowhere.yaml"
+    result = run("list", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error: no such file\n")
+
+
+def test_a_directory(run, tmp_path):
+    result = run("check", "-f", str(tmp_path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{tmp_path}:1:1: error: is a directory, not a claims file\n")
+
+
+def test_permission_denied(run, claims_file, monkeypatch):
+    path = claims_file(document())
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # Tests may run as root, which can read any file: refuse at open itself.
+    monkeypatch.setattr(claimkit.load, "open", refuse, raising=False)
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error: permission denied\n")
+
+
+def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
+    path = claims_file(document())
+    before = (open(path, "rb").read(), os.stat(path).st_mtime_ns)
+    for argv in (["check"], ["list"], ["show", "gpus-16k"], ["export"],
+                 ["export", "--format", "csv", "-o", str(tmp_path / "out.csv")]):
+        assert run(*argv, "-f", path).code == 0
+    assert (open(path, "rb").read(), os.stat(path).st_mtime_ns) == before
+    assert sorted(os.listdir(tmp_path)) == ["claims.yaml", "out.csv"]

@@ -1,0 +1,344 @@
+"""`check` on inline files: every validation message, with its position."""
+import pytest
+
+from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
+
+VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"
+
+# (name, claims file text, claims kept, checks kept,
+#  [(needle, occurrence, where, message)]) — the needle's position is where
+# the problem must point.
+CASES = [
+    (
+        "verdict outside the vocabulary",
+        document(GPUS.replace("verdict: overstated", "verdict: maybe")),
+        0, 0,
+        [("maybe", 1, "claims[0].verdict",
+          f"expected one of {VERDICT_LIST}, got 'maybe'")],
+    ),
+    (
+        "claim without a source",
+        document(GPUS + SIZES.replace(
+            """    source:
+      section: "1"
+      title: Introduction
+      quote: a herd of three language models with 8B, 70B, and 405B parameters.
+""", "")),
+        1, 0,
+        [("id: model-sizes", 1, "claims[1]",
+          "missing required key 'source' (expected a mapping)")],
+    ),
+    (
+        "misspelt key, and the note it should have been",
+        document(GPUS.replace("    note:", "    notes:")),
+        0, 0,
+        [("id: gpus-16k", 1, "claims[0]",
+          "verdict 'overstated' needs a note that explains it"),
+         ("notes:", 1, "claims[0].notes", "unknown key 'notes' (did you mean 'note'?)")],
+    ),
+    (
+        "unknown key",
+        document(SIZES + "    colour: red\n"),
+        0, 0,
+        [("colour", 1, "claims[0].colour",
+          "unknown key 'colour' (expected one of id, claim, article_quote, source,"
+          " verdict, note, value, unit)")],
+    ),
+    (
+        "field of the wrong type",
+        document(SIZES.replace("claim: There are", "claim: [a, b]\n    x: There are")
+                 .replace("    x: There are 8B, 70B and 405B models.\n", "")),
+        0, 0,
+        [("[a, b]", 1, "claims[0].claim", "expected a string, got a list")],
+    ),
+    (
+        "empty string",
+        document(SIZES.replace("claim: There are 8B, 70B and 405B models.", 'claim: ""')),
+        0, 0,
+        [('""', 1, "claims[0].claim", "expected a non-empty string, got ''")],
+    ),
+    (
+        "id not kebab-case",
+        document(SIZES.replace("id: model-sizes", "id: Model Sizes")),
+        0, 0,
+        [("Model Sizes", 1, "claims[0].id",
+          "expected a kebab-case id like 'context-128k', got 'Model Sizes'")],
+    ),
+    (
+        "duplicate id",
+        document(SIZES + SIZES),
+        1, 0,
+        [("id: model-sizes", 2, "claims[1].id",
+          "duplicate id 'model-sizes' (first used at line 10)")],
+    ),
+    (
+        "value without unit",
+        document(GPUS.replace("    unit: GPUs\n", "")),
+        0, 0,
+        [("16000", 1, "claims[0].value", "a value needs a unit beside it")],
+    ),
+    (
+        "unit without value",
+        document(GPUS.replace("    value: 16000\n", "")),
+        0, 0,
+        [("GPUs\n", 3, "claims[0].unit", "a unit needs a value beside it")],
+    ),
+    (
+        "value that is text",
+        document(GPUS.replace("value: 16000", "value: lots")),
+        0, 0,
+        [("lots", 1, "claims[0].value", "expected a number, got a string")],
+    ),
+    (
+        "value that is not a number",
+        document(GPUS.replace("value: 16000", "value: .nan")),
+        0, 0,
+        [(".nan", 1, "claims[0].value", "expected a number, got .nan")],
+    ),
+    (
+        "section number left unquoted",
+        document(GPUS.replace('section: "3.3.1"', "section: 3.3")),
+        0, 0,
+        [("3.3\n", 1, "claims[0].source.section",
+          'expected a string or null, got a number (write it in quotes: "3.3")')],
+    ),
+    (
+        "section missing from the header",
+        document(GPUS.replace('section: "3.3.1"', 'section: "9.9"')),
+        0, 0,
+        [('"9.9"', 1, "claims[0].source.section",
+          "expected a section listed under sections, got '9.9'")],
+    ),
+    (
+        "title that is not the section's",
+        document(GPUS.replace("title: Training Infrastructure", "title: Training")),
+        0, 0,
+        [("Training\n", 1, "claims[0].source.title",
+          "expected 'Training Infrastructure' (the title of section 3.3.1), got 'Training'")],
+    ),
+    (
+        "page that is not the section's",
+        document(GPUS.replace("page: 8", "page: 9")),
+        0, 0,
+        [("9\n", 1, "claims[0].source.page",
+          "expected 8 (the page of section 3.3.1), got 9")],
+    ),
+    (
+        "section without its title",
+        document(GPUS.replace("      title: Training Infrastructure\n", "")),
+        0, 0,
+        [('section: "3.3.1"', 1, "claims[0].source",
+          "missing required key 'title' for section 3.3.1 (expected 'Training Infrastructure')")],
+    ),
+    (
+        "title without a section",
+        document(LICENSE.replace("      url:", "      title: Blog\n      url:")),
+        0, 0,
+        [("Blog", 1, "claims[0].source.title", "a title needs the section number beside it")],
+    ),
+    (
+        "unsourced claim with a quote",
+        document(LEAK.replace("source: {}", "source: {quote: it leaked}")),
+        0, 0,
+        [("it leaked", 1, "claims[0].source.quote",
+          "an unsourced claim has no quote; give the verdict the quote supports")],
+    ),
+    (
+        "sourced claim without a quote",
+        document(SIZES.replace(
+            "      quote: a herd of three language models with 8B, 70B, and 405B parameters.\n", "")),
+        0, 0,
+        [('section: "1"', 1, "claims[0].source",
+          "missing required key 'quote' (a supported claim needs the words of its source)")],
+    ),
+    (
+        "not-in-paper claim without a url",
+        document(LICENSE.replace("      url: https://ai.meta.com/blog/meta-llama-3-1/\n", "")),
+        0, 0,
+        [("quote: allowing", 1, "claims[0].source",
+          "missing required key 'url' (a not-in-paper claim names the outside source)")],
+    ),
+    (
+        "not-in-paper claim that cites a section",
+        document(LICENSE.replace("      url:", '      section: "1"\n      title: Introduction\n      url:')),
+        0, 0,
+        [('"1"\n      title: Introduction\n      url', 1, "claims[0].source.section",
+          "a not-in-paper claim cites no paper section; use the verdict the section supports")],
+    ),
+    (
+        "sourced claim with neither section nor url",
+        document(SIZES.replace('      section: "1"\n      title: Introduction\n', "")),
+        0, 0,
+        [("quote: a herd", 1, "claims[0].source",
+          "missing required key 'section' or 'url' (where the quote comes from)")],
+    ),
+    (
+        "verdict that needs a note",
+        document(SIZES.replace("verdict: supported", "verdict: imprecise")),
+        0, 0,
+        [("id: model-sizes", 1, "claims[0]",
+          "verdict 'imprecise' needs a note that explains it")],
+    ),
+    (
+        "url that is not http",
+        document(LICENSE.replace("https://ai.meta.com/blog/meta-llama-3-1/", "ftp://x")),
+        0, 0,
+        [("ftp://x", 1, "claims[0].source.url", "expected an http(s) url, got 'ftp://x'")],
+    ),
+    (
+        "source that is not a mapping",
+        document(LEAK.replace("source: {}", "source: the blog")),
+        0, 0,
+        [("the blog", 1, "claims[0].source", "expected a mapping, got a string")],
+    ),
+    (
+        "claim that is not a mapping",
+        document("  - just text\n" + SIZES),
+        1, 0,
+        [("just text", 1, "claims[0]", "expected a mapping, got a string")],
+    ),
+    (
+        "empty list of claims",
+        HEADER + "claims: []\n",
+        0, 0,
+        [("[]", 1, "claims", "expected at least one claim, got an empty list")],
+    ),
+    (
+        "header date in another format",
+        document(SIZES).replace('date: "2024-07-24"', "date: 24 July 2024"),
+        1, 0,
+        [("24 July 2024", 1, "article.date",
+          "expected a date as YYYY-MM-DD, got '24 July 2024'")],
+    ),
+    (
+        "header without a required key",
+        document(SIZES).replace(" outlet: The Outlet,", ""),
+        1, 0,
+        [("{title: An article", 1, "article",
+          "missing required key 'outlet' (expected a string)")],
+    ),
+    (
+        "section number as a float key",
+        document(SIZES).replace('"3.3": {title: Infrastructure', "3.3: {title: Infrastructure"),
+        1, 0,
+        [("3.3: {title", 1, "sections.3.3",
+          'expected a section number as a string, got 3.3 (quote it: "3.3")')],
+    ),
+    (
+        "section number that is not a number",
+        document(SIZES).replace('"11": {title: Contributors', '"A1": {title: Contributors'),
+        1, 0,
+        [('"A1"', 1, "sections.A1", "expected a section number like \"3.3.1\", got 'A1'")],
+    ),
+    (
+        "section page below 1",
+        document(SIZES).replace('"1": {title: Introduction, page: 1}',
+                                '"1": {title: Introduction, page: 0}'),
+        1, 0,
+        [("0}", 1, "sections.1.page", "expected a page number of 1 or more, got 0")],
+    ),
+    (
+        "top level without claims",
+        HEADER,
+        0, 0,
+        [("article", 1, "", "missing required key 'claims' (expected a list)")],
+    ),
+    (
+        "top-level key misspelt",
+        document(SIZES).replace("claims:\n", "claims:\n") + "claim: x\n",
+        1, 0,
+        [("claim: x", 1, "claim", "unknown key 'claim' (did you mean 'claims'?)")],
+    ),
+    (
+        "check with a bad id, an empty expectation and a negative tolerance",
+        document(GPUS, "checks:\n  - {id: Bad_Id, compute: '1', expect: '', tolerance: -1}\n"),
+        1, 0,
+        [("Bad_Id", 1, "checks[0].id",
+          "expected a kebab-case id like 'compute-6nd', got 'Bad_Id'"),
+         ("''", 1, "checks[0].expect", "expected a non-empty string, got ''"),
+         ("-1}", 1, "checks[0].tolerance",
+          "expected a relative tolerance of 0 or more, got -1")],
+    ),
+    (
+        "two checks with one id",
+        document(GPUS, "checks:\n  - {id: same, compute: '1', expect: 1}\n"
+                       "  - {id: same, compute: '2', expect: 2}\n"),
+        1, 1,
+        [("same", 2, "checks[1].id", "duplicate check id 'same' (first used at line 23)")],
+    ),
+    (
+        "dismissal without a reason",
+        document(GPUS, "dismissed:\n  - sentence: Page furniture\n"),
+        1, 0,
+        [("sentence: Page", 1, "dismissed[0]",
+          "missing required key 'reason' (expected a string)")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text, kept, checks, expected",
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_check_reports_each_problem_at_its_node(run, claims_file, text, kept,
+                                                checks, expected):
+    path = claims_file(text)
+    lines = []
+    for needle, occurrence, where, message in expected:
+        line, col = position(text, needle, occurrence)
+        prefix = f"{where}: " if where else ""
+        lines.append((line, col, f"{path}:{line}:{col}: error: {prefix}{message}"))
+    result = run("check", "-f", path)
+    assert result.err == "".join(f"{entry[2]}\n" for entry in sorted(lines))
+    assert result.out == (f"{path}: {kept} claims, {checks} checks:"
+                          f" {len(expected)} problems\n")
+    assert result.code == 1
+
+
+def test_a_clean_file_checks_ok(run, claims_file):
+    path = claims_file(document())
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        0, f"{path}: 4 claims, 0 checks: ok\n", "")
+
+
+def test_all_problems_are_reported_in_one_pass(run, claims_file):
+    text = document(GPUS.replace("verdict: overstated", "verdict: maybe")
+                    + SIZES.replace("id: model-sizes", "id: Bad Id"))
+    path = claims_file(text)
+    result = run("check", "-f", path)
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in result.err.splitlines()] == [
+        f"claims[0].verdict: expected one of {VERDICT_LIST}, got 'maybe'",
+        "claims[1].id: expected a kebab-case id like 'context-128k', got 'Bad Id'",
+    ]
+
+
+def test_the_top_level_must_be_a_mapping(run, claims_file):
+    path = claims_file("- a\n- b\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        1, "", f"{path}:1:1: error: expected a mapping, got a list\n")
+
+
+def test_an_empty_file_is_a_problem(run, claims_file):
+    path = claims_file("")
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        1, "",
+        f"{path}:1:1: error: the file is empty; expected a mapping with article,"
+        " paper, sections and claims\n")
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "gpus-16k"], ["export"]])
+def test_other_commands_refuse_a_file_with_problems(run, claims_file, command):
+    text = document(GPUS.replace("verdict: overstated", "verdict: maybe"))
+    path = claims_file(text)
+    line, col = position(text, "maybe")
+    result = run(*command, "-f", path)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"{path}:{line}:{col}: error: claims[0].verdict: expected one of"
+        f" {VERDICT_LIST}, got 'maybe'\n"
+        f"kit.py: 1 problems; run `python kit.py check -f {path}`\n")
