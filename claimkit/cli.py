@@ -82,7 +82,10 @@ def display_path(path: str) -> str:
 def print_problems(problems: list[Problem]) -> None:
     from claimkit.render import clean
 
-    problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
+    # By position within each file; files in the order they were checked.
+    order = {path: index for index, path in
+             reversed(list(enumerate(problem.path for problem in problems)))}
+    problems = sorted(problems, key=lambda p: (order[p.path], p.line, p.col))
     for problem in problems[:MAX_PRINTED_PROBLEMS]:
         print(clean(str(problem)), file=sys.stderr)
     if len(problems) > MAX_PRINTED_PROBLEMS:

@@ -25,6 +25,8 @@ _LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
 # A hyphen inside a word is typography too: "pre-training" and the
 # "pretraining" left by joining a line-end hyphen are the same word.
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# "--" is how plain text writes a dash.
+_DASHES = re.compile(r"-{2,}")
 _TIMES = re.compile(r"(?<=\d)\s*x\s*(?=\d)")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -39,6 +41,7 @@ CHECKABLE = re.compile(
     r"|beat|better|best|worse|first|faster|slower)\b",
     re.IGNORECASE,
 )
+_PARAGRAPH = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|\Z))+")
 _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
@@ -48,6 +51,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _LINE_END_HYPHEN.sub("", text)
     text = text.translate(_TYPOGRAPHY)
+    text = _DASHES.sub("-", text)
     text = _WORD_HYPHEN.sub("", text)
     text = _TIMES.sub("x", text)
     return _SPACE.sub(" ", text).strip()
@@ -134,30 +138,32 @@ def check_quotes(document: Document, text: str, text_path: str,
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """The article's sentences as (line, col, sentence), 1-based.
 
-    Each line is a paragraph; a leading list marker ("3. ") is not part of
-    the sentence.
+    Paragraphs are separated by blank lines; lines inside a paragraph are
+    reflowed.  A leading list marker ("3. ") is not part of the sentence.
     """
     sentences = []
-    for line_number, line in enumerate(text.splitlines(), 1):
-        marker = _LIST_MARKER.match(line)
-        offset = marker.end() if marker else len(line) - len(line.lstrip())
-        body = line[offset:]
-        start = 0
-        for match in _SENTENCE_END.finditer(body):
+    for block in _PARAGRAPH.finditer(text):
+        start = block.start()
+        marker = _LIST_MARKER.match(text, start, block.end())
+        if marker:
+            start = marker.end()
+        for match in _SENTENCE_END.finditer(text, start, block.end()):
             gap = match.group()
             closing = len(gap) - len(gap.lstrip("\"”’)"))
-            piece = body[start:match.start() + closing]
-            _add_sentence(sentences, line_number, offset + start, piece)
+            _add_sentence(sentences, text, start, match.start() + closing)
             start = match.end()
-        _add_sentence(sentences, line_number, offset + start, body[start:])
+        _add_sentence(sentences, text, start, block.end())
     return sentences
 
 
-def _add_sentence(sentences: list, line: int, col0: int, piece: str) -> None:
+def _add_sentence(sentences: list, text: str, start: int, end: int) -> None:
+    piece = text[start:end]
     stripped = piece.strip()
     if stripped:
-        col0 += len(piece) - len(piece.lstrip())
-        sentences.append((line, col0 + 1, stripped))
+        offset = start + len(piece) - len(piece.lstrip())
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        sentences.append((line, col, _SPACE.sub(" ", stripped)))
 
 
 def audit_coverage(document: Document, text: str, text_path: str,
