@@ -210,4 +210,6 @@ def format_value(value) -> str:
         return "true" if value else "false"
     if value is None:
         return "-"
+    if abs(value) < 1e6:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{value:.4g}"

@@ -63,7 +63,7 @@ def describe_source(claim: Claim) -> str:
             text += f", p. {source.page}"
         return text
     if source.url is not None:
-        return source.url
+        return source.url.split("://", 1)[-1]
     return "no source yet"
 
 
@@ -71,7 +71,7 @@ def summarize(document: Document, claims: list[Claim]) -> str:
     counts = {verdict: 0 for verdict in VERDICTS}
     for claim in claims:
         counts[claim.verdict] += 1
-    parts = [f"{MARKS[v]} {v} {n}" for v, n in counts.items() if n]
+    parts = [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
     sourced = sum(claim.sourced for claim in claims)
     return f"{' · '.join(parts)}\n{sourced}/{len(claims)} claims sourced"
 
@@ -104,20 +104,19 @@ def render_checklist(document: Document, claims: list[Claim], results: list,
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  expand=False)
-    id_width = max([len(claim.id) for claim in claims] + [2])
+                  expand=True)
+    # The id heads its claim's cell, and the column is never narrower than
+    # the longest id, so an id is never wrapped or cut.
+    id_width = max([len(claim.id) for claim in claims] + [5])
     table.add_column("", no_wrap=True, width=1)
-    # Ids are never cut: the column is as wide as the longest one.
-    table.add_column("id", no_wrap=True, min_width=id_width, overflow="fold")
-    table.add_column("claim", ratio=3, overflow="fold")
-    table.add_column("source", ratio=2, overflow="fold")
-    table.add_column("verdict", no_wrap=True, min_width=12)
+    table.add_column("claim", ratio=3, min_width=id_width, overflow="fold")
+    table.add_column("source", ratio=2, min_width=12, overflow="fold")
+    table.add_column("verdict", no_wrap=True, width=len("not-in-paper"))
     for claim in claims:
         style = STYLES[claim.verdict]
         table.add_row(
             Text(MARKS[claim.verdict], style=style),
-            Text(claim.id),
-            Text(clean(claim.claim)),
+            Text.assemble((claim.id, "bold"), "\n", clean(claim.claim)),
             Text(clean(describe_source(claim))),
             Text(claim.verdict, style=style),
         )

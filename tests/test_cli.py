@@ -1,0 +1,210 @@
+"""The command line through kit.main(): commands, filters, exit codes and
+terminal conventions."""
+import json
+import os
+
+import pytest
+
+import claimkit.cli
+from conftest import GPUS, LEAK, LICENSE, SIZES, document
+
+ESCAPE = "\x1b"
+
+
+def ids_listed(out: str) -> list[str]:
+    """The ids a plain checklist shows, in order."""
+    ids = []
+    for line in out.splitlines():
+        words = line.split()
+        # A row starts with its mark; the footer's counts start with one too.
+        if len(words) > 1 and words[0] in "✔▲✘○☐" and not words[1].isdigit():
+            ids.append(words[1])
+    return ids
+
+
+def test_help_states_the_exit_codes(run):
+    result = run("--help")
+    assert result.code == 0
+    assert result.out.startswith("usage: kit.py [-h] COMMAND ...\n")
+    assert ("exit codes:\n"
+            "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
+            "  1  the claims have problems (each printed as FILE:LINE:COL: error: ...)\n"
+            "  2  a file could not be read or parsed, or the command line was wrong\n"
+            ) in result.out
+    for command in ("list", "show", "check", "export"):
+        assert f"    {command}" in result.out
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["list", "--sort", "size"],
+                                  ["export", "--format", "xml"], ["show"]])
+def test_a_usage_error_is_exit_2(run, argv):
+    result = run(*argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("usage: kit.py")
+    assert "error:" in result.err.splitlines()[-1]
+
+
+def test_every_command_takes_file(run):
+    for command in ("list", "show", "check", "export"):
+        assert "-f PATH, --file PATH" in run(command, "--help").out
+
+
+def test_the_default_file_is_the_one_beside_kit_py(run):
+    assert claimkit.cli.DEFAULT_FILE == os.path.join(
+        os.path.dirname(os.path.abspath(claimkit.cli.__file__)), "..", "claims.yaml"
+    ).replace(os.sep + "claimkit" + os.sep + "..", "")
+    result = run("check")
+    assert result.code == 0 and result.out.endswith(": ok\n")
+
+
+def test_list_is_plain_when_piped(run, claims_file):
+    result = run("list", "-f", claims_file(document()))
+    assert (result.code, result.err) == (0, "")
+    assert ESCAPE not in result.out
+    assert ids_listed(result.out) == ["gpus-16k", "model-sizes", "license-outputs", "leak"]
+    assert result.out.splitlines()[-2:] == [
+        "✔ 1 supported · ▲ 1 overstated · ○ 1 not-in-paper · ☐ 1 unsourced",
+        "3/4 claims sourced",
+    ]
+
+
+def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
+    path = claims_file(document())
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert ESCAPE in run("list", "-f", path).out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert ESCAPE not in run("list", "-f", path).out
+
+
+@pytest.mark.parametrize("argv, ids", [
+    (["--verdict", "supported"], ["model-sizes"]),
+    (["--verdict", "supported", "--verdict", "unsourced"], ["model-sizes", "leak"]),
+    (["--section", "3.3"], ["gpus-16k"]),
+    (["--section", "3"], ["gpus-16k"]),
+    (["--section", "3.3.1"], ["gpus-16k"]),
+    (["--section", "3.31"], []),
+    (["--section", "1"], ["model-sizes"]),
+    (["--search", "LICENSE"], ["license-outputs"]),
+    (["--search", "up to 16K"], ["gpus-16k"]),
+    (["--sort", "id"], ["gpus-16k", "leak", "license-outputs", "model-sizes"]),
+    (["--sort", "section"], ["model-sizes", "gpus-16k", "license-outputs", "leak"]),
+    (["--sort", "verdict"], ["model-sizes", "gpus-16k", "license-outputs", "leak"]),
+])
+def test_list_filters(run, claims_file, argv, ids):
+    result = run("list", "-f", claims_file(document()), *argv)
+    assert result.code == 0
+    assert ids_listed(result.out) == ids
+    shown = f"showing {len(ids)} of 4 claims"
+    assert (result.out.splitlines()[0] == shown) == (argv[0] != "--sort")
+
+
+def test_section_filter_orders_3_10_after_3_9(run, claims_file):
+    text = document(GPUS + SIZES).replace(
+        '  "11": {title: Contributors, page: null}\n',
+        '  "3.9": {title: Nine, page: null}\n  "3.10": {title: Ten, page: null}\n')
+    text = text.replace('section: "1"\n      title: Introduction',
+                        'section: "3.10"\n      title: Ten').replace(
+        'section: "3.3.1"\n      title: Training Infrastructure\n      page: 8',
+        'section: "3.9"\n      title: Nine')
+    result = run("list", "-f", claims_file(text), "--sort", "section")
+    assert ids_listed(result.out) == ["gpus-16k", "model-sizes"]
+
+
+def test_export_filters_report_the_count_on_stderr(run, claims_file):
+    result = run("export", "-f", claims_file(document()), "--verdict", "unsourced")
+    assert result.code == 0
+    assert [claim["id"] for claim in json.loads(result.out)["claims"]] == ["leak"]
+    assert result.err == "kit.py: showing 1 of 4 claims\n"
+
+
+def test_show_prints_one_claim(run, claims_file):
+    result = run("show", "-f", claims_file(document()), "license-outputs")
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    assert lines[0] == "○ license-outputs  not-in-paper"
+    assert "use the output of the Llama" in result.out
+    assert "allowing developers to use the" in result.out
+    assert "source ai.meta.com/blog/meta-llama-3-1/" in result.out
+    assert "note   From the blog." in result.out
+
+
+def test_show_an_unknown_id(run, claims_file):
+    path = claims_file(document())
+    result = run("show", "-f", path, "no-such-claim")
+    assert (result.code, result.out, result.err) == (
+        1, "", f"kit.py: error: no claim with id 'no-such-claim' in {path}\n")
+
+
+def test_export_writes_atomically_to_a_file(run, claims_file, tmp_path):
+    path = claims_file(document())
+    out = tmp_path / "out.md"
+    out.write_text("old")
+    result = run("export", "-f", path, "--format", "markdown", "-o", str(out))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert out.read_text().startswith("# Claims checklist: An article\n")
+    assert sorted(os.listdir(tmp_path)) == ["claims.yaml", "out.md"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp(run, claims_file, tmp_path,
+                                                         monkeypatch):
+    path = claims_file(document())
+    out = tmp_path / "out.json"
+    out.write_text("old")
+
+    def fail(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(claimkit.cli.os, "replace", fail)
+    result = run("export", "-f", path, "-o", str(out))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: cannot write {out}: No space left on device\n")
+    assert out.read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == ["claims.yaml", "out.json"]
+
+
+def test_export_to_a_missing_folder(run, claims_file, tmp_path):
+    out = tmp_path / "no" / "out.json"
+    result = run("export", "-f", claims_file(document()), "-o", str(out))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: cannot write {out}: No such file or directory\n")
+
+
+def test_export_refuses_to_write_over_the_claims_file(run, claims_file):
+    path = claims_file(document())
+    before = open(path).read()
+    result = run("export", "-f", path, "-o", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: refusing to write over the claims file {path}\n")
+    assert open(path).read() == before
+
+
+HOSTILE = SIZES.replace("There are 8B, 70B and 405B models.",
+                        '"[bold red]x[/] \\e[31mred\\e[0m \\a bell \\u202e gnp."')
+
+
+def test_markup_and_escapes_in_data_are_shown_literally_in_list(run, claims_file,
+                                                                 monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    out = run("list", "-f", claims_file(document(HOSTILE))).out
+    plain = out.replace("\x1b[1m", "").replace("\x1b[0m", "").replace("\x1b[32m", "")
+    plain = " ".join(line.strip() for line in plain.splitlines())
+    assert "[bold red]x[/]" in plain
+    assert "\\x1b[31mred\\x1b[0m \\x07 bell \\u202e gnp." in plain
+    assert "\x07" not in out and "\u202e" not in out and "\x1b[31m" not in out
+
+
+def test_escapes_in_data_are_shown_literally_in_show(run, claims_file):
+    out = run("show", "-f", claims_file(document(HOSTILE)), "model-sizes").out
+    assert "[bold red]x[/]" in out
+    assert "\\x1b[31mred" in out.replace("\n", "")
+    assert ESCAPE not in out and "\x07" not in out
+
+
+def test_escapes_in_data_are_shown_literally_in_check_messages(run, claims_file):
+    text = document(SIZES.replace("verdict: supported", 'verdict: "\\e[2J\\e[31m"')
+                    + '    "\\e]0;pwned\\a": 1\n')
+    result = run("check", "-f", claims_file(text))
+    assert result.code == 1
+    assert ESCAPE not in result.err and "\x07" not in result.err
+    assert "got '\\x1b[2J\\x1b[31m'" in result.err
+    assert "unknown key '\\x1b]0;pwned\\x07'" in result.err
