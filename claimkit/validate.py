@@ -350,12 +350,12 @@ class _Validator:
                         "an unsourced claim has no quote; give the verdict the"
                         " quote supports")
         elif verdict is not None:
-            if quote is None and "quote" not in node.value:
+            if quote is None and _absent(node, "quote"):
                 self.at(node, where,
                         f"missing required key 'quote' (a {verdict} claim needs"
                         " the words of its source)")
             if verdict == "not-in-paper":
-                if url is None and "url" not in node.value:
+                if url is None and _absent(node, "url"):
                     self.at(node, where,
                             "missing required key 'url' (a not-in-paper claim"
                             " names the outside source)")
@@ -363,9 +363,7 @@ class _Validator:
                     self.at(fields["section"], f"{where}.section",
                             "a not-in-paper claim cites no paper section;"
                             " use the verdict the section supports")
-            elif section is None and url is None and not (
-                "section" in node.value or "url" in node.value
-            ):
+            elif _absent(node, "section") and _absent(node, "url"):
                 self.at(node, where,
                         "missing required key 'section' or 'url' (where the quote"
                         " comes from)")
@@ -432,6 +430,12 @@ class _Validator:
                 at = (fields["sentence"].line, fields["sentence"].col)
                 dismissed.append(Dismissal(sentence, reason, at))
         return dismissed
+
+
+def _absent(node: Node, key: str) -> bool:
+    """Missing or null; a value of the wrong kind was reported already."""
+    child = node.value.get(key)
+    return child is None or child.kind is NULL
 
 
 def _join(where: str, key) -> str:
