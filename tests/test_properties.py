@@ -1,0 +1,189 @@
+"""Whatever the file holds, the kit ends with exit 0, 1 or 2 and never a
+traceback.  Each test says how many inputs it tried."""
+import collections
+import copy
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kit
+from conftest import SHIPPED
+
+COMMANDS = (["check"], ["list"], ["export", "--format", "csv"],
+            ["show", "h100-gpus-16k"])
+
+with open(SHIPPED, encoding="utf-8") as handle:
+    SHIPPED_TEXT = handle.read()
+SHIPPED_DATA = yaml.safe_load(SHIPPED_TEXT)
+
+
+class Runner:
+    """Runs kit.main on one input and tallies exit codes."""
+
+    def __init__(self, tmp_path, capsys):
+        self.path = tmp_path / "claims.yaml"
+        self.capsys = capsys
+        self.exits = collections.Counter()
+        self.tried = 0
+
+    def run(self, data: bytes, commands=COMMANDS) -> None:
+        self.tried += 1
+        self.path.write_bytes(data)
+        for command in commands:
+            code = kit.main([*command, "-f", str(self.path)])
+            out, err = self.capsys.readouterr()
+            assert code in (0, 1, 2), (command, code)
+            assert "Traceback" not in err
+            if code == 2:
+                assert len(err.splitlines()) == 1, err
+                assert ": error: " in err
+            self.exits[code] += 1
+
+    def report(self, name: str) -> None:
+        with self.capsys.disabled():
+            print(f"\n  {name}: tried {self.tried} inputs, exits {dict(sorted(self.exits.items()))}")
+
+
+SETTINGS = settings(max_examples=120, deadline=None, derandomize=False,
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
+
+scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True)
+           | st.text(max_size=20))
+yaml_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=10) | st.integers(), children, max_size=4),
+    max_leaves=25,
+)
+documents = st.fixed_dictionaries(
+    {},
+    optional={
+        "article": yaml_values, "paper": yaml_values, "sections": yaml_values,
+        "claims": st.lists(yaml_values, max_size=4), "checks": yaml_values,
+        "dismissed": yaml_values, "review": yaml_values,
+    },
+) | yaml_values
+
+
+def test_random_yaml_documents(tmp_path, capsys):
+    runner = Runner(tmp_path, capsys)
+
+    @SETTINGS
+    @given(documents)
+    def check(value):
+        runner.run(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"))
+
+    check()
+    runner.report("random YAML documents")
+    assert runner.tried >= 100
+
+
+def _paths(value, prefix=()):
+    """Every path to a value inside nested dicts and lists."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, prefix + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, prefix + (index,))
+
+
+ALL_PATHS = [path for path in _paths(SHIPPED_DATA) if path]
+
+
+def _parent(data, path):
+    for step in path[:-1]:
+        data = data[step]
+    return data
+
+
+@st.composite
+def mutations(draw):
+    data = copy.deepcopy(SHIPPED_DATA)
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(ALL_PATHS))
+        try:
+            parent = _parent(data, path)
+            kind = draw(st.sampled_from(["delete", "retype", "swap", "duplicate"]))
+            if kind == "delete":
+                del parent[path[-1]]
+            elif kind == "retype":
+                parent[path[-1]] = draw(scalars | st.lists(scalars, max_size=2)
+                                        | st.dictionaries(st.text(max_size=5), scalars,
+                                                          max_size=2))
+            elif kind == "swap":
+                other = draw(st.sampled_from(ALL_PATHS))
+                other_parent = _parent(data, other)
+                parent[path[-1]], other_parent[other[-1]] = (
+                    other_parent[other[-1]], parent[path[-1]])
+            elif isinstance(data.get("claims"), list) and data["claims"]:
+                claims = data["claims"]
+                index = draw(st.integers(0, len(claims) - 1))
+                claims.append(copy.deepcopy(claims[index]))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass  # the path no longer exists after an earlier mutation
+    return data
+
+
+def test_random_mutations_of_the_shipped_file(tmp_path, capsys):
+    runner = Runner(tmp_path, capsys)
+
+    @SETTINGS
+    @given(mutations())
+    def check(data):
+        runner.run(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+                   .encode("utf-8"))
+
+    check()
+    runner.report("mutations of claims.yaml")
+    assert runner.tried >= 100
+    assert runner.exits[1] > 0  # the mutations really break the file
+
+
+@st.composite
+def line_edits(draw):
+    lines = SHIPPED_TEXT.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(lines) - 1))
+        edit = draw(st.sampled_from(["drop", "repeat", "indent", "dedent", "junk"]))
+        if edit == "drop":
+            del lines[index]
+        elif edit == "repeat":
+            lines.insert(index, lines[index])
+        elif edit == "indent":
+            lines[index] = "  " + lines[index]
+        elif edit == "dedent":
+            lines[index] = lines[index].lstrip()
+        else:
+            lines[index] = draw(st.text(max_size=30)) + "\n"
+    return "".join(lines).encode("utf-8", "surrogatepass")
+
+
+def test_random_line_edits_of_the_shipped_file(tmp_path, capsys):
+    runner = Runner(tmp_path, capsys)
+
+    @SETTINGS
+    @given(line_edits())
+    def check(data):
+        runner.run(data, commands=(["check"], ["list"]))
+
+    check()
+    runner.report("line edits of claims.yaml")
+    assert runner.tried >= 100
+
+
+def test_random_bytes(tmp_path, capsys):
+    runner = Runner(tmp_path, capsys)
+
+    @SETTINGS
+    @given(st.binary(max_size=400)
+           | st.binary(max_size=200).map(lambda tail: SHIPPED_TEXT[:300].encode() + tail))
+    def check(data):
+        runner.run(data, commands=(["check"], ["list"]))
+
+    check()
+    runner.report("random bytes")
+    assert runner.tried >= 100

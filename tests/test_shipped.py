@@ -1,0 +1,105 @@
+"""The shipped claims.yaml: the user's own checks on the data itself."""
+import os
+import re
+
+import pytest
+import yaml
+
+from conftest import ARTICLE, SHIPPED, TOC
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    with open(SHIPPED, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def test_every_claim_has_a_source_field(shipped):
+    missing = [claim.get("id") for claim in shipped["claims"] if "source" not in claim]
+    assert missing == []
+
+
+def test_every_cited_section_exists(shipped):
+    sections = shipped["sections"]
+    cited = [(claim["id"], claim["source"]["section"]) for claim in shipped["claims"]
+             if claim["source"].get("section") is not None]
+    assert cited  # the checklist really cites the paper
+    assert [(id_, section) for id_, section in cited if section not in sections] == []
+    for claim in shipped["claims"]:
+        source = claim["source"]
+        if source.get("section") is not None:
+            assert source["title"] == sections[source["section"]]["title"], claim["id"]
+
+
+@pytest.mark.skipif(not os.path.exists(TOC), reason="shared/paper-toc.yaml is not beside the repo")
+def test_the_sections_are_the_checked_table_of_contents(shipped):
+    with open(TOC, encoding="utf-8") as handle:
+        toc = yaml.safe_load(handle)
+    assert shipped["sections"] == toc["sections"]
+    assert {key: shipped["paper"][key] for key in ("title", "authors", "arxiv", "url")} == {
+        key: toc["paper"][key] for key in ("title", "authors", "arxiv", "url")}
+
+
+def test_the_claims_cover_what_the_article_says(shipped):
+    ids = {claim["id"] for claim in shipped["claims"]}
+    assert len(ids) == len(shipped["claims"]) >= 30
+    for required in ("headline-beat-gpt4o", "context-128k", "model-sizes",
+                     "pretrain-8k-then-128k", "pretraining-tokens-15t",
+                     "llama2-tokens-1-8t", "flagship-compute-3-8e25", "fifty-times-llama2",
+                     "flagship-compute-optimal", "small-models-beat-optimal",
+                     "flagship-improves-small", "fp8-quantization", "single-server-node",
+                     "pretraining-tokens-15-6t", "h100-gpus-16k", "post-training-rounds",
+                     "sft-mostly-synthetic", "dense-not-moe", "simple-post-training",
+                     "multimodal-extensions", "multimodal-not-released",
+                     "license-outputs", "partners-25", "three-levers",
+                     "multilingual-and-tools"):
+        assert required in ids
+
+
+def test_the_three_careless_readings_are_not_made(shipped):
+    claims = {claim["id"]: claim for claim in shipped["claims"]}
+    gpus = claims["h100-gpus-16k"]
+    assert gpus["verdict"] == "overstated"
+    assert "up to 16K H100 GPUs" in gpus["source"]["quote"]
+    headline = claims["headline-beat-gpt4o"]
+    assert headline["verdict"] == "overstated"
+    assert "mixed results" in headline["source"]["quote"]
+    for blog in ("license-outputs", "partners-25", "single-server-node"):
+        assert claims[blog]["verdict"] == "not-in-paper"
+        assert claims[blog]["source"]["url"] == "https://ai.meta.com/blog/meta-llama-3-1/"
+
+
+def test_unsourced_claims_have_no_quote_and_say_what_is_missing(shipped):
+    for claim in shipped["claims"]:
+        if claim["verdict"] == "unsourced":
+            assert claim["source"].get("quote") is None
+            assert "To do" in claim["note"], claim["id"]
+
+
+def test_numeric_claims_are_plain_numbers_with_units(run):
+    # Through the kit's own loader: 3.8e25 is a number there, as in YAML 1.2.
+    from claimkit.cli import load_document
+
+    document, _, problems, _ = load_document(SHIPPED)
+    assert problems == []
+    values = {claim.id: (claim.value, claim.unit) for claim in document.claims
+              if claim.value is not None}
+    assert values["flagship-compute-3-8e25"] == (3.8e25, "FLOPs")
+    assert values["pretraining-tokens-15-6t"] == (15.6e12, "tokens")
+    assert values["h100-gpus-16k"] == (16000, "GPUs")
+
+
+def test_the_shipped_file_checks_clean(run):
+    result = run("check")
+    assert (result.code, result.err) == (0, "")
+    assert re.fullmatch(r".*claims\.yaml: \d+ claims, 3 checks: ok\n", result.out)
+
+
+@pytest.mark.skipif(not os.path.exists(ARTICLE), reason="the article is not beside the repo")
+def test_every_article_quote_is_in_the_article_and_every_sentence_is_tracked(run):
+    result = run("check", "--article", ARTICLE, "--strict")
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    assert re.fullmatch(rf"article quotes: (\d+) of \1 found in {re.escape(ARTICLE)}", lines[1])
+    assert re.fullmatch(r"article coverage: \d+ sentences, \d+ tracked, \d+ dismissed,"
+                        r" 0 untracked", lines[2])
