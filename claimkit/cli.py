@@ -21,39 +21,67 @@ FORMAT_NAMES = ("json", "markdown", "csv", "claimreview", "html")
 MAX_PRINTED_PROBLEMS = 1000
 
 
-def build_parser(description: str | None) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, without its import of shutil on every run.
+
+    argparse builds a formatter for each add_argument call, and the stock one
+    imports shutil (2 ms) to size the terminal; os can do that alone.
+    """
+
+    def __init__(self, prog: str, width: int | None = None, **options) -> None:
+        if width is None:
+            try:
+                width = int(os.environ["COLUMNS"])
+            except (KeyError, ValueError):
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                except (AttributeError, ValueError, OSError):
+                    width = 80
+            width -= 2
+        super().__init__(prog, width=width, **options)
+
+
+def add_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "-f", "--file", default=DEFAULT_FILE, metavar="PATH",
         help="the claims file (default: claims.yaml beside kit.py)",
     )
-    filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--verdict", action="append", choices=VERDICTS,
-                         metavar="V", help="only claims with this verdict"
-                         " (repeatable): " + ", ".join(VERDICTS))
-    filters.add_argument("--section", metavar="S",
-                         help="only claims citing section S or below (3.3 matches 3.3.1)")
-    filters.add_argument("--search", metavar="TEXT",
-                         help="only claims whose text or quotes contain TEXT")
-    filters.add_argument("--sort", choices=("id", "section", "verdict"),
-                         help="order of the claims (default: file order)")
 
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verdict", action="append", choices=VERDICTS,
+                        metavar="V", help="only claims with this verdict"
+                        " (repeatable): " + ", ".join(VERDICTS))
+    parser.add_argument("--section", metavar="S",
+                        help="only claims citing section S or below (3.3 matches 3.3.1)")
+    parser.add_argument("--search", metavar="TEXT",
+                        help="only claims whose text or quotes contain TEXT")
+    parser.add_argument("--sort", choices=("id", "section", "verdict"),
+                        help="order of the claims (default: file order)")
+
+
+def build_parser(description: str | None) -> argparse.ArgumentParser:
+    # Options shared by commands are added by the functions above, not by
+    # parent parsers: every ArgumentParser costs a round of gettext lookups
+    # at start-up (see bench/run.py).
     parser = argparse.ArgumentParser(
         prog="kit.py", description=description, epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Naming prog here spares argparse a help formatter on every run.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="kit.py")
     commands.required = True
-    commands.add_parser("list", parents=[common, filters], epilog=EXIT_CODES,
-                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                        help="print the checklist")
-    show = commands.add_parser("show", parents=[common], epilog=EXIT_CODES,
-                               formatter_class=argparse.RawDescriptionHelpFormatter,
-                               help="print one claim in full")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                                  epilog=EXIT_CODES, formatter_class=_HelpFormatter)
+        add_file_option(sub)
+        return sub
+
+    add_filter_options(command("list", "print the checklist"))
+    show = command("show", "print one claim in full")
     show.add_argument("id", help="the claim's id")
-    check = commands.add_parser("check", parents=[common], epilog=EXIT_CODES,
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                help="validate the file, its quotes and its checks")
+    check = command("check", "validate the file, its quotes and its checks")
     check.add_argument("--article", metavar="FILE",
                        help="find every article_quote in this text of the article,"
                        " and list checkable sentences no claim tracks")
@@ -62,10 +90,8 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
                        " (e.g. from pdftotext)")
     check.add_argument("--strict", action="store_true",
                        help="with --article, untracked sentences are problems")
-    export = commands.add_parser("export", parents=[common, filters],
-                                 epilog=EXIT_CODES,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 help="write the claims in another format")
+    export = command("export", "write the claims in another format")
+    add_filter_options(export)
     export.add_argument("--format", choices=FORMAT_NAMES, default="json",
                         help="output format (default: json)")
     export.add_argument("-o", "--output", metavar="FILE",
@@ -80,6 +106,8 @@ def display_path(path: str) -> str:
 
 
 def print_problems(problems: list[Problem]) -> None:
+    if not problems:
+        return
     from claimkit.render import clean
 
     # By position within each file; files in the order they were checked.

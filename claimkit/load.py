@@ -14,6 +14,7 @@ calling ``yaml.load``:
 * every node keeps its 1-based line and column for messages.
 """
 import codecs
+import gc
 import re
 
 import yaml
@@ -44,6 +45,11 @@ _TAG_KINDS = {
 # a signed exponent.  YAML 1.2, which editors use, reads them as numbers, and
 # so does the kit, so that the file means the same thing in both.
 _YAML12_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+\Z")
+# Only a plain scalar starting with one of these first characters can
+# resolve to anything but a string (null, bool, int, float, timestamp...);
+# the rest skip the resolver's regular expressions.
+_MAYBE_TYPED = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+_RESOLVE_ALL = None in _MAYBE_TYPED  # a resolver for any first character
 _COLLECTION_TAGS = {
     MAP: (None, "!", "tag:yaml.org,2002:map"),
     SEQ: (None, "!", "tag:yaml.org,2002:seq"),
@@ -68,7 +74,7 @@ class Node:
 
     __slots__ = ("kind", "value", "line", "col", "keys")
 
-    def __init__(self, kind, value, line, col, keys=None):
+    def __init__(self, kind, value, line, col, keys):
         self.kind = kind
         self.value = value
         self.line = line
@@ -144,6 +150,11 @@ class _Composer:
 
     def compose(self, text: str) -> Node | None:
         loader = Loader(text)
+        # The tree is acyclic and freed as a whole, so the cyclic collector
+        # has nothing to find in it; left on, it makes a large load
+        # quadratic (see bench/run.py).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return self._compose(loader)
         except yaml.MarkedYAMLError as error:
@@ -167,6 +178,8 @@ class _Composer:
             ) from None
         finally:
             loader.dispose()
+            if collecting:
+                gc.enable()
 
     def _compose(self, loader) -> Node | None:
         get_event = loader.get_event
@@ -188,11 +201,18 @@ class _Composer:
         while True:
             event = get_event()
             cls = event.__class__
+            line, col = _position(event.start_mark)
             if cls is ScalarEvent:
-                line, col = _position(event.start_mark)
-                node = self._scalar(event, line, col, stack)
+                if event.tag is None and (
+                    not event.implicit[0]
+                    or not (_RESOLVE_ALL or event.value[:1] in _MAYBE_TYPED)
+                ):
+                    # Quoted, or plain text that cannot be anything else: the
+                    # common case, kept off the resolver.
+                    node = Node(STR, event.value, line, col, None)
+                else:
+                    node = self._scalar(event, line, col, stack)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                line, col = _position(event.start_mark)
                 kind = MAP if cls is MappingStartEvent else SEQ
                 where = self._child_where(stack)
                 refused = event.tag not in _COLLECTION_TAGS[kind]
@@ -205,8 +225,10 @@ class _Composer:
                             f"nesting is deeper than {MAX_DEPTH} levels",
                         )
                     )
-                node = Node(kind, {} if kind is MAP else [], line, col,
-                            {} if kind is MAP else None)
+                if kind is MAP:
+                    node = Node(MAP, {}, line, col, {})
+                else:
+                    node = Node(SEQ, [], line, col, None)
                 stack.append([node, where, None, 0, refused])
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -215,17 +237,15 @@ class _Composer:
                     # Reported once, at its tag; the value is not used.
                     node.kind = BAD
             elif cls is AliasEvent:
-                line, col = _position(event.start_mark)
                 self.problem(
                     line, col, self._child_where(stack),
                     f"aliases (*{event.anchor}) are not allowed; write the value"
                     " out in full",
                 )
-                node = Node(BAD, None, line, col)
+                node = Node(BAD, None, line, col, None)
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    line, col = _position(event.start_mark)
                     self.problem(
                         line, col, "",
                         "expected one YAML document, found a second one here",
@@ -240,7 +260,18 @@ class _Composer:
             if not stack:
                 root = node
                 continue
-            self._attach(stack[-1], node)
+            frame = stack[-1]
+            pending = frame[2]
+            if pending is not None and pending[0] is not _UNUSABLE and (
+                pending[0] not in frame[0].value
+            ):
+                # A mapping's value under a fresh key: the common case.
+                key = pending[0]
+                frame[0].value[key] = node
+                frame[0].keys[key] = pending[1:]
+                frame[2] = None
+            else:
+                self._attach(frame, node)
 
     def _attach(self, frame: list, node: Node) -> None:
         parent = frame[0]
@@ -292,7 +323,9 @@ class _Composer:
         tag = event.tag
         text = event.value
         if tag is None or tag == "!":
-            if tag is None and event.implicit[0]:
+            if tag is None and event.implicit[0] and (
+                _RESOLVE_ALL or text[:1] in _MAYBE_TYPED
+            ):
                 tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
                 if tag == "tag:yaml.org,2002:str" and _YAML12_FLOAT.match(text):
                     tag = "tag:yaml.org,2002:float"
@@ -301,9 +334,9 @@ class _Composer:
         kind = _TAG_KINDS.get(tag)
         if kind is None:
             self.problem(line, col, self._child_where(stack), _tag_message(tag))
-            return Node(BAD, None, line, col)
+            return Node(BAD, None, line, col, None)
         if kind is STR:
-            return Node(STR, text, line, col)
+            return Node(STR, text, line, col, None)
         try:
             value = self._convert(kind, tag, text)
         except (ValueError, TypeError, OverflowError, yaml.YAMLError):
@@ -311,8 +344,8 @@ class _Composer:
                 line, col, self._child_where(stack),
                 f"{_shorten(text)!r} is not a valid {kind}",
             )
-            return Node(BAD, None, line, col)
-        return Node(kind, value, line, col)
+            return Node(BAD, None, line, col, None)
+        return Node(kind, value, line, col, None)
 
     def _convert(self, kind: str, tag: str, text: str):
         if kind is NULL:

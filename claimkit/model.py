@@ -1,11 +1,10 @@
 """Model: the values the kit passes between its sections.
 
-These are named tuples rather than frozen dataclasses on purpose: importing
-``dataclasses`` pulls in ``inspect`` and costs about 9 ms, which alone would
-break the start-up budget of ``check`` (see bench/run.py).  Named tuples are
-just as immutable and cost nothing to import.
+These are small frozen records rather than frozen dataclasses on purpose:
+importing ``dataclasses`` pulls in ``inspect`` (9 ms), and even
+``collections.namedtuple`` costs 0.5 ms for the seven types here, against a
+start-up budget for ``check`` of a few milliseconds (see bench/run.py).
 """
-from collections import namedtuple
 
 VERDICTS = (
     "supported",
@@ -17,81 +16,108 @@ VERDICTS = (
 )
 
 
-class Problem(
-    namedtuple("Problem", "path line col where message level", defaults=("error",))
-):
+class Record:
+    """An immutable value with named fields, compared field by field.
+
+    A subclass names its fields in ``__slots__``; trailing fields may take
+    defaults from ``_defaults``.
+    """
+
+    __slots__ = ()
+    _defaults: tuple = ()
+
+    def __init__(self, *values) -> None:
+        missing = len(self.__slots__) - len(values)
+        if missing:
+            if not 0 < missing <= len(self._defaults):
+                raise TypeError(f"{type(self).__name__} takes {len(self.__slots__)}"
+                                f" values, got {len(values)}")
+            values += self._defaults[len(self._defaults) - missing:]
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Problem(Record):
     """One thing wrong with a file, at a 1-based line and column.
 
     level is "error" for a problem; "warning" and "note" lines are printed the
     same way but do not fail a check.
     """
 
-    __slots__ = ()
+    __slots__ = ("path", "line", "col", "where", "message", "level")
+    _defaults = ("error",)
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
         return f"{self.path}:{self.line}:{self.col}: {self.level}: {where}{self.message}"
 
 
-class Source(namedtuple("Source", "section title page quote quote_exact url")):
+class Source(Record):
     """Where a claim is backed: a paper section, an outside url, or nothing yet."""
 
-    __slots__ = ()
+    __slots__ = ("section", "title", "page", "quote", "quote_exact", "url")
 
 
-class Claim(
-    namedtuple(
-        "Claim",
-        "id claim article_quote source verdict note value unit"
-        " at article_quote_at source_quote_at",
-    )
-):
+class Claim(Record):
     """One checkable statement of the article.
 
     The *_at fields are 1-based (line, col) positions in the claims file, of
     the claim and of its two quotes (None where there is no source quote).
     """
 
-    __slots__ = ()
+    __slots__ = ("id", "claim", "article_quote", "source", "verdict", "note",
+                 "value", "unit", "at", "article_quote_at", "source_quote_at")
 
     @property
     def sourced(self) -> bool:
         return self.verdict != "unsourced"
 
 
-class Check(
-    namedtuple(
-        "Check", "id description compute expect tolerance at compute_at expect_at"
-    )
-):
+class Check(Record):
     """An arithmetic cross-check over claims' values (expressions as text).
 
     The *_at fields are the (line, col) of the check and of its two fields.
     """
 
-    __slots__ = ()
+    __slots__ = ("id", "description", "compute", "expect", "tolerance", "at",
+                 "compute_at", "expect_at")
 
 
-class Dismissal(namedtuple("Dismissal", "sentence reason at")):
+class CheckResult(Record):
+    """What a check gave: ok is None when it could not be evaluated."""
+
+    __slots__ = ("check", "claims", "expected", "computed", "ok")
+
+
+class Dismissal(Record):
     """An article sentence that is deliberately not tracked, and why.
 
     at is the (line, col) of the sentence field in the claims file.
     """
 
-    __slots__ = ()
+    __slots__ = ("sentence", "reason", "at")
 
 
-class CheckResult(namedtuple("CheckResult", "check claims expected computed ok")):
-    """What a check gave: ok is None when it could not be evaluated."""
-
-    __slots__ = ()
-
-
-class Document(
-    namedtuple(
-        "Document", "path article paper review sections claims checks dismissed"
-    )
-):
+class Document(Record):
     """A whole, valid claims file.  sections maps number → (title, page)."""
 
-    __slots__ = ()
+    __slots__ = ("path", "article", "paper", "review", "sections", "claims",
+                 "checks", "dismissed")
