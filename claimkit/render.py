@@ -67,13 +67,17 @@ def describe_source(claim: Claim) -> str:
     return "no source yet"
 
 
-def summarize(document: Document, claims: list[Claim]) -> str:
+def count_verdicts(claims: list[Claim]) -> list[str]:
+    """One "✔ 29 supported" part per verdict that occurs, in vocabulary order."""
     counts = {verdict: 0 for verdict in VERDICTS}
     for claim in claims:
         counts[claim.verdict] += 1
-    parts = [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
+    return [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
+
+
+def count_sourced(claims: list[Claim]) -> str:
     sourced = sum(claim.sourced for claim in claims)
-    return f"{' · '.join(parts)}\n{sourced}/{len(claims)} claims sourced"
+    return f"{sourced}/{len(claims)} claims sourced"
 
 
 def shown_line(shown: int, total: int) -> str:
@@ -123,14 +127,25 @@ def render_checklist(document: Document, claims: list[Claim], results: list,
     parts = []
     if total is not None and total != len(claims):
         parts.append(Text(shown_line(len(claims), total)))
-    parts += [table, Text(summarize(document, claims))]
+    parts += [table, _wrap_items(count_verdicts(claims)), Text(count_sourced(claims))]
     if results:
         parts.append(Text("checks:"))
+        checks = Table.grid(padding=(0, 0, 0, 1))
+        checks.add_column(no_wrap=True)
+        checks.add_column(overflow="fold")
         for result in results:
             mark, text = describe_result(result)
             style = {"✔": "green", "✘": "red"}.get(mark, "yellow")
-            parts.append(Text.assemble("  ", (mark, style), " ", text))
+            checks.add_row(Text(f" {mark}", style=style), Text(text))
+        parts.append(checks)
     return Group(*parts)
+
+
+def _wrap_items(items: list[str]):
+    """The counts on lines as wide as the console, never split inside one."""
+    from rich.columns import Columns
+
+    return Columns(items, padding=(0, 3))
 
 
 def render_claim(document: Document, claim: Claim):
@@ -255,7 +270,8 @@ def render_markdown(document: Document, claims: list[Claim], results: list,
                 f" ({_markdown(where)} · {MARKS[claim.verdict]} {claim.verdict})"
             )
         lines.append("")
-    lines.append(summarize(document, claims).replace("\n", "  \n"))
+    lines.append(" · ".join(count_verdicts(claims)) + "  ")
+    lines.append(count_sourced(claims))
     if results:
         lines += ["", "## Checks", ""]
         for result in results:

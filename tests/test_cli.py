@@ -63,7 +63,7 @@ def test_list_is_plain_when_piped(run, claims_file):
     assert ESCAPE not in result.out
     assert ids_listed(result.out) == ["gpus-16k", "model-sizes", "license-outputs", "leak"]
     assert result.out.splitlines()[-2:] == [
-        "✔ 1 supported · ▲ 1 overstated · ○ 1 not-in-paper · ☐ 1 unsourced",
+        "✔ 1 supported   ▲ 1 overstated   ○ 1 not-in-paper   ☐ 1 unsourced",
         "3/4 claims sourced",
     ]
 

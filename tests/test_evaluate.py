@@ -85,7 +85,7 @@ def test_a_failing_check_is_shown_under_the_list(run, claims_file):
     assert result.code == 0
     assert result.out.endswith(
         "checks:\n"
-        "  ✘ fits-bf16: computed false, expected true — BF16 weights fit one server\n")
+        " ✘ fits-bf16: computed false, expected true — BF16 weights fit one server\n")
 
 
 @pytest.mark.parametrize("field, expression, message", [

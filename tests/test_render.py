@@ -48,10 +48,10 @@ def test_the_checklist(loaded):
     other models.                                                                                   
 ☐   leak                                               no source yet                    unsourced   
     It leaked two days early.                                                                       
-✔ 1 supported · ▲ 1 overstated · ○ 1 not-in-paper · ☐ 1 unsourced
+✔ 1 supported   ▲ 1 overstated   ○ 1 not-in-paper   ☐ 1 unsourced
 3/4 claims sourced
 checks:
-  ✔ double: computed 32,000, expected 32,000
+ ✔ double: computed 32,000, expected 32,000
 """
 
 
