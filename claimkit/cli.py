@@ -259,7 +259,7 @@ def run(args) -> int:
 
             print(f"kit.py: error: no claim with id {clean(args.id)!r}"
                   f" in {display_path(args.file)}", file=sys.stderr)
-            return EXIT_PROBLEMS
+            return EXIT_UNREADABLE  # the command line named what is not there
         from claimkit.render import render_claim
 
         make_console().print(render_claim(document, claim))

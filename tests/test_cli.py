@@ -132,7 +132,7 @@ def test_show_an_unknown_id(run, claims_file):
     path = claims_file(document())
     result = run("show", "-f", path, "no-such-claim")
     assert (result.code, result.out, result.err) == (
-        1, "", f"kit.py: error: no claim with id 'no-such-claim' in {path}\n")
+        2, "", f"kit.py: error: no claim with id 'no-such-claim' in {path}\n")
 
 
 def test_export_writes_atomically_to_a_file(run, claims_file, tmp_path):
@@ -208,3 +208,17 @@ def test_escapes_in_data_are_shown_literally_in_check_messages(run, claims_file)
     assert ESCAPE not in result.err and "\x07" not in result.err
     assert "got '\\x1b[2J\\x1b[31m'" in result.err
     assert "unknown key '\\x1b]0;pwned\\x07'" in result.err
+
+
+def test_a_flood_of_problems_is_cut_short_with_a_count(run, claims_file, monkeypatch):
+    monkeypatch.setattr(claimkit.cli, "MAX_PRINTED_PROBLEMS", 2)
+    text = document("".join(SIZES.replace("verdict: supported", f"verdict: v{index}")
+                            .replace("id: model-sizes", f"id: claim-{index}")
+                            for index in range(5)))
+    result = run("check", "-f", claims_file(text))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(lines) == 3
+    assert [": error: claims[0].verdict" in lines[0], ": error: claims[1].verdict" in lines[1]] == [
+        True, True]
+    assert lines[2] == "... and 3 more"

@@ -98,6 +98,7 @@ def test_a_failing_check_is_shown_under_the_list(run, claims_file):
     ("compute", "10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100",
      "result is not a finite number"),
     ("compute", "(-8) ** 0.5", "result is not a finite number"),
+    ("compute", "1e300 ** 2", "result is too large"),
     ("compute", "(1 < 2) + 1", "a comparison cannot be used as a number"),
     ("compute", "6 * flagship-params", "unknown claim id 'flagship'"),
     ("compute", "6 *", "cannot parse expression: invalid syntax (a claim id starts"

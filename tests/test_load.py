@@ -8,29 +8,72 @@ import claimkit.load
 from conftest import GPUS, LEAK, SIZES, document, position
 
 
-def test_a_duplicate_key_names_both_lines(run, claims_file):
-    # PyYAML would keep the second verdict and lose the first without a word.
-    text = document(SIZES + "    verdict: contradicted\n")
-    path = claims_file(text)
-    first, _ = position(text, "verdict: supported")
-    line, col = position(text, "verdict: contradicted")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].verdict: duplicate key 'verdict'"
-        f" (first defined at line {first}); YAML would silently keep only the last one\n")
+TAGS_ONLY = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
+REPLACE = "claim: There are 8B, 70B and 405B models."
+
+# (name, file text, needle where the problem points, where, message); the
+# message may name the line of another needle as {first}.
+CASES = [
+    (
+        "duplicate key, which PyYAML would silently resolve to the last value",
+        document(SIZES + "    verdict: contradicted\n"),
+        ("verdict: contradicted", "verdict: supported"), "claims[0].verdict",
+        "duplicate key 'verdict' (first defined at line {first});"
+        " YAML would silently keep only the last one",
+    ),
+    (
+        "duplicate key in a nested mapping",
+        document(GPUS.replace("      page: 8\n", "      page: 8\n      quote: other\n")),
+        ("quote: trained", "quote: other"), "claims[0].source.quote",
+        "duplicate key 'quote' (first defined at line {first});"
+        " YAML would silently keep only the last one",
+    ),
+    (
+        "tag on a scalar",
+        document(SIZES.replace("claim: There", "claim: !custom There")),
+        ("!custom", None), "claims[0].claim", f"tag '!custom' {TAGS_ONLY}",
+    ),
+    (
+        "scalar that does not fit its tag",
+        document(GPUS.replace("page: 8", "page: !!int eight")),
+        ("!!int", None), "claims[0].source.page", "'eight' is not a valid integer",
+    ),
+    (
+        "integer too long to convert",
+        document(GPUS.replace("value: 16000", "value: " + "9" * 5000)),
+        ("9999", None), "claims[0].value", f"'{'9' * 39}…' is not a valid integer",
+    ),
+    (
+        "alias",
+        document(SIZES.replace(REPLACE, "claim: &text There are three sizes")
+                 + LEAK.replace("claim: It leaked two days early.", "claim: *text")),
+        ("*text", None), "claims[1].claim",
+        "aliases (*text) are not allowed; write the value out in full",
+    ),
+    (
+        "complex key",
+        document(SIZES) + "? [a, b]\n: c\n",
+        ("[a, b]", None), "", "expected a plain key, got a list",
+    ),
+    (
+        "second document",
+        document(SIZES) + "---\nclaims: []\n",
+        ("---", None), "", "expected one YAML document, found a second one here",
+    ),
+]
 
 
-def test_a_duplicate_source_key_in_a_nested_mapping(run, claims_file):
-    text = document(GPUS.replace("      page: 8\n", "      page: 8\n      quote: other\n"))
+@pytest.mark.parametrize("text, needles, where, message", [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where,
+                                          message):
     path = claims_file(text)
-    first, _ = position(text, "quote: other")
-    line, col = position(text, "quote: trained")
+    line, col = position(text, needles[0])
+    if needles[1]:
+        message = message.format(first=position(text, needles[1])[0])
+    prefix = f"{where}: " if where else ""
     result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].source.quote: duplicate key 'quote'"
-        f" (first defined at line {first}); YAML would silently keep only the last one\n")
+    assert (result.code, result.err) == (1, f"{path}:{line}:{col}: error: {prefix}{message}\n")
 
 
 def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_path):
@@ -49,54 +92,9 @@ def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_pa
         " strings, numbers, lists and mappings\n")
 
 
-def test_a_tag_on_a_scalar_is_reported(run, claims_file):
-    text = document(SIZES.replace("claim: There", "claim: !custom There"))
-    path = claims_file(text)
-    line, col = position(text, "!custom")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].claim: tag '!custom' is not allowed;"
-        " claims.yaml holds plain strings, numbers, lists and mappings\n")
-
-
 def test_standard_tags_are_plain_values(run, claims_file):
     path = claims_file(document(SIZES.replace("claim: There", "claim: !!str There")))
     assert run("check", "-f", path).code == 0
-
-
-def test_a_scalar_that_does_not_fit_its_tag(run, claims_file):
-    text = document(GPUS.replace("page: 8", "page: !!int eight"))
-    path = claims_file(text)
-    line, col = position(text, "!!int")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].source.page: 'eight' is not a valid integer\n")
-
-
-def test_an_integer_too_long_to_convert(run, claims_file):
-    text = document(GPUS.replace("value: 16000", "value: " + "9" * 5000))
-    path = claims_file(text)
-    line, col = position(text, "9999")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].value:"
-        f" '{'9' * 39}…' is not a valid integer\n")
-
-
-def test_aliases_are_refused_where_they_stand(run, claims_file):
-    text = document(SIZES.replace("claim: There are 8B, 70B and 405B models.",
-                                  "claim: &text There are three sizes")
-                    + LEAK.replace("claim: It leaked two days early.", "claim: *text"))
-    path = claims_file(text)
-    line, col = position(text, "*text")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:{col}: error: claims[1].claim: aliases (*text) are not"
-        " allowed; write the value out in full\n")
 
 
 def test_a_billion_laughs_file_fails_without_expanding(run, claims_file):
@@ -116,15 +114,6 @@ def test_a_billion_laughs_file_fails_without_expanding(run, claims_file):
         assert errors[-1].startswith("kit.py: ")
 
 
-def test_a_complex_key_is_a_problem(run, claims_file):
-    text = document(SIZES) + "? [a, b]\n: c\n"
-    path = claims_file(text)
-    line, col = position(text, "[a, b]")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == f"{path}:{line}:{col}: error: expected a plain key, got a list\n"
-
-
 def test_deep_nesting_fails_fast_without_recursion(run, claims_file):
     path = claims_file("claims: " + "[" * 40 + "]" * 40 + "\n")
     result = run("check", "-f", path)
@@ -142,16 +131,6 @@ def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
     assert result.err.startswith(f"{path}:1:")
     assert result.err.endswith(": error: exceeded maximum nesting depth"
                                " (while increasing flow level)\n")
-
-
-def test_a_second_document_is_a_problem(run, claims_file):
-    text = document(SIZES) + "---\nclaims: []\n"
-    path = claims_file(text)
-    line, _ = position(text, "---")
-    result = run("check", "-f", path)
-    assert result.code == 1
-    assert result.err == (
-        f"{path}:{line}:1: error: expected one YAML document, found a second one here\n")
 
 
 def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
@@ -232,6 +211,18 @@ def test_permission_denied(run, claims_file, monkeypatch):
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
         2, "", f"{path}:1:1: error: permission denied\n")
+
+
+def test_any_other_read_error_is_one_line(run, claims_file, monkeypatch):
+    path = claims_file(document())
+
+    def fail(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(claimkit.load, "open", fail, raising=False)
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error: cannot read: Input/output error\n")
 
 
 def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
