@@ -121,6 +121,10 @@ def print_problems(problems: list[Problem]) -> None:
               file=sys.stderr)
 
 
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def errors_in(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.level == "error"]
 
@@ -184,8 +188,15 @@ def write_atomically(path: str, text: str) -> None:
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777  # keep an existing file's mode
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # what open() would have given a new file
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".kit-", suffix=".tmp")
     try:
+        os.chmod(temp, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
@@ -220,8 +231,8 @@ def run_check(args, document, problems: list[Problem]) -> int:
     print_problems(problems)
     errors = errors_in(problems)
     if document is not None:
-        counts = f"{len(document.claims)} claims, {len(document.checks)} checks"
-        verdict = f"{len(errors)} problems" if errors else "ok"
+        counts = f"{count(len(document.claims), 'claim')}, {count(len(document.checks), 'check')}"
+        verdict = count(len(errors), "problem") if errors else "ok"
         print(f"{display}: {counts}: {verdict}")
     for line in reports:
         print(line)
@@ -233,7 +244,10 @@ def run(args) -> int:
         print("kit.py: error: --strict needs --article", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.command == "export" and args.output:
-        if os.path.abspath(args.output) == os.path.abspath(args.file):
+        if os.path.abspath(args.output) == os.path.abspath(args.file) or (
+            os.path.exists(args.output) and os.path.exists(args.file)
+            and os.path.samefile(args.output, args.file)
+        ):
             print(f"kit.py: error: refusing to write over the claims file {args.file}",
                   file=sys.stderr)
             return EXIT_UNREADABLE
@@ -248,7 +262,7 @@ def run(args) -> int:
         return EXIT_UNREADABLE
     if errors_in(problems):
         print_problems(problems)
-        print(f"kit.py: {len(errors_in(problems))} problems; run"
+        print(f"kit.py: {count(len(errors_in(problems)), 'problem')}; run"
               f" `python kit.py check -f {display_path(args.file)}`", file=sys.stderr)
         return EXIT_PROBLEMS
 

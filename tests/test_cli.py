@@ -222,3 +222,30 @@ def test_a_flood_of_problems_is_cut_short_with_a_count(run, claims_file, monkeyp
     assert [": error: claims[0].verdict" in lines[0], ": error: claims[1].verdict" in lines[1]] == [
         True, True]
     assert lines[2] == "... and 3 more"
+
+
+def test_export_keeps_an_existing_files_mode_and_gives_a_new_one_the_usual(
+        run, claims_file, tmp_path):
+    path = claims_file(document())
+    old = tmp_path / "old.csv"
+    old.write_text("old")
+    os.chmod(old, 0o640)
+    assert run("export", "-f", path, "--format", "csv", "-o", str(old)).code == 0
+    assert os.stat(old).st_mode & 0o777 == 0o640
+    umask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.csv"
+        assert run("export", "-f", path, "--format", "csv", "-o", str(new)).code == 0
+        assert os.stat(new).st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
+
+
+def test_export_refuses_the_claims_file_under_another_name(run, claims_file, tmp_path):
+    path = claims_file(document())
+    link = tmp_path / "link.yaml"
+    link.symlink_to(path)
+    result = run("export", "-f", path, "-o", str(link))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: refusing to write over the claims file {path}\n")
+    assert link.is_symlink()

@@ -67,7 +67,7 @@ def test_a_check_that_disagrees_is_a_problem(run, claims_file):
 """)
     line, col = position(text, "id: compute-2nd")
     result = run("check", "-f", path)
-    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 checks: 1 problems\n")
+    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 check: 1 problem\n")
     assert result.err == (
         f"{path}:{line}:{col}: error: checks[0]: check 'compute-2nd' fails:"
         " computed 1.264e+25, expected 3.8e+25 within 0.05\n")
@@ -115,7 +115,7 @@ def test_expression_problems(run, claims_file, field, expression, message):
 """)
     line, col = position(text, f'"{expression}"')
     result = run("check", "-f", path)
-    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 checks: 1 problems\n")
+    assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 check: 1 problem\n")
     assert result.err == f"{path}:{line}:{col}: error: checks[0].{field}: {message}\n"
 
 

@@ -87,7 +87,7 @@ def test_a_missing_quote_names_the_claim_its_line_and_the_closest_passage(
         f"{path}:{line}:{col}: error: claims[0].source.quote: quote of 'gpus-16k'"
         f" not found in {paper}; closest passage (84% similar):"
         " \"trained on up to 16K H100 GPUs\"\n")
-    assert result.out == (f"{path}: 1 claims, 0 checks: 1 problems\n"
+    assert result.out == (f"{path}: 1 claim, 0 checks: 1 problem\n"
                           f"paper quotes: 0 of 1 found in {paper}\n")
     assert result.code == 1
 
@@ -138,7 +138,7 @@ def test_without_texts_check_does_no_quote_work(run, claims_file):
     path = claims_file(document(GPUS.replace("used more than 16K", "never said")))
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
-        0, f"{path}: 1 claims, 0 checks: ok\n", "")
+        0, f"{path}: 1 claim, 0 checks: ok\n", "")
 
 
 def test_an_unreadable_article_is_exit_2(run, claims_file, tmp_path):

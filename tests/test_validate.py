@@ -3,6 +3,10 @@ import pytest
 
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 
+def plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"
 
 # (name, claims file text, claims kept, checks kept,
@@ -291,8 +295,8 @@ def test_check_reports_each_problem_at_its_node(run, claims_file, text, kept,
         lines.append((line, col, f"{path}:{line}:{col}: error: {prefix}{message}"))
     result = run("check", "-f", path)
     assert result.err == "".join(f"{entry[2]}\n" for entry in sorted(lines))
-    assert result.out == (f"{path}: {kept} claims, {checks} checks:"
-                          f" {len(expected)} problems\n")
+    assert result.out == (f"{path}: {plural(kept, 'claim')}, {plural(checks, 'check')}:"
+                          f" {plural(len(expected), 'problem')}\n")
     assert result.code == 1
 
 
@@ -341,4 +345,4 @@ def test_other_commands_refuse_a_file_with_problems(run, claims_file, command):
     assert result.err == (
         f"{path}:{line}:{col}: error: claims[0].verdict: expected one of"
         f" {VERDICT_LIST}, got 'maybe'\n"
-        f"kit.py: 1 problems; run `python kit.py check -f {path}`\n")
+        f"kit.py: 1 problem; run `python kit.py check -f {path}`\n")
