@@ -151,8 +151,8 @@ class _Composer:
     def compose(self, text: str) -> Node | None:
         loader = Loader(text)
         # The tree is acyclic and freed as a whole, so the cyclic collector
-        # has nothing to find in it; left on, it makes a large load
-        # quadratic (see bench/run.py).
+        # has nothing to find in it; left on, its passes over the growing
+        # tree make a large load slower than linear (see bench/run.py).
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -165,7 +165,12 @@ class _Composer:
                 message = f"{message} ({error.context})"
             raise LoadError(Problem(self.display, line, col, "", message)) from None
         except yaml.reader.ReaderError as error:
-            line, col = _line_col(text, error.position)
+            offset = error.position
+            if Loader is not yaml.SafeLoader:
+                # libyaml counts UTF-8 bytes; the pure-Python reader counts
+                # characters.
+                offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+            line, col = _line_col(text, offset)
             raise LoadError(
                 Problem(
                     self.display, line, col, "",

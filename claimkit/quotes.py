@@ -166,73 +166,85 @@ def _add_sentence(sentences: list, text: str, start: int, end: int) -> None:
         sentences.append((line, col, _SPACE.sub(" ", stripped)))
 
 
+class _Sentence:
+    """An article sentence, where it stands, and what became of it."""
+
+    __slots__ = ("line", "col", "text", "normal", "start", "end", "tracked_by",
+                 "dismissed")
+
+    def __init__(self, line: int, col: int, text: str, normal: str, start: int) -> None:
+        self.line, self.col, self.text, self.normal = line, col, text, normal
+        # Its span in the normalized article; start is -1 if it cannot be
+        # placed there, and then only a quote inside it can track it.
+        self.start, self.end = start, start + len(normal) if start >= 0 else -1
+        self.tracked_by = None  # the id of the first claim that quotes it
+        self.dismissed = False
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
 def audit_coverage(document: Document, text: str, text_path: str,
                    strict: bool) -> tuple[list[Problem], str]:
     """Which checkable sentences does no claim quote and no dismissal name?
 
     Returns the problems (untracked sentences are warnings, or errors when
-    strict; a dismissal that names no sentence, or several, is an error) and
-    the summary line.
+    strict; a dismissal that names no sentence, several, or a tracked one, is
+    an error) and the summary line.
     """
     haystack = normalize(text)
-    # Where each sentence stands in the normalized article.
-    spans = []
+    sentences = []
     cursor = 0
     for line, col, sentence in split_sentences(text):
         normal = normalize(sentence)
         start = haystack.find(normal, cursor)
-        if start < 0:  # cannot happen for text this function split, but be safe
-            start = haystack.find(normal)
-        end = start + len(normal)
-        cursor = max(cursor, end)
-        spans.append([line, col, sentence, normal, start, end, None])
+        cursor = max(cursor, start + len(normal))
+        sentences.append(_Sentence(line, col, sentence, normal, start))
 
+    # A quote tracks every sentence it overlaps, so a quote may span two.
     for claim in document.claims:
         needle = normalize(claim.article_quote)
         position = haystack.find(needle)
         while position >= 0:
-            for span in spans:
-                if span[4] < position + len(needle) and position < span[5]:
-                    span[6] = span[6] or ("claim", claim.id)
+            for sentence in sentences:
+                if sentence.tracked_by is None and sentence.overlaps(
+                        position, position + len(needle)):
+                    sentence.tracked_by = claim.id
             position = haystack.find(needle, position + 1)
+        for sentence in sentences:
+            if sentence.tracked_by is None and sentence.start < 0 and needle in sentence.normal:
+                sentence.tracked_by = claim.id
 
     problems = []
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
-        matches = [span for span in spans if span[3].startswith(prefix)]
+        matches = [sentence for sentence in sentences if sentence.normal.startswith(prefix)]
         where = f"dismissed[{index}].sentence"
         if not matches:
-            problems.append(Problem(
-                document.path, *dismissal.at, where,
-                f"no sentence of {text_path} starts with {_shorten(prefix, 60)!r}",
-            ))
+            message = f"no sentence of {text_path} starts with {_shorten(prefix, 60)!r}"
         elif len(matches) > 1:
-            problems.append(Problem(
-                document.path, *dismissal.at, where,
-                f"{len(matches)} sentences of {text_path} start with"
-                f" {_shorten(prefix, 60)!r}; quote more of the one you mean",
-            ))
-        elif matches[0][6] is not None:
-            problems.append(Problem(
-                document.path, *dismissal.at, where,
-                f"sentence is tracked by claim {matches[0][6][1]!r};"
-                " remove the dismissal",
-            ))
+            message = (f"{len(matches)} sentences of {text_path} start with"
+                       f" {_shorten(prefix, 60)!r}; quote more of the one you mean")
+        elif matches[0].tracked_by is not None:
+            message = (f"sentence is tracked by claim {matches[0].tracked_by!r};"
+                       " remove the dismissal")
         else:
-            matches[0][6] = ("dismissed", dismissal.reason)
+            matches[0].dismissed = True
+            continue
+        problems.append(Problem(document.path, *dismissal.at, where, message))
 
     tracked = dismissed = untracked = 0
-    for line, col, sentence, normal, start, end, status in spans:
-        if status is not None:
-            if status[0] == "claim":
-                tracked += 1
-            else:
-                dismissed += 1
-        elif CHECKABLE.search(sentence):
+    for sentence in sentences:
+        if sentence.tracked_by is not None:
+            tracked += 1
+        elif sentence.dismissed:
+            dismissed += 1
+        elif CHECKABLE.search(sentence.text):
             untracked += 1
             problems.append(Problem(
-                text_path, line, col, "",
-                f"untracked sentence states a checkable fact: \"{_shorten(sentence)}\"",
+                text_path, sentence.line, sentence.col, "",
+                f"untracked sentence states a checkable fact:"
+                f" \"{_shorten(sentence.text)}\"",
                 "error" if strict else "warning",
             ))
     total = tracked + dismissed + untracked

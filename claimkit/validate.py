@@ -104,10 +104,9 @@ _NAMES = {
 
 
 def describe_kinds(kinds) -> str:
-    if set(kinds) >= {INT, FLOAT}:
-        kinds = ("number",) + tuple(k for k in kinds if k not in (INT, FLOAT))
-    names = [_NAMES.get(kind, "a number") for kind in kinds]
-    return " or ".join(names)
+    if INT in kinds and FLOAT in kinds:  # "a number" covers integers too
+        kinds = [kind for kind in kinds if kind is not INT]
+    return " or ".join(_NAMES[kind] for kind in kinds)
 
 
 def _shown(value, limit: int = 40) -> str:
@@ -170,7 +169,8 @@ class _Validator:
             return None
         value = node.value
         if not value.strip():
-            self.at(node, _join(where, key), "expected a non-empty string, got ''")
+            self.at(node, _join(where, key),
+                    f"expected a non-empty string, got {_shown(value)}")
             return None
         if pattern is not None and not pattern.match(value):
             self.at(node, _join(where, key),

@@ -150,6 +150,14 @@ def test_a_control_character_is_a_problem_shown_escaped(run, claims_file):
         f"{path}:1:19: error: character U+0001 is not allowed in YAML\n")
 
 
+def test_a_control_character_after_wide_characters_is_placed_by_character(
+        run, claims_file):
+    path = claims_file('a: 1\nb: "ééé\x01"\n')
+    result = run("check", "-f", path)
+    assert (result.code, result.err) == (
+        2, f"{path}:2:8: error: character U+0001 is not allowed in YAML\n")
+
+
 def test_invalid_utf8_names_line_and_byte(run, tmp_path):
     path = tmp_path / "claims.yaml"
     path.write_bytes(b"article:\n  title: caf\xe9\n")
