@@ -5,7 +5,7 @@ import sys
 from collections.abc import Sequence
 
 from claimkit.load import LoadError, load_nodes, read_text
-from claimkit.model import VERDICTS, Problem
+from claimkit.model import VERDICTS, Problem, TooManyProblems
 from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -18,7 +18,6 @@ exit codes:
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
 FORMAT_NAMES = ("json", "markdown", "csv", "claimreview", "html")
-MAX_PRINTED_PROBLEMS = 1000
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -114,11 +113,8 @@ def print_problems(problems: list[Problem]) -> None:
     order = {path: index for index, path in
              reversed(list(enumerate(problem.path for problem in problems)))}
     problems = sorted(problems, key=lambda p: (order[p.path], p.line, p.col))
-    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+    for problem in problems:
         print(clean(str(problem)), file=sys.stderr)
-    if len(problems) > MAX_PRINTED_PROBLEMS:
-        print(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more",
-              file=sys.stderr)
 
 
 def count(number: int, noun: str) -> str:
@@ -138,7 +134,10 @@ def load_document(path: str):
     LoadError when the file cannot be read or parsed.
     """
     display = display_path(path)
-    root, problems = load_nodes(path, display)
+    try:
+        root, problems = load_nodes(path, display)
+    except TooManyProblems as stop:
+        return None, [], stop.problems, []
     document, more = validate(root, display)
     problems += more
     results, check_problems = [], []
@@ -256,9 +255,7 @@ def run(args) -> int:
         if args.command == "check":
             return run_check(args, document, problems + check_problems)
     except LoadError as error:
-        from claimkit.render import clean
-
-        print(clean(str(error.problem)), file=sys.stderr)
+        print_problems([error.problem])
         return EXIT_UNREADABLE
     if errors_in(problems):
         print_problems(problems)

@@ -19,7 +19,7 @@ import re
 
 import yaml
 
-from claimkit.model import Problem
+from claimkit.model import Problem, TooManyProblems, add_problem
 
 MAX_BYTES = 50 * 1024 * 1024
 # claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
@@ -57,7 +57,7 @@ _COLLECTION_TAGS = {
 
 
 class LoadError(Exception):
-    """The file could not be read or parsed at all (exit 2)."""
+    """The file could not be read or parsed at all (exit 2, one line)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
@@ -146,7 +146,10 @@ class _Composer:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int, col: int, where: str, message: str) -> None:
-        self.problems.append(Problem(self.display, line, col, where, message))
+        add_problem(self.problems, Problem(self.display, line, col, where, message))
+
+    def fail(self, line: int, col: int, where: str, message: str) -> LoadError:
+        return LoadError(Problem(self.display, line, col, where, message))
 
     def compose(self, text: str) -> Node | None:
         loader = Loader(text)
@@ -157,13 +160,16 @@ class _Composer:
         gc.disable()
         try:
             return self._compose(loader)
+        except TooManyProblems as stop:
+            stop.problems = self.problems
+            raise
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, col = _position(mark) if mark else (1, 1)
             message = error.problem or "invalid YAML"
             if error.context:
                 message = f"{message} ({error.context})"
-            raise LoadError(Problem(self.display, line, col, "", message)) from None
+            raise self.fail(line, col, "", message) from None
         except yaml.reader.ReaderError as error:
             offset = error.position
             if Loader is not yaml.SafeLoader:
@@ -171,16 +177,11 @@ class _Composer:
                 # characters.
                 offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
             line, col = _line_col(text, offset)
-            raise LoadError(
-                Problem(
-                    self.display, line, col, "",
-                    f"character U+{error.character:04X} is not allowed in YAML",
-                )
+            raise self.fail(
+                line, col, "", f"character U+{error.character:04X} is not allowed in YAML"
             ) from None
         except yaml.YAMLError as error:
-            raise LoadError(
-                Problem(self.display, 1, 1, "", f"invalid YAML: {error}")
-            ) from None
+            raise self.fail(1, 1, "", f"invalid YAML: {error}") from None
         finally:
             loader.dispose()
             if collecting:
@@ -224,12 +225,8 @@ class _Composer:
                 if refused:
                     self.problem(line, col, where, _tag_message(event.tag))
                 if len(stack) >= MAX_DEPTH:
-                    raise LoadError(
-                        Problem(
-                            self.display, line, col, where,
-                            f"nesting is deeper than {MAX_DEPTH} levels",
-                        )
-                    )
+                    raise self.fail(line, col, where,
+                                    f"nesting is deeper than {MAX_DEPTH} levels")
                 if kind is MAP:
                     node = Node(MAP, {}, line, col, {})
                 else:
@@ -390,7 +387,8 @@ def load_nodes(path: str, display: str) -> tuple[Node | None, list[Problem]]:
     """Read and compose a claims file.
 
     Returns the root node (None for an empty document) and the problems met
-    while composing.  Raises LoadError when the file cannot be read or parsed.
+    while composing.  Raises LoadError when the file cannot be read or parsed,
+    and TooManyProblems, holding them, when there are MAX_PROBLEMS problems.
     """
     text = read_text(path, display)
     composer = _Composer(display)

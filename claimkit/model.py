@@ -6,6 +6,11 @@ importing ``dataclasses`` pulls in ``inspect`` (9 ms), and even
 start-up budget for ``check`` of a few milliseconds (see bench/run.py).
 """
 
+# A file with more problems than this is reported up to here, then reading
+# stops: a hostile file could otherwise make millions of them, at a cost in
+# memory that helps nobody.
+MAX_PROBLEMS = 1000
+
 VERDICTS = (
     "supported",
     "overstated",
@@ -70,6 +75,24 @@ class Problem(Record):
         return f"{self.path}:{self.line}:{self.col}: {self.level}: {where}{self.message}"
 
 
+class TooManyProblems(Exception):
+    """Raised by a collector when it holds MAX_PROBLEMS problems; whoever
+    stops it sets ``problems`` to what was collected."""
+
+    problems: list = []
+
+
+def add_problem(problems: list, problem: Problem) -> None:
+    """Collect a problem; stop everything once there are MAX_PROBLEMS."""
+    problems.append(problem)
+    if len(problems) >= MAX_PROBLEMS:
+        problems.append(Problem(
+            problem.path, problem.line, problem.col, "",
+            f"{MAX_PROBLEMS} problems found; stopped here",
+        ))
+        raise TooManyProblems
+
+
 class Source(Record):
     """Where a claim is backed: a paper section, an outside url, or nothing yet."""
 
@@ -80,11 +103,13 @@ class Claim(Record):
     """One checkable statement of the article.
 
     The *_at fields are 1-based (line, col) positions in the claims file, of
-    the claim and of its two quotes (None where there is no source quote).
+    the claim and of its two quotes (None where there is no source quote);
+    index is the claim's place in the file's list of claims.
     """
 
     __slots__ = ("id", "claim", "article_quote", "source", "verdict", "note",
-                 "value", "unit", "at", "article_quote_at", "source_quote_at")
+                 "value", "unit", "at", "article_quote_at", "source_quote_at",
+                 "index")
 
     @property
     def sourced(self) -> bool:

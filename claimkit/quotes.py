@@ -10,7 +10,7 @@ passage of the text, the way Hypothesis re-anchors an annotation.
 import re
 import unicodedata
 
-from claimkit.model import Document, Problem
+from claimkit.model import Document, Problem, TooManyProblems, add_problem
 
 _TYPOGRAPHY = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
@@ -104,34 +104,38 @@ def check_quotes(document: Document, text: str, text_path: str,
     problems = []
     found = 0
     paper_url = document.paper.get("url")
-    for index, claim in enumerate(document.claims):
-        source = claim.source
-        if which == "article":
-            quote, at, where = claim.article_quote, claim.article_quote_at, "article_quote"
-        else:
-            if source.quote is None or not (
+    try:
+        for claim in document.claims:
+            source = claim.source
+            if which == "article":
+                quote, at, field = claim.article_quote, claim.article_quote_at, "article_quote"
+            elif source.quote is None or not (
                 source.section is not None or source.url == paper_url
             ):
                 continue
-            quote, at, where = source.quote, claim.source_quote_at, "source.quote"
-            if not source.quote_exact:
-                problems.append(Problem(
-                    document.path, *at, f"claims[{index}].{where}",
+            else:
+                quote, at, field = source.quote, claim.source_quote_at, "source.quote"
+            where = f"claims[{claim.index}].{field}"
+            if which == "paper" and not source.quote_exact:
+                add_problem(problems, Problem(
+                    document.path, *at, where,
                     f"quote of {claim.id!r} is marked as a paraphrase"
                     " (quote_exact: false); not looked for",
                     "note",
                 ))
                 continue
-        needle = normalize(quote)
-        if needle in haystack:
-            found += 1
-            continue
-        passage, similarity = closest_passage(needle, haystack)
-        problems.append(Problem(
-            document.path, *at, f"claims[{index}].{where}",
-            f"quote of {claim.id!r} not found in {text_path}; closest passage"
-            f" ({similarity:.0%} similar): \"{_shorten(passage)}\"",
-        ))
+            needle = normalize(quote)
+            if needle in haystack:
+                found += 1
+                continue
+            passage, similarity = closest_passage(needle, haystack)
+            add_problem(problems, Problem(
+                document.path, *at, where,
+                f"quote of {claim.id!r} not found in {text_path}; closest passage"
+                f" ({similarity:.0%} similar): \"{_shorten(passage)}\"",
+            ))
+    except TooManyProblems:
+        pass  # the last problem says where it stopped
     return problems, found
 
 

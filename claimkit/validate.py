@@ -9,6 +9,8 @@ import re
 from claimkit.load import BAD, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
 from claimkit.model import (
     VERDICTS,
+    TooManyProblems,
+    add_problem,
     Check,
     Claim,
     Dismissal,
@@ -120,7 +122,7 @@ class _Validator:
         self.problems: list[Problem] = []
 
     def problem(self, line: int, col: int, where: str, message: str) -> None:
-        self.problems.append(Problem(self.path, line, col, where, message))
+        add_problem(self.problems, Problem(self.path, line, col, where, message))
 
     def at(self, node: Node, where: str, message: str) -> None:
         self.problem(node.line, node.col, where, message)
@@ -242,7 +244,7 @@ class _Validator:
         first_line_of_id = {}
         for index, child in enumerate(node.value):
             where = f"claims[{index}]"
-            claim = self.claim(child, where, sections)
+            claim = self.claim(child, index, sections)
             if claim is None:
                 continue
             seen = first_line_of_id.get(claim.id)
@@ -258,7 +260,8 @@ class _Validator:
             self.at(node, "claims", "expected at least one claim, got an empty list")
         return claims
 
-    def claim(self, node: Node, where: str, sections: dict):
+    def claim(self, node: Node, index: int, sections: dict) -> Claim | None:
+        where = f"claims[{index}]"
         before = len(self.problems)
         fields = self.fields(node, CLAIM_FIELDS, where)
         if fields is None:
@@ -293,6 +296,7 @@ class _Validator:
             (node.line, node.col),
             (article_quote_node.line, article_quote_node.col),
             (quote_node.line, quote_node.col) if quote_node is not None else None,
+            index,
         )
         return claim
 
@@ -459,6 +463,14 @@ def validate(root: Node | None, path: str) -> tuple[Document | None, list[Proble
     The Document is None only when the top level is not a mapping.
     """
     validator = _Validator(path)
+    try:
+        return _validate(validator, root, path)
+    except TooManyProblems:  # the last problem says where it stopped
+        return None, validator.problems
+
+
+def _validate(validator: _Validator, root: Node | None,
+              path: str) -> tuple[Document | None, list[Problem]]:
     if root is None:
         validator.problem(1, 1, "", "the file is empty; expected a mapping with"
                           " article, paper, sections and claims")

@@ -6,6 +6,7 @@ import os
 import pytest
 
 import claimkit.cli
+import claimkit.model
 from conftest import GPUS, LEAK, LICENSE, SIZES, document
 
 ESCAPE = "\x1b"
@@ -212,18 +213,31 @@ def test_escapes_in_data_are_shown_literally_in_check_messages(run, claims_file)
     assert "unknown key '\\x1b]0;pwned\\x07'" in result.err
 
 
-def test_a_flood_of_problems_is_cut_short_with_a_count(run, claims_file, monkeypatch):
-    monkeypatch.setattr(claimkit.cli, "MAX_PRINTED_PROBLEMS", 2)
+def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):
+    monkeypatch.setattr(claimkit.model, "MAX_PROBLEMS", 3)
     text = document("".join(SIZES.replace("verdict: supported", f"verdict: v{index}")
                             .replace("id: model-sizes", f"id: claim-{index}")
                             for index in range(5)))
-    result = run("check", "-f", claims_file(text))
-    assert result.code == 1
+    path = claims_file(text)
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (1, "")
     lines = result.err.splitlines()
-    assert len(lines) == 3
-    assert [": error: claims[0].verdict" in lines[0], ": error: claims[1].verdict" in lines[1]] == [
-        True, True]
-    assert lines[2] == "... and 3 more"
+    assert [line.split(": error: ")[1].split(":")[0] for line in lines[:3]] == [
+        "claims[0].verdict", "claims[1].verdict", "claims[2].verdict"]
+    assert lines[3] == lines[2].split(" error: ")[0] + " error: 3 problems found; stopped here"
+    assert len(lines) == 4
+
+
+def test_a_flood_of_aliases_stops_while_reading(run, claims_file, monkeypatch):
+    monkeypatch.setattr(claimkit.model, "MAX_PROBLEMS", 3)
+    path = claims_file("a: &a x\nb: [*a, *a, *a, *a, *a]\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"{path}:2:5: error: b[0]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:9: error: b[1]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:13: error: b[2]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:13: error: 3 problems found; stopped here\n")
 
 
 def test_export_keeps_an_existing_files_mode_and_gives_a_new_one_the_usual(

@@ -234,3 +234,16 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
         "ARTICLE", str(article))
     assert expected in result.err.splitlines()
     assert result.code == 1
+
+
+def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE)
+    text = document(GPUS.replace("verdict: overstated", "verdict: maybe")
+                    + SIZES.replace("with 8B, 70B, and 405B versions", "with 9B"))
+    path = claims_file(text)
+    line, col = position(text, "with 9B")
+    result = run("check", "-f", path, "--article", str(article))
+    assert result.code == 1
+    assert (f"{path}:{line}:{col}: error: claims[1].article_quote: quote of"
+            f" 'model-sizes' not found in {article}") in result.err
