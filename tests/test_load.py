@@ -241,3 +241,14 @@ def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
         assert run(*argv, "-f", path).code == 0
     assert (open(path, "rb").read(), os.stat(path).st_mtime_ns) == before
     assert sorted(os.listdir(tmp_path)) == ["claims.yaml", "out.csv"]
+
+
+def test_a_million_aliases_stop_at_the_problem_limit(run, claims_file):
+    from claimkit.model import MAX_PROBLEMS
+
+    path = claims_file("a: &a x\nb: [" + "*a, " * 1_000_000 + "*a]\n")
+    result = run("check", "-f", path)
+    assert (result.code, result.out) == (1, "")
+    lines = result.err.splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1 == 1001
+    assert lines[-1].endswith(f"error: {MAX_PROBLEMS} problems found; stopped here")
