@@ -21,7 +21,6 @@ positioned nodes) → model.py (the value types) → validate.py (problems) →
 evaluate.py and quotes.py (arithmetic checks, quote and coverage checks) →
 render.py (one function per format) → cli.py (argparse and main).
 """
-import sys
 from collections.abc import Sequence
 
 from claimkit import cli

@@ -129,7 +129,7 @@ def _evaluate(node, values: dict):
         return result
     # Compare: a chain like a <= b < c holds when every link holds.
     left = _number(_evaluate(node.left, values))
-    for op, comparator in zip(node.ops, node.comparators):
+    for op, comparator in zip(node.ops, node.comparators, strict=True):
         right = _number(_evaluate(comparator, values))
         if not _COMPARE[type(op)](left, right):
             return False

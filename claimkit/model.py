@@ -38,7 +38,7 @@ class Record:
                 raise TypeError(f"{type(self).__name__} takes {len(self.__slots__)}"
                                 f" values, got {len(values)}")
             values += self._defaults[len(self._defaults) - missing:]
-        for name, value in zip(self.__slots__, values):
+        for name, value in zip(self.__slots__, values, strict=True):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):

@@ -7,7 +7,7 @@ import pytest
 
 import claimkit.cli
 import claimkit.model
-from conftest import GPUS, LEAK, LICENSE, SIZES, document
+from conftest import GPUS, SIZES, document
 
 ESCAPE = "\x1b"
 

@@ -103,7 +103,7 @@ def test_a_failing_check_is_shown_under_the_list(run, claims_file):
     ("compute", "6 * flagship-params", "unknown claim id 'flagship'"),
     ("compute", "6 *", "cannot parse expression: invalid syntax (a claim id starts"
      " with a letter and is written with _ for -)"),
-    ("compute", "1 +" * 300 + " 1", f"expression is longer than 500 characters"),
+    ("compute", "1 +" * 300 + " 1", "expression is longer than 500 characters"),
     ("compute", "+".join(["1"] * 150), "expression has more than 200 parts"),
 ])
 def test_expression_problems(run, claims_file, field, expression, message):

@@ -217,7 +217,7 @@ dismissed:
 
 
 @pytest.mark.parametrize("sentence, message", [
-    ("Nothing like it", f"no sentence of ARTICLE starts with 'Nothing like it'"),
+    ("Nothing like it", "no sentence of ARTICLE starts with 'Nothing like it'"),
     ("The", "2 sentences of ARTICLE start with 'The'; quote more of the one you mean"),
     ("The model uses", "sentence is tracked by claim 'gpus-16k'; remove the dismissal"),
 ])

@@ -15,7 +15,7 @@ from claimkit.render import (
     render_checklist,
     render_claim,
 )
-from conftest import GPUS, LEAK, LICENSE, SIZES, document
+from conftest import SIZES, document
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
 
