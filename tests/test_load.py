@@ -208,29 +208,21 @@ def test_a_directory(run, tmp_path):
         2, "", f"{tmp_path}:1:1: error: is a directory, not a claims file\n")
 
 
-def test_permission_denied(run, claims_file, monkeypatch):
+@pytest.mark.parametrize("error, message", [
+    (PermissionError(13, "Permission denied"), "permission denied"),
+    (OSError(5, "Input/output error"), "cannot read: Input/output error"),
+])
+def test_a_read_error_is_one_line(run, claims_file, monkeypatch, error, message):
     path = claims_file(document())
 
     def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+        raise error
 
     # Tests may run as root, which can read any file: refuse at open itself.
     monkeypatch.setattr(claimkit.load, "open", refuse, raising=False)
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: permission denied\n")
-
-
-def test_any_other_read_error_is_one_line(run, claims_file, monkeypatch):
-    path = claims_file(document())
-
-    def fail(*args, **kwargs):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(claimkit.load, "open", fail, raising=False)
-    result = run("check", "-f", path)
-    assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: cannot read: Input/output error\n")
+        2, "", f"{path}:1:1: error: {message}\n")
 
 
 def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
