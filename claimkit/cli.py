@@ -257,9 +257,10 @@ def run(args) -> int:
     except LoadError as error:
         print_problems([error.problem])
         return EXIT_UNREADABLE
-    if errors_in(problems):
+    errors = errors_in(problems)
+    if errors:
         print_problems(problems)
-        print(f"kit.py: {count(len(errors_in(problems)), 'problem')}; run"
+        print(f"kit.py: {count(len(errors), 'problem')}; run"
               f" `python kit.py check -f {display_path(args.file)}`", file=sys.stderr)
         return EXIT_PROBLEMS
 

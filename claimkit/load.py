@@ -19,7 +19,14 @@ import re
 
 import yaml
 
-from claimkit.model import Problem, TooManyProblems, add_problem
+from claimkit.model import (
+    Problem,
+    TooManyProblems,
+    add_problem,
+    join_where,
+    line_col,
+    shorten,
+)
 
 MAX_BYTES = 50 * 1024 * 1024
 # claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
@@ -87,11 +94,6 @@ def _position(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):g} MB"
@@ -126,8 +128,7 @@ def read_text(path: str, display: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line, col = line_col(data, error.start)
         raise fail(
             f"invalid UTF-8 byte 0x{data[error.start]:02x} at byte offset"
             f" {error.start}",
@@ -176,7 +177,7 @@ class _Composer:
                 # libyaml counts UTF-8 bytes; the pure-Python reader counts
                 # characters.
                 offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-            line, col = _line_col(text, offset)
+            line, col = line_col(text, offset)
             raise self.fail(
                 line, col, "", f"character U+{error.character:04X} is not allowed in YAML"
             ) from None
@@ -302,7 +303,7 @@ class _Composer:
         if key in parent.value:
             first_line = parent.keys[key][0]
             self.problem(
-                line, col, _join(frame[1], key),
+                line, col, join_where(frame[1], key),
                 f"duplicate key {key!r} (first defined at line {first_line});"
                 " YAML would silently keep only the last one",
             )
@@ -319,15 +320,14 @@ class _Composer:
         pending = frame[2]
         if pending is None or pending[0] is _UNUSABLE:
             return frame[1]
-        return _join(frame[1], pending[0])
+        return join_where(frame[1], pending[0])
 
     def _scalar(self, event, line: int, col: int, stack: list) -> Node:
         tag = event.tag
         text = event.value
         if tag is None or tag == "!":
-            if tag is None and event.implicit[0] and (
-                _RESOLVE_ALL or text[:1] in _MAYBE_TYPED
-            ):
+            # Plain text that cannot be typed never gets here (see _compose).
+            if tag is None and event.implicit[0]:
                 tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
                 if tag == "tag:yaml.org,2002:str" and _YAML12_FLOAT.match(text):
                     tag = "tag:yaml.org,2002:float"
@@ -344,7 +344,7 @@ class _Composer:
         except (ValueError, TypeError, OverflowError, yaml.YAMLError):
             self.problem(
                 line, col, self._child_where(stack),
-                f"{_shorten(text)!r} is not a valid {kind}",
+                f"{shorten(text, 40)!r} is not a valid {kind}",
             )
             return Node(BAD, None, line, col, None)
         return Node(kind, value, line, col, None)
@@ -367,18 +367,10 @@ class _Composer:
 _UNUSABLE = object()
 
 
-def _join(where: str, key) -> str:
-    return f"{where}.{key}" if where else str(key)
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _tag_message(tag: str) -> str:
     shown = tag.replace("tag:yaml.org,2002:", "!!")
     return (
-        f"tag {_shorten(shown)!r} is not allowed; claims.yaml holds plain"
+        f"tag {shorten(shown, 40)!r} is not allowed; claims.yaml holds plain"
         " strings, numbers, lists and mappings"
     )
 

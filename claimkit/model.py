@@ -21,6 +21,22 @@ VERDICTS = (
 )
 
 
+def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset into text (or bytes)."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    return (text.count(newline, 0, offset) + 1,
+            offset - (text.rfind(newline, 0, offset) + 1) + 1)
+
+
+def join_where(where: str, key) -> str:
+    """The path to a key below `where`: claims[7] + source → claims[7].source."""
+    return f"{where}.{key}" if where else str(key)
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Record:
     """An immutable value with named fields, compared field by field.
 

@@ -10,7 +10,14 @@ passage of the text, the way Hypothesis re-anchors an annotation.
 import re
 import unicodedata
 
-from claimkit.model import Document, Problem, TooManyProblems, add_problem
+from claimkit.model import (
+    Document,
+    Problem,
+    TooManyProblems,
+    add_problem,
+    line_col,
+    shorten,
+)
 
 _TYPOGRAPHY = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
@@ -91,10 +98,6 @@ def closest_passage(quote: str, text: str) -> tuple[str, float]:
     return best
 
 
-def _shorten(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def check_quotes(document: Document, text: str, text_path: str,
                  which: str) -> tuple[list[Problem], int]:
     """Find each claim's article quotes (which="article") or paper quotes
@@ -132,7 +135,7 @@ def check_quotes(document: Document, text: str, text_path: str,
             add_problem(problems, Problem(
                 document.path, *at, where,
                 f"quote of {claim.id!r} not found in {text_path}; closest passage"
-                f" ({similarity:.0%} similar): \"{_shorten(passage)}\"",
+                f" ({similarity:.0%} similar): \"{shorten(passage, 100)}\"",
             ))
     except TooManyProblems:
         pass  # the last problem says where it stopped
@@ -165,9 +168,7 @@ def _add_sentence(sentences: list, text: str, start: int, end: int) -> None:
     stripped = piece.strip()
     if stripped:
         offset = start + len(piece) - len(piece.lstrip())
-        line = text.count("\n", 0, offset) + 1
-        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        sentences.append((line, col, _SPACE.sub(" ", stripped)))
+        sentences.append((*line_col(text, offset), _SPACE.sub(" ", stripped)))
 
 
 class _Sentence:
@@ -225,10 +226,10 @@ def audit_coverage(document: Document, text: str, text_path: str,
         matches = [sentence for sentence in sentences if sentence.normal.startswith(prefix)]
         where = f"dismissed[{index}].sentence"
         if not matches:
-            message = f"no sentence of {text_path} starts with {_shorten(prefix, 60)!r}"
+            message = f"no sentence of {text_path} starts with {shorten(prefix, 60)!r}"
         elif len(matches) > 1:
             message = (f"{len(matches)} sentences of {text_path} start with"
-                       f" {_shorten(prefix, 60)!r}; quote more of the one you mean")
+                       f" {shorten(prefix, 60)!r}; quote more of the one you mean")
         elif matches[0].tracked_by is not None:
             message = (f"sentence is tracked by claim {matches[0].tracked_by!r};"
                        " remove the dismissal")
@@ -248,7 +249,7 @@ def audit_coverage(document: Document, text: str, text_path: str,
             problems.append(Problem(
                 text_path, sentence.line, sentence.col, "",
                 f"untracked sentence states a checkable fact:"
-                f" \"{_shorten(sentence.text)}\"",
+                f" \"{shorten(sentence.text, 100)}\"",
                 "error" if strict else "warning",
             ))
     total = tracked + dismissed + untracked

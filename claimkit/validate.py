@@ -9,14 +9,15 @@ import re
 from claimkit.load import BAD, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
 from claimkit.model import (
     VERDICTS,
-    TooManyProblems,
-    add_problem,
     Check,
     Claim,
     Dismissal,
     Document,
     Problem,
     Source,
+    TooManyProblems,
+    add_problem,
+    join_where,
 )
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -144,7 +145,7 @@ class _Validator:
             spec_entry = spec.get(key)
             if spec_entry is None:
                 line, col = node.keys[key]
-                self.problem(line, col, _join(where, key), _unknown_key(key, spec))
+                self.problem(line, col, join_where(where, key), _unknown_key(key, spec))
                 continue
             kinds = spec_entry[0]
             if child.kind is BAD:
@@ -153,7 +154,7 @@ class _Validator:
                 message = f"expected {describe_kinds(kinds)}, got {_NAMES[child.kind]}"
                 if STR in kinds and child.kind in NUMBER:
                     message += f" (write it in quotes: \"{child.value}\")"
-                self.at(child, _join(where, key), message)
+                self.at(child, join_where(where, key), message)
                 continue
             good[key] = child
         for key, (kinds, required) in spec.items():
@@ -171,11 +172,11 @@ class _Validator:
             return None
         value = node.value
         if not value.strip():
-            self.at(node, _join(where, key),
+            self.at(node, join_where(where, key),
                     f"expected a non-empty string, got {_shown(value)}")
             return None
         if pattern is not None and not pattern.match(value):
-            self.at(node, _join(where, key),
+            self.at(node, join_where(where, key),
                     f"expected {expected}, got {_shown(value)}")
             return None
         return value
@@ -440,10 +441,6 @@ def _absent(node: Node, key: str) -> bool:
     """Missing or null; a value of the wrong kind was reported already."""
     child = node.value.get(key)
     return child is None or child.kind is NULL
-
-
-def _join(where: str, key) -> str:
-    return f"{where}.{key}" if where else str(key)
 
 
 def _unknown_key(key, spec: dict) -> str:
