@@ -280,9 +280,9 @@ def run(args) -> int:
     claims = select_claims(document.claims, args)
     total = len(document.claims)
     if args.command == "list":
-        from claimkit.render import render_checklist
+        from claimkit.render import Checklist
 
-        make_console().print(render_checklist(document, claims, results, total))
+        make_console().print(Checklist(claims, results, total))
         return EXIT_OK
 
     from claimkit.render import FORMATS, shown_line

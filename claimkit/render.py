@@ -99,53 +99,142 @@ def describe_result(result) -> tuple[str, str]:
 
 # -- rich: the checklist and one claim -------------------------------------
 
-def render_checklist(document: Document, claims: list[Claim], results: list,
-                     total: int | None = None):
-    """The checklist as a rich renderable: table, footer, checks."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+# The checklist's columns: mark, claim (its id above it), source, verdict.
+GAP = "  "
+VERDICT_WIDTH = max(len(verdict) for verdict in VERDICTS)
+# Below this, the source column would be too narrow to read.
+MIN_SOURCE_WIDTH = 10
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  expand=True)
-    # The id heads its claim's cell, and the column is never narrower than
-    # the longest id, so an id is never wrapped or cut.
-    id_width = max([len(claim.id) for claim in claims] + [5])
-    table.add_column("", no_wrap=True, width=1)
-    table.add_column("claim", ratio=3, min_width=id_width, overflow="fold")
-    table.add_column("source", ratio=2, min_width=12, overflow="fold")
-    table.add_column("verdict", no_wrap=True, width=len("not-in-paper"))
-    for claim in claims:
-        style = STYLES[claim.verdict]
-        table.add_row(
-            Text(MARKS[claim.verdict], style=style),
-            Text.assemble((claim.id, "bold"), "\n", clean(claim.claim)),
-            Text(clean(describe_source(claim))),
-            Text(claim.verdict, style=style),
-        )
-    parts = []
-    if total is not None and total != len(claims):
-        parts.append(Text(shown_line(len(claims), total)))
-    parts += [table, _wrap_items(count_verdicts(claims)), Text(count_sourced(claims))]
-    if results:
-        parts.append(Text("checks:"))
-        checks = Table.grid(padding=(0, 0, 0, 1))
-        checks.add_column(no_wrap=True)
-        checks.add_column(overflow="fold")
-        for result in results:
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells, broken at spaces.
+
+    A word wider than the line (a URL, say) is folded, after a / or - where
+    one falls late enough in the line, so nothing is ever cut off.
+    """
+    from rich.cells import cell_len, chop_cells
+
+    width = max(width, 2)  # room for one wide character
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = cell_len(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        while size > width:
+            head = chop_cells(word, width)[0]
+            cut = max(head.rfind("/"), head.rfind("-")) + 1
+            if cut > len(head) // 2:
+                head = head[:cut]
+            lines.append(head)
+            word = word[len(head):]
+            size = cell_len(word)
+        line, used = word, size
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class Checklist:
+    """The checklist: a header, one row per claim, the counts and the checks.
+
+    Laid out here rather than by rich's Table, which for this plain grid
+    costs more than all the rest of `list` (see bench/run.py).  Columns are
+    sized to the console; text wraps at spaces and long words fold, so
+    nothing is cut at any width.
+    """
+
+    def __init__(self, claims: list[Claim], results: list, total: int | None = None):
+        self.claims = claims
+        self.results = results
+        self.total = total
+
+    def column_widths(self, width: int) -> tuple[int, int, int]:
+        """The claim, source and verdict columns' widths in a console `width` wide.
+
+        The verdict column is as wide as the longest verdict while the console
+        leaves room, the source column takes 2/5 of the rest, and the claim
+        column gives way first, down to the width of the longest id.
+        """
+        room = max(width - 1 - 3 * len(GAP), 6)
+        verdict_width = min(VERDICT_WIDTH, room // 3)
+        room -= verdict_width
+        id_width = max([len(claim.id) for claim in self.claims] + [len("claim")])
+        claim_width = min(max(room * 3 // 5, id_width), room - MIN_SOURCE_WIDTH)
+        claim_width = max(claim_width, room // 2)
+        return claim_width, room - claim_width, verdict_width
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        width = options.max_width
+        claim_width, source_width, verdict_width = self.column_widths(width)
+        widths = (1, claim_width, source_width, verdict_width)
+        bold = console.get_style("bold")
+        newline = Segment.line()
+
+        def row(cells):
+            """A row from its cells, each a list of (text, style) lines."""
+            for index in range(max(len(cell) for cell in cells)):
+                line = [cell[index] if index < len(cell) else ("", None)
+                        for cell in cells]
+                while not line[-1][0]:  # no padding after the last text
+                    line.pop()
+                last = len(line) - 1
+                for column, (text, style) in enumerate(line):
+                    yield Segment(text, style)
+                    if column < last:
+                        yield Segment(" " * (widths[column] - cell_len(text)) + GAP)
+                yield newline
+
+        if self.total is not None and self.total != len(self.claims):
+            yield Segment(shown_line(len(self.claims), self.total))
+            yield newline
+        yield from row([[("", None)]] + [
+            [(line, bold) for line in wrap(label, widths[column])]
+            for column, label in enumerate(("claim", "source", "verdict"), 1)])
+        yield Segment("─" * width)
+        yield newline
+        for claim in self.claims:
+            style = console.get_style(STYLES[claim.verdict])
+            yield from row([
+                [(MARKS[claim.verdict], style)],
+                [(line, bold) for line in wrap(clean(claim.id), claim_width)]
+                + [(line, None) for line in wrap(clean(claim.claim), claim_width)],
+                [(line, None) for line in wrap(clean(describe_source(claim)), source_width)],
+                [(line, style) for line in wrap(claim.verdict, verdict_width)],
+            ])
+        for line in join_items(count_verdicts(self.claims), width, "   "):
+            yield Segment(line)
+            yield newline
+        yield Segment(count_sourced(self.claims))
+        yield newline
+        if self.results:
+            yield Segment("checks:")
+            yield newline
+        for result in self.results:
             mark, text = describe_result(result)
-            style = {"✔": "green", "✘": "red"}.get(mark, "yellow")
-            checks.add_row(Text(f" {mark}", style=style), Text(text))
-        parts.append(checks)
-    return Group(*parts)
+            style = console.get_style({"✔": "green", "✘": "red"}.get(mark, "yellow"))
+            yield Segment(" ")
+            yield Segment(mark, style)
+            # Later lines hang under the text, clear of the mark.
+            yield Segment(" " + "\n   ".join(wrap(text, width - 3)))
+            yield newline
 
 
-def _wrap_items(items: list[str]):
-    """The counts on lines as wide as the console, never split inside one."""
-    from rich.columns import Columns
-
-    return Columns(items, padding=(0, 3))
+def join_items(items: list[str], width: int, separator: str) -> list[str]:
+    """Items on lines at most `width` wide, never split inside one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(separator) + len(item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def render_claim(document: Document, claim: Claim):
@@ -378,7 +467,7 @@ def render_html(document: Document, claims: list[Claim], results: list,
                       color_system="truecolor", force_terminal=True)
     title = f"Claims checklist: {clean(document.article.get('title', ''))}"
     console.print(Text(title, style="bold"))
-    console.print(render_checklist(document, claims, results, total))
+    console.print(Checklist(claims, results, total))
     page_format = HTML_PAGE.format(title=html.escape(title))
     return console.export_html(code_format=page_format, inline_styles=True)
 

@@ -3,17 +3,22 @@ import csv
 import html.parser
 import io
 import json
+from itertools import pairwise
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from claimkit.cli import load_document
 from claimkit.render import (
     FORMATS,
+    MARKS,
     RATINGS,
+    Checklist,
+    describe_source,
     neutralize_cell,
-    render_checklist,
     render_claim,
+    wrap,
 )
 from conftest import SIZES, document
 
@@ -36,18 +41,18 @@ def render(renderable, width: int = 100) -> str:
 
 def test_the_checklist(loaded):
     document_, results = loaded
-    assert render(render_checklist(document_, document_.claims, results, 4)) == """\
-    claim                                              source                           verdict     
+    assert render(Checklist(document_.claims, results, 4)) == """\
+   claim                                             source                             verdict
 ────────────────────────────────────────────────────────────────────────────────────────────────────
-▲   gpus-16k                                           §3.3.1 Training                  overstated  
-    More than 16K GPUs were used.                      Infrastructure, p. 8                         
-✔   model-sizes                                        §1 Introduction, p. 1            supported   
-    There are 8B, 70B and 405B models.                                                              
-○   license-outputs                                    ai.meta.com/blog/meta-llama-3-   not-in-paper
-    The license allows using outputs to improve        1/                                           
-    other models.                                                                                   
-☐   leak                                               no source yet                    unsourced   
-    It leaked two days early.                                                                       
+▲  gpus-16k                                          §3.3.1 Training Infrastructure,    overstated
+   More than 16K GPUs were used.                     p. 8
+✔  model-sizes                                       §1 Introduction, p. 1              supported
+   There are 8B, 70B and 405B models.
+○  license-outputs                                   ai.meta.com/blog/meta-llama-3-1/   not-in-paper
+   The license allows using outputs to improve
+   other models.
+☐  leak                                              no source yet                      unsourced
+   It leaked two days early.
 ✔ 1 supported   ▲ 1 overstated   ○ 1 not-in-paper   ☐ 1 unsourced
 3/4 claims sourced
 checks:
@@ -60,12 +65,77 @@ def test_the_checklist_wraps_and_cuts_nothing_at_80_columns(claims_file):
     text = document(SIZES.replace("There are 8B, 70B and 405B models.", long_claim)
                     .replace("id: model-sizes", "id: a-very-long-claim-identifier-indeed"))
     document_, results, _, _ = load_document(claims_file(text))
-    out = render(render_checklist(document_, document_.claims, results, 1), width=80)
+    out = render(Checklist(document_.claims, results, 1), width=80)
     assert max(len(line) for line in out.splitlines()) <= 80
     flat = "".join(line.strip() for line in out.splitlines())
     assert "a-very-long-claim-identifier-indeed" in out  # one line, never cut
     assert "https://example.org/" + "x" * 60 in flat.replace(" ", "")
     assert flat.count("word") == 40
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("", 10, [""]),
+    ("a b c", 3, ["a b", "c"]),
+    ("one  two\tthree", 9, ["one two", "three"]),
+    # A word wider than the line folds, after a / or - where one falls late.
+    ("see ai.meta.com/blog/meta-llama-3-1/", 14,
+     ["see", "ai.meta.com/", "blog/meta-", "llama-3-1/"]),
+    ("abcdefghij", 4, ["abcd", "efgh", "ij"]),
+    # Wide characters count two cells; even a too-narrow line takes one.
+    ("日本語のテキスト", 5, ["日本", "語の", "テキ", "スト"]),
+    ("日本", 1, ["日", "本"]),
+])
+def test_wrap(text, width, lines):
+    assert wrap(text, width) == lines
+
+
+@pytest.mark.parametrize("width", [20, 35, 60, 80, 200])
+def test_the_checklist_keeps_every_word_at_any_width(loaded, width):
+    document_, results = loaded
+    checklist = Checklist(document_.claims, results, 4)
+    out = render(checklist, width=width)
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    assert all(line == line.rstrip() for line in lines)
+    # Read each column top to bottom, as the slices of the rows' lines.
+    claim_width, source_width, _ = checklist.column_widths(width)
+    starts = (0, 3, 5 + claim_width, 7 + claim_width + source_width, width)
+    rule = lines.index("─" * width)
+    rows = lines[rule + 1:next(i for i, line in enumerate(lines) if line.startswith("✔ 1 "))]
+    columns = ["".join("".join(line[start:end].split()) for line in rows)
+               for start, end in pairwise(starts)]
+    assert columns[0] == "".join(MARKS[claim.verdict] for claim in document_.claims)
+    assert columns[1] == "".join("".join((claim.id + claim.claim).split())
+                                 for claim in document_.claims)
+    assert columns[2] == "".join("".join(describe_source(claim).split())
+                                 for claim in document_.claims)
+    assert columns[3] == "".join(claim.verdict for claim in document_.claims)
+
+
+def test_the_checklist_says_when_it_is_filtered(loaded):
+    document_, _ = loaded
+    out = render(Checklist(document_.claims[1:2], [], 4), width=60)
+    assert out == """\
+showing 1 of 4 claims
+   claim                     source             verdict
+────────────────────────────────────────────────────────────
+✔  model-sizes               §1 Introduction,   supported
+   There are 8B, 70B and     p. 1
+   405B models.
+✔ 1 supported
+1/1 claims sourced
+"""
+
+
+def test_the_checklist_colours_marks_verdicts_and_ids(loaded):
+    document_, results = loaded
+    console = Console(file=io.StringIO(), width=100, color_system="standard",
+                      force_terminal=True)
+    console.print(Checklist(document_.claims[:1], results, 1))
+    out = console.file.getvalue()
+    assert "\x1b[33m▲\x1b[0m" in out and "\x1b[33moverstated\x1b[0m" in out
+    assert "\x1b[1mgpus-16k\x1b[0m" in out
+    assert "\x1b[32m✔\x1b[0m double" in out
 
 
 def test_one_claim_in_full(loaded):
