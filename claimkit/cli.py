@@ -59,7 +59,11 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
                         help="order of the claims (default: file order)")
 
 
-def build_parser(description: str | None) -> argparse.ArgumentParser:
+def build_parser(description: str | None, command: str | None = None
+                 ) -> argparse.ArgumentParser:
+    """The command line.  With `command` named, only that command gets its
+    options: the others are listed, but each option argparse adds costs
+    start-up time that a run of another command would pay for nothing."""
     # Options shared by commands are added by the functions above, not by
     # parent parsers: every ArgumentParser costs a round of gettext lookups
     # at start-up (see bench/run.py).
@@ -70,32 +74,45 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
     # Naming prog here spares argparse a help formatter on every run.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="kit.py")
     commands.required = True
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
+    for name, (help, add_options) in COMMANDS.items():
         sub = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
                                   epilog=EXIT_CODES, formatter_class=_HelpFormatter)
-        add_file_option(sub)
-        return sub
-
-    add_filter_options(command("list", "print the checklist"))
-    show = command("show", "print one claim in full")
-    show.add_argument("id", help="the claim's id")
-    check = command("check", "validate the file, its quotes and its checks")
-    check.add_argument("--article", metavar="FILE",
-                       help="find every article_quote in this text of the article,"
-                       " and list checkable sentences no claim tracks")
-    check.add_argument("--paper", metavar="FILE",
-                       help="find every paper quote in this text of the paper"
-                       " (e.g. from pdftotext)")
-    check.add_argument("--strict", action="store_true",
-                       help="with --article, untracked sentences are problems")
-    export = command("export", "write the claims in another format")
-    add_filter_options(export)
-    export.add_argument("--format", choices=FORMAT_NAMES, default="json",
-                        help="output format (default: json)")
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of stdout")
+        if command in (None, name):
+            add_file_option(sub)
+            add_options(sub)
     return parser
+
+
+def add_show_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the claim's id")
+
+
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--article", metavar="FILE",
+                        help="find every article_quote in this text of the article,"
+                        " and list checkable sentences no claim tracks")
+    parser.add_argument("--paper", metavar="FILE",
+                        help="find every paper quote in this text of the paper"
+                        " (e.g. from pdftotext)")
+    parser.add_argument("--strict", action="store_true",
+                        help="with --article, untracked sentences are problems")
+
+
+def add_export_options(parser: argparse.ArgumentParser) -> None:
+    add_filter_options(parser)
+    parser.add_argument("--format", choices=FORMAT_NAMES, default="json",
+                        help="output format (default: json)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of stdout")
+
+
+# name → (help, the function that adds its options)
+COMMANDS = {
+    "list": ("print the checklist", add_filter_options),
+    "show": ("print one claim in full", add_show_options),
+    "check": ("validate the file, its quotes and its checks", add_check_options),
+    "export": ("write the claims in another format", add_export_options),
+}
 
 
 def display_path(path: str) -> str:
@@ -304,7 +321,8 @@ def run(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
-    parser = build_parser(description)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(description, argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error (argparse says 2)

@@ -1,52 +1,50 @@
 """Evaluate: arithmetic cross-checks over the claims' values.
 
-Expressions are parsed to Python's abstract syntax tree and checked node by
-node before anything is computed: numbers, claim ids, ``+ - * / **``,
-parentheses and comparisons.  Nothing else is accepted, and ``eval`` is never
-used.  Arithmetic is done in floats with a bounded exponent, so no expression
-can run for long or build a huge integer.
+An expression is read by the small grammar below, and by nothing else:
 
-The tree comes from ``compile(..., PyCF_ONLY_AST)`` and the node classes from
-``_ast``, the C module behind ``ast``: they are the same classes, and
-importing ``ast.py`` itself would cost ``check`` 2 ms of its start-up budget.
+    comparison := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)*
+    sum        := product (("+" | "-") product)*
+    product    := signed (("*" | "/") signed)*
+    signed     := ("-" | "+") signed | power
+    power      := atom ("**" signed)?
+    atom       := number | claim id | "(" comparison ")"
+
+These are Python's precedences (``-2 ** 2`` is -4, ``2 ** 3 ** 2`` is 512),
+but not Python's parser: a call, an attribute, a string or anything else
+outside the grammar cannot be parsed at all, and ``eval`` is never used.
+The parse is bounded in length, tokens and nesting; arithmetic is done in
+floats with a bounded exponent, so no expression can run for long or build
+a huge number.  (Python's own parser would do, but importing its syntax
+tree types costs ``check`` 1.5 ms of start-up; see bench/run.py.)
 """
-import _ast as ast
-import math
-
 from claimkit.model import CheckResult, Document, Problem
 
 MAX_EXPRESSION = 500  # characters
-MAX_NODES = 200
+MAX_TOKENS = 200
+MAX_NESTING = 32  # parentheses and signs within each other
 MAX_EXPONENT = 100
 
+DIGITS = "0123456789"
+# Longest first, so that ** is never read as * *.
+OPERATORS = ("**", "<=", ">=", "==", "!=", "+", "-", "*", "/", "(", ")", "<", ">")
+INFINITY = float("inf")
+
 _BINARY = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a**b,
 }
 _COMPARE = {
-    ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: a <= b,
-    ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: a >= b,
-    ast.Eq: lambda a, b: a == b,
-    ast.NotEq: lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
-_UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
-_ALLOWED = (
-    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant, ast.Name,
-    ast.Load, *_BINARY, *_COMPARE, *_UNARY,
-)
-_DESCRIPTIONS = {
-    ast.Call: "function calls",
-    ast.Attribute: "attribute access",
-    ast.Subscript: "subscripts",
-    ast.Lambda: "lambdas",
-    ast.BoolOp: "'and'/'or'",
-    ast.NamedExpr: "assignment",
-}
+_ALLOWED = "use numbers, claim ids, + - * / **, parentheses and comparisons"
 
 
 class ExpressionError(Exception):
@@ -58,80 +56,210 @@ def claim_name(claim_id: str) -> str:
     return claim_id.replace("-", "_")
 
 
-def parse_expression(text: str) -> tuple[ast.Expression, list[str]]:
-    """Parse and vet an expression; return it with the names it uses."""
+def tokenize(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, 1-based character) for each token; kind "end" closes.
+
+    A character no token can start with is kept as an "other" token, so the
+    parser can say what it found where it expected something else.
+    """
     if len(text) > MAX_EXPRESSION:
         raise ExpressionError(f"expression is longer than {MAX_EXPRESSION} characters")
-    try:
-        tree = compile(text.strip(), "<expression>", "eval", ast.PyCF_ONLY_AST)
-    except SyntaxError as error:
+    tokens = []
+    end = len(text)
+    start = 0
+    while start < end:
+        character = text[start]
+        if character.isspace():
+            start += 1
+            continue
+        if character in DIGITS or (character == "." and start + 1 < end
+                                   and text[start + 1] in DIGITS):
+            kind, stop = "number", _number_end(text, start)
+        elif character == "_" or (character.isascii() and character.isalpha()):
+            kind, stop = "name", start + 1
+            while stop < end and (text[stop] == "_" or (
+                    text[stop].isascii() and text[stop].isalnum())):
+                stop += 1
+        else:
+            operator = next((op for op in OPERATORS if text.startswith(op, start)), None)
+            kind = "other" if operator is None else "op"
+            stop = start + len(operator or character)
+        tokens.append((kind, text[start:stop], start + 1))
+        if len(tokens) > MAX_TOKENS:
+            raise ExpressionError(f"expression has more than {MAX_TOKENS} parts")
+        start = stop
+    tokens.append(("end", "", len(text.rstrip()) + 1))
+    return tokens
+
+
+def _number_end(text: str, start: int) -> int:
+    """Where a number starting at `start` ends: digits, _ and dots, then an
+    optional exponent.  float() decides later whether it is a number."""
+    end = len(text)
+    stop = start
+    while stop < end and (text[stop] in DIGITS or text[stop] in "_."):
+        stop += 1
+    if stop < end and text[stop] in "eE":
+        exponent = stop + 1
+        if exponent < end and text[exponent] in "+-":
+            exponent += 1
+        if exponent < end and text[exponent] in DIGITS:
+            stop = exponent
+            while stop < end and (text[stop] in DIGITS or text[stop] == "_"):
+                stop += 1
+    return stop
+
+
+class _Parser:
+    """Recursive descent over the grammar in the module docstring.
+
+    A tree is a tuple: ("number", value), ("name", name), ("sign", op, tree),
+    ("binary", op, left, right) or ("compare", ops, operands).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.index = 0
+        self.nesting = 0
+        self.names: list[str] = []
+
+    def parse(self):
+        tree = self.comparison()
+        kind, text, _ = self.tokens[self.index]
+        if kind != "end":
+            self.fail(f"unexpected {text!r}")
+        return tree
+
+    def fail(self, message: str):
+        """Stop at the current token: `message` says what was expected there."""
+        kind, text, column = self.tokens[self.index]
+        if kind == "other":  # a character no token starts with says more
+            if text in "'\"":
+                self.refuse("strings are not allowed", "only numbers are")
+            self.refuse("attribute access is not allowed" if text == "."
+                        else f"{text!r} is not allowed", _ALLOWED)
         raise ExpressionError(
-            f"cannot parse expression: {error.msg} (a claim id starts with a"
-            " letter and is written with _ for -)"
-        ) from None
-    except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError("cannot parse expression") from None
-    names = []
-    for count, node in enumerate(_walk(tree), 1):
-        if count > MAX_NODES:
-            raise ExpressionError(f"expression has more than {MAX_NODES} parts")
-        if not isinstance(node, _ALLOWED):
-            what = _DESCRIPTIONS.get(type(node), f"'{type(node).__name__}'")
-            raise ExpressionError(
-                f"{what} not allowed; use numbers, claim ids, + - * / **,"
-                " parentheses and comparisons"
-            )
-        if isinstance(node, ast.Constant) and (
-            isinstance(node.value, bool) or not isinstance(node.value, (int, float))
-        ):
-            raise ExpressionError(f"{node.value!r} is not allowed; only numbers are")
-        if isinstance(node, ast.Name):
-            names.append((node.col_offset, node.id))
-    # In the order they are written, each once.
-    return tree, list(dict.fromkeys(name for _, name in sorted(names)))
+            f"cannot parse expression: {message} at character {column} (a claim"
+            " id starts with a letter and is written with _ for -)"
+        )
+
+    def refuse(self, message: str, advice: str = ""):
+        column = self.tokens[self.index][2]
+        raise ExpressionError(f"{message} (at character {column})"
+                              + (f"; {advice}" if advice else ""))
+
+    def take(self, *texts: str) -> str | None:
+        kind, text, _ = self.tokens[self.index]
+        if kind == "op" and text in texts:
+            self.index += 1
+            return text
+        return None
+
+    def comparison(self):
+        operands = [self.sum()]
+        ops = []
+        while (op := self.take(*_COMPARE)) is not None:
+            ops.append(op)
+            operands.append(self.sum())
+        return ("compare", ops, operands) if ops else operands[0]
+
+    def sum(self):
+        tree = self.product()
+        while (op := self.take("+", "-")) is not None:
+            tree = ("binary", op, tree, self.product())
+        return tree
+
+    def product(self):
+        tree = self.signed()
+        while (op := self.take("*", "/")) is not None:
+            tree = ("binary", op, tree, self.signed())
+        return tree
+
+    def signed(self):
+        op = self.take("-", "+")
+        if op is None:
+            return self.power()
+        self.enter()
+        tree = ("sign", op, self.signed())
+        self.nesting -= 1
+        return tree
+
+    def power(self):
+        tree = self.atom()
+        if self.take("**") is not None:
+            tree = ("binary", "**", tree, self.signed())
+        return tree
+
+    def atom(self):
+        kind, text, _ = self.tokens[self.index]
+        if kind == "number":
+            self.index += 1
+            try:
+                return ("number", float(text))
+            except ValueError:
+                self.index -= 1
+                self.refuse(f"{text!r} is not a number")
+        if kind == "name":
+            self.index += 1
+            if self.tokens[self.index][1] == "(":
+                self.index -= 1
+                self.refuse(f"function calls are not allowed: {text}(...)", _ALLOWED)
+            if text not in self.names:
+                self.names.append(text)
+            return ("name", text)
+        if self.take("(") is not None:
+            self.enter()
+            tree = self.comparison()
+            self.nesting -= 1
+            if self.take(")") is None:
+                self.fail("expected ')'")
+            return tree
+        self.fail("expected a number, a claim id or '('" if kind != "end"
+                  else "it ends too soon")
+
+    def enter(self) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            self.refuse(f"parentheses and signs are nested deeper than {MAX_NESTING}")
 
 
-def _walk(tree):
-    """Every node of a tree, as ast.walk gives them."""
-    pending = [tree]
-    while pending:
-        node = pending.pop()
-        yield node
-        for field in node._fields:
-            child = getattr(node, field, None)
-            if isinstance(child, list):
-                pending.extend(item for item in child if isinstance(item, ast.AST))
-            elif isinstance(child, ast.AST):
-                pending.append(child)
+def parse_expression(text: str) -> tuple[tuple, list[str]]:
+    """Parse an expression; return its tree and the names it uses, in order."""
+    parser = _Parser(text)
+    return parser.parse(), parser.names
 
 
-def _evaluate(node, values: dict):
-    if isinstance(node, ast.Expression):
-        return _evaluate(node.body, values)
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return values[node.id]
-    if isinstance(node, ast.UnaryOp):
-        return _UNARY[type(node.op)](_number(_evaluate(node.operand, values)))
-    if isinstance(node, ast.BinOp):
-        left = _number(_evaluate(node.left, values))
-        right = _number(_evaluate(node.right, values))
-        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
-            raise ExpressionError(
-                f"exponent {right:g} is larger than {MAX_EXPONENT}"
-            )
-        if isinstance(node.op, ast.Div) and right == 0:
+def _evaluate(tree, values: dict):
+    kind = tree[0]
+    if kind == "number":
+        return tree[1]
+    if kind == "name":
+        return values[tree[1]]
+    if kind == "sign":
+        value = _number(_evaluate(tree[2], values))
+        return -value if tree[1] == "-" else value
+    if kind == "binary":
+        _, op, left, right = tree
+        left = _number(_evaluate(left, values))
+        right = _number(_evaluate(right, values))
+        if op == "**" and abs(right) > MAX_EXPONENT:
+            raise ExpressionError(f"exponent {right:g} is larger than {MAX_EXPONENT}")
+        if op == "/" and right == 0:
             raise ExpressionError("division by zero")
-        result = _BINARY[type(node.op)](left, right)
-        if isinstance(result, complex) or not math.isfinite(result):
+        if op == "**" and left == 0 and right < 0:
+            raise ExpressionError("0 cannot be raised to a negative power")
+        result = _BINARY[op](left, right)
+        # Neither complex (a fractional power of a negative number), nor
+        # infinite, nor NaN.
+        if isinstance(result, complex) or not -INFINITY < result < INFINITY:
             raise ExpressionError("result is not a finite number")
         return result
-    # Compare: a chain like a <= b < c holds when every link holds.
-    left = _number(_evaluate(node.left, values))
-    for op, comparator in zip(node.ops, node.comparators, strict=True):
-        right = _number(_evaluate(comparator, values))
-        if not _COMPARE[type(op)](left, right):
+    # A chain like a <= b < c holds when every link holds.
+    _, ops, operands = tree
+    left = _number(_evaluate(operands[0], values))
+    for op, operand in zip(ops, operands[1:], strict=True):
+        right = _number(_evaluate(operand, values))
+        if not _COMPARE[op](left, right):
             return False
         left = right
     return True

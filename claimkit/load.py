@@ -15,7 +15,6 @@ calling ``yaml.load``:
 """
 import codecs
 import gc
-import re
 
 import yaml
 
@@ -48,10 +47,6 @@ _TAG_KINDS = {
     # "2024-07-24", not a datetime that JSON cannot hold.
     "tag:yaml.org,2002:timestamp": STR,
 }
-# YAML 1.1 (PyYAML) reads 3.8e25 and 405e9 as text: its floats need a dot and
-# a signed exponent.  YAML 1.2, which editors use, reads them as numbers, and
-# so does the kit, so that the file means the same thing in both.
-_YAML12_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+\Z")
 # Only a plain scalar starting with one of these first characters can
 # resolve to anything but a string (null, bool, int, float, timestamp...);
 # the rest skip the resolver's regular expressions.
@@ -92,6 +87,24 @@ class Node:
 def _position(mark) -> tuple[int, int]:
     """PyYAML marks are 0-based; this is the one place that converts them."""
     return mark.line + 1, mark.column + 1
+
+
+def is_yaml12_float(text: str) -> bool:
+    """Whether plain text like 3.8e25 or 405e9 is a number in YAML 1.2.
+
+    YAML 1.1 (PyYAML) reads those as text: its floats need a dot and a signed
+    exponent.  YAML 1.2, which editors use, reads them as numbers, and so does
+    the kit, so that the file means the same thing in both.
+    """
+    mantissa, e, exponent = text.replace("E", "e", 1).partition("e")
+    mantissa = mantissa[1:] if mantissa[:1] in ("+", "-") else mantissa
+    exponent = exponent[1:] if exponent[:1] in ("+", "-") else exponent
+    whole, _, fraction = mantissa.partition(".")
+    return bool(e) and _is_digits(whole + fraction) and _is_digits(exponent)
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _size(count: int) -> str:
@@ -144,6 +157,9 @@ class _Composer:
         self.display = display
         self.problems: list[Problem] = []
         self.resolver = yaml.resolver.Resolver()
+        # Plain text → its tag: keys like "title" and "note" recur on every
+        # claim, and the resolver tries its regular expressions each time.
+        self.resolved: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int, col: int, where: str, message: str) -> None:
@@ -208,7 +224,8 @@ class _Composer:
         while True:
             event = get_event()
             cls = event.__class__
-            line, col = _position(event.start_mark)
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1  # as _position does
             if cls is ScalarEvent:
                 if event.tag is None and (
                     not event.implicit[0]
@@ -328,9 +345,12 @@ class _Composer:
         if tag is None or tag == "!":
             # Plain text that cannot be typed never gets here (see _compose).
             if tag is None and event.implicit[0]:
-                tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
-                if tag == "tag:yaml.org,2002:str" and _YAML12_FLOAT.match(text):
-                    tag = "tag:yaml.org,2002:float"
+                tag = self.resolved.get(text)
+                if tag is None:
+                    tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
+                    if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
+                        tag = "tag:yaml.org,2002:float"
+                    self.resolved[text] = tag
             else:
                 tag = "tag:yaml.org,2002:str"
         kind = _TAG_KINDS.get(tag)

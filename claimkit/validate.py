@@ -4,8 +4,6 @@ Everything here is a pure function of the node tree: no I/O, no printing.
 All problems are collected in one pass; a claim with problems is left out of
 the Document, the rest is kept so later checks can still run on it.
 """
-import re
-
 from claimkit.load import BAD, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
 from claimkit.model import (
     VERDICTS,
@@ -20,10 +18,33 @@ from claimkit.model import (
     join_where,
 )
 
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-SECTION_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+)*\Z")
-DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-URL_PATTERN = re.compile(r"https?://\S+\Z")
+# The shapes a value must have.  Plain string tests rather than regular
+# expressions: compiling four patterns costs `check` 0.3 ms of start-up.
+
+
+def is_kebab_case(text: str) -> bool:
+    """Lower-case ASCII letters and digits in words joined by single hyphens."""
+    return all(word.isascii() and word.isalnum() and word == word.lower()
+               for word in text.split("-"))
+
+
+def is_section_number(text: str) -> bool:
+    """Like 3.3.1: ASCII digits joined by single dots."""
+    return all(part.isascii() and part.isdigit() for part in text.split("."))
+
+
+def is_date(text: str) -> bool:
+    """YYYY-MM-DD, in ASCII digits."""
+    digits = text[:4] + text[5:7] + text[8:]
+    return (len(text) == 10 and text[4] == text[7] == "-"
+            and digits.isascii() and digits.isdigit())
+
+
+def is_url(text: str) -> bool:
+    """http:// or https:// and then something, with no space anywhere."""
+    scheme, _, rest = text.partition("://")
+    return scheme in ("http", "https") and bool(rest) and text.split() == [text]
+
 
 TEXT = (STR,)
 OPTIONAL_TEXT = (STR, NULL)
@@ -165,8 +186,9 @@ class _Validator:
                 )
         return good
 
-    def text(self, fields: dict, key: str, where: str, pattern=None,
+    def text(self, fields: dict, key: str, where: str, shape=None,
              expected: str = "") -> str | None:
+        """A string field's value; `shape`, when given, is a test it must pass."""
         node = fields.get(key)
         if node is None or node.kind is NULL:
             return None
@@ -175,7 +197,7 @@ class _Validator:
             self.at(node, join_where(where, key),
                     f"expected a non-empty string, got {_shown(value)}")
             return None
-        if pattern is not None and not pattern.match(value):
+        if shape is not None and not shape(value):
             self.at(node, join_where(where, key),
                     f"expected {expected}, got {_shown(value)}")
             return None
@@ -193,10 +215,10 @@ class _Validator:
         result = {}
         for key in spec:
             if key == "date":
-                value = self.text(fields, key, name, DATE_PATTERN,
+                value = self.text(fields, key, name, is_date,
                                   "a date as YYYY-MM-DD")
             elif key == "url":
-                value = self.text(fields, key, name, URL_PATTERN,
+                value = self.text(fields, key, name, is_url,
                                   "an http(s) url")
             else:
                 value = self.text(fields, key, name)
@@ -218,7 +240,7 @@ class _Validator:
                     f" (quote it: \"{key}\")",
                 )
                 continue
-            if not SECTION_PATTERN.match(key):
+            if not is_section_number(key):
                 self.problem(line, col, where,
                              f"expected a section number like \"3.3.1\", got {key!r}")
                 continue
@@ -267,7 +289,7 @@ class _Validator:
         fields = self.fields(node, CLAIM_FIELDS, where)
         if fields is None:
             return None
-        claim_id = self.text(fields, "id", where, ID_PATTERN,
+        claim_id = self.text(fields, "id", where, is_kebab_case,
                              "a kebab-case id like 'context-128k'")
         text = self.text(fields, "claim", where)
         article_quote = self.text(fields, "article_quote", where)
@@ -319,7 +341,7 @@ class _Validator:
         section = self.text(fields, "section", where)
         title = self.text(fields, "title", where)
         quote = self.text(fields, "quote", where)
-        url = self.text(fields, "url", where, URL_PATTERN, "an http(s) url")
+        url = self.text(fields, "url", where, is_url, "an http(s) url")
         exact_node = fields.get("quote_exact")
         quote_exact = exact_node.value if exact_node is not None else True
         page_node = fields.get("page")
@@ -388,7 +410,7 @@ class _Validator:
             fields = self.fields(child, CHECK_FIELDS, where)
             if fields is None:
                 continue
-            check_id = self.text(fields, "id", where, ID_PATTERN,
+            check_id = self.text(fields, "id", where, is_kebab_case,
                                  "a kebab-case id like 'compute-6nd'")
             description = self.text(fields, "description", where)
             compute = self.text(fields, "compute", where)

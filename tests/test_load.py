@@ -244,3 +244,20 @@ def test_a_million_aliases_stop_at_the_problem_limit(run, claims_file):
     lines = result.err.splitlines()
     assert len(lines) == MAX_PROBLEMS + 1 == 1001
     assert lines[-1].endswith(f"error: {MAX_PROBLEMS} problems found; stopped here")
+
+
+def test_yaml12_floats_are_what_the_yaml_1_2_pattern_says():
+    """Every string of up to 5 characters from the characters that matter,
+    read as the YAML 1.2 core schema's float pattern (with a required
+    exponent: the rest PyYAML already reads as numbers) reads it."""
+    import itertools
+    import re
+
+    pattern = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+\Z")
+    tried = 0
+    for size in range(6):
+        for characters in itertools.product("05.eE+-x", repeat=size):
+            text = "".join(characters)
+            tried += 1
+            assert claimkit.load.is_yaml12_float(text) == bool(pattern.match(text)), text
+    assert tried > 37000

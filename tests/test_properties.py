@@ -6,8 +6,11 @@ import copy
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 import kit
+from claimkit.evaluate import ExpressionError, evaluate
+from claimkit.render import wrap
 from conftest import SHIPPED
 
 COMMANDS = (["check"], ["list"], ["export", "--format", "csv"],
@@ -187,3 +190,71 @@ def test_random_bytes(tmp_path, capsys):
     check()
     runner.report("random bytes")
     assert runner.tried >= 100
+
+
+def test_wrap_keeps_every_character_within_the_width(capsys):
+    tried = []
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=120), st.integers(min_value=1, max_value=40))
+    def check(text, width):
+        tried.append(text)
+        lines = wrap(text, width)
+        assert all(cell_len(line) <= max(width, 2) for line in lines), lines
+        assert "".join("".join(lines).split()) == "".join(text.split())
+
+    check()
+    with capsys.disabled():
+        print(f"\n  wrap: tried {len(tried)} texts")
+    assert len(tried) >= 300
+
+
+def test_expressions_compute_what_python_computes(capsys):
+    """The kit's grammar has Python's precedences: on any expression both can
+    read, both give the same value, or the kit refuses what Python fails on."""
+    tried = []
+    numbers = st.sampled_from(["0", "1", "2", "3", "0.5", "1.5e1", "a", "b"])
+    expressions = st.recursive(
+        numbers,
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner)
+            .map(" ".join),
+            st.tuples(st.sampled_from(["-", "+"]), inner).map("".join),
+            inner.map(lambda text: f"({text})"),
+        ),
+        max_leaves=8,
+    )
+    comparisons = st.lists(expressions, min_size=1, max_size=3).flatmap(
+        lambda parts: st.lists(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+                               min_size=len(parts) - 1, max_size=len(parts) - 1)
+        .map(lambda ops: " ".join(x for pair in zip(parts, [*ops, ""]) for x in pair)))
+
+    @settings(max_examples=400, deadline=None)
+    @given(comparisons)
+    def check(text):
+        tried.append(text)
+        values = {"a": 2.0, "b": -3.0}
+        try:
+            expected = eval(text, {"__builtins__": {}}, dict(values))
+        except (ZeroDivisionError, OverflowError, TypeError):  # TypeError: complex < 0
+            expected = None
+        try:
+            computed, _ = evaluate(text, values)
+        except ExpressionError:
+            computed = None
+        if isinstance(expected, complex) or (
+                isinstance(expected, float) and not -1e308 < expected < 1e308):
+            expected = None  # the kit refuses what is not a finite real
+        if expected is None or computed is None:
+            assert computed is None or expected is None, (text, expected, computed)
+            return
+        if isinstance(expected, bool):
+            assert computed is expected, text
+        else:
+            assert computed == expected or abs(computed - expected) <= 1e-9 * abs(expected), (
+                text, expected, computed)
+
+    check()
+    with capsys.disabled():
+        print(f"\n  expressions: tried {len(tried)}")
+    assert len(tried) >= 400

@@ -1,7 +1,24 @@
 """`check` on inline files: every validation message, with its position."""
 import pytest
 
+from claimkit.validate import is_date, is_kebab_case, is_section_number, is_url
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
+
+
+@pytest.mark.parametrize(("shape", "good", "bad"), [
+    (is_kebab_case, ["a", "h100-gpus-16k", "3-8e25"],
+     ["", "-a", "a-", "a--b", "A-b", "a_b", "a b", "é", "ａ"]),
+    (is_section_number, ["1", "3.3.1", "10.2"],
+     ["", "3.", ".3", "3..1", "3,1", "a", "³", "٣"]),
+    (is_date, ["2024-07-24"],
+     ["", "2024-7-24", "2024/07/24", "24-07-2024", "2024-07-241", "２０２４-07-24"]),
+    (is_url, ["https://arxiv.org/abs/2407.21783", "http://a"],
+     ["", "https://", "ftp://a", "https://a b", "arxiv.org", "https:/a"]),
+])
+def test_shapes(shape, good, bad):
+    assert [text for text in good if not shape(text)] == []
+    assert [text for text in bad if shape(text)] == []
+
 
 def plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
