@@ -124,15 +124,18 @@ def wrap(text: str, width: int) -> list[str]:
             continue
         if line:
             lines.append(line)
+        start = 0
         while size > width:
-            head = chop_cells(word, width)[0]
+            # Chop from a slice a few times the width, never from the whole
+            # word, so a megabyte without a space folds in linear time.
+            head = chop_cells(word[start:start + 4 * width], width)[0]
             cut = max(head.rfind("/"), head.rfind("-")) + 1
             if cut > len(head) // 2:
                 head = head[:cut]
             lines.append(head)
-            word = word[len(head):]
-            size = cell_len(word)
-        line, used = word, size
+            start += len(head)
+            size -= cell_len(head)
+        line, used = word[start:], size
     if line or not lines:
         lines.append(line)
     return lines

@@ -89,6 +89,25 @@ def test_wrap(text, width, lines):
     assert wrap(text, width) == lines
 
 
+def test_a_long_word_is_folded_from_slices_never_the_whole(monkeypatch):
+    """Folding a megabyte with no space must not re-read it for every line."""
+    import rich.cells
+
+    chopped = []
+    chop_cells = rich.cells.chop_cells
+
+    def spy(text, width):
+        chopped.append(len(text))
+        return chop_cells(text, width)
+
+    monkeypatch.setattr(rich.cells, "chop_cells", spy)
+    word = "x" * 100_000
+    lines = wrap(word, 30)
+    assert "".join(lines) == word
+    assert (len(lines), len(chopped)) == (3334, 3333)  # the last line fits
+    assert max(chopped) <= 4 * 30
+
+
 @pytest.mark.parametrize("width", [20, 35, 60, 80, 200])
 def test_the_checklist_keeps_every_word_at_any_width(loaded, width):
     document_, results = loaded
