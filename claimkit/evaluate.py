@@ -193,17 +193,16 @@ class _Parser:
     def atom(self):
         kind, text, _ = self.tokens[self.index]
         if kind == "number":
-            self.index += 1
             try:
-                return ("number", float(text))
+                value = float(text)
             except ValueError:
-                self.index -= 1
                 self.refuse(f"{text!r} is not a number")
-        if kind == "name":
             self.index += 1
-            if self.tokens[self.index][1] == "(":
-                self.index -= 1
+            return ("number", value)
+        if kind == "name":
+            if self.tokens[self.index + 1][1] == "(":
                 self.refuse(f"function calls are not allowed: {text}(...)", _ALLOWED)
+            self.index += 1
             if text not in self.names:
                 self.names.append(text)
             return ("name", text)
