@@ -22,6 +22,7 @@ from claimkit.model import (
     Problem,
     TooManyProblems,
     add_problem,
+    is_ascii_digits,
     join_where,
     line_col,
     shorten,
@@ -100,11 +101,7 @@ def is_yaml12_float(text: str) -> bool:
     mantissa = mantissa[1:] if mantissa[:1] in ("+", "-") else mantissa
     exponent = exponent[1:] if exponent[:1] in ("+", "-") else exponent
     whole, _, fraction = mantissa.partition(".")
-    return bool(e) and _is_digits(whole + fraction) and _is_digits(exponent)
-
-
-def _is_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+    return bool(e) and is_ascii_digits(whole + fraction) and is_ascii_digits(exponent)
 
 
 def _size(count: int) -> str:
@@ -224,8 +221,7 @@ class _Composer:
         while True:
             event = get_event()
             cls = event.__class__
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1  # as _position does
+            line, col = _position(event.start_mark)
             if cls is ScalarEvent:
                 if event.tag is None and (
                     not event.implicit[0]

@@ -33,6 +33,11 @@ def join_where(where: str, key) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
+def is_ascii_digits(text: str) -> bool:
+    """One or more of 0-9, and nothing else (not ³, not ٣)."""
+    return text.isascii() and text.isdigit()
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

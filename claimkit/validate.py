@@ -15,6 +15,7 @@ from claimkit.model import (
     Source,
     TooManyProblems,
     add_problem,
+    is_ascii_digits,
     join_where,
 )
 
@@ -30,14 +31,13 @@ def is_kebab_case(text: str) -> bool:
 
 def is_section_number(text: str) -> bool:
     """Like 3.3.1: ASCII digits joined by single dots."""
-    return all(part.isascii() and part.isdigit() for part in text.split("."))
+    return all(is_ascii_digits(part) for part in text.split("."))
 
 
 def is_date(text: str) -> bool:
     """YYYY-MM-DD, in ASCII digits."""
-    digits = text[:4] + text[5:7] + text[8:]
     return (len(text) == 10 and text[4] == text[7] == "-"
-            and digits.isascii() and digits.isdigit())
+            and is_ascii_digits(text[:4] + text[5:7] + text[8:]))
 
 
 def is_url(text: str) -> bool:
