@@ -52,14 +52,24 @@ class Record:
     __slots__ = ()
     _defaults: tuple = ()
 
-    def __init__(self, *values) -> None:
-        missing = len(self.__slots__) - len(values)
-        if missing:
-            if not 0 < missing <= len(self._defaults):
-                raise TypeError(f"{type(self).__name__} takes {len(self.__slots__)}"
-                                f" values, got {len(values)}")
-            values += self._defaults[len(self._defaults) - missing:]
-        for name, value in zip(self.__slots__, values, strict=True):
+    def __init__(self, *values, **fields) -> None:
+        names = self.__slots__
+        if len(values) > len(names):
+            raise TypeError(f"{type(self).__name__} takes {len(names)} values,"
+                            f" got {len(values)}")
+        given = dict(zip(names, values))
+        for name, value in fields.items():
+            if name not in names or name in given:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated {name!r}")
+            given[name] = value
+        defaults = dict(zip(names[len(names) - len(self._defaults):], self._defaults))
+        for name in names:
+            if name in given:
+                value = given[name]
+            elif name in defaults:
+                value = defaults[name]
+            else:
+                raise TypeError(f"{type(self).__name__} needs {name!r}")
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
@@ -88,8 +98,8 @@ class Problem(Record):
     same way but do not fail a check.
     """
 
-    __slots__ = ("path", "line", "col", "where", "message", "level")
-    _defaults = ("error",)
+    __slots__ = ("path", "line", "col", "where", "message", "level", "code")
+    _defaults = ("error", "")
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
@@ -117,7 +127,8 @@ def add_problem(problems: list, problem: Problem) -> None:
 class Source(Record):
     """Where a claim is backed: a paper section, an outside url, or nothing yet."""
 
-    __slots__ = ("section", "title", "page", "quote", "quote_exact", "url")
+    __slots__ = ("section", "title", "page", "quote", "quote_exact", "url", "locator")
+    _defaults = (None,)
 
 
 class Claim(Record):
