@@ -87,7 +87,7 @@ def write_bare_table(folder: str) -> list[str]:
     from claimkit.cli import load_document
     from claimkit.render import MARKS, describe_source
 
-    document = load_document(SHIPPED)[0]
+    document = load_document(SHIPPED).document
     rows = [[MARKS[claim.verdict], f"{claim.id}\n{claim.claim}",
              describe_source(claim), claim.verdict] for claim in document.claims]
     rows_path = os.path.join(folder, "rows.json")

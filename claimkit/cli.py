@@ -4,15 +4,26 @@ import os
 import sys
 from collections.abc import Sequence
 
+from dataclasses import field
+
+from claimkit.evaluate import run_checks
 from claimkit.load import LoadError, load_nodes, read_text
-from claimkit.model import VERDICTS, Problem, TooManyProblems
+from claimkit.model import (
+    VERDICTS,
+    CheckResult,
+    Document,
+    Problem,
+    TooManyProblems,
+    record,
+)
+from claimkit.render import FORMATS, Checklist, clean, render_claim, section_key, shown_line
 from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_CODES = """\
 exit codes:
   0  ok: the file is clean (and, for check, every quote and check holds)
-  1  the claims have problems (each printed as FILE:LINE:COL: error: ...)
+  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)
   2  a file could not be read or parsed, or the command line was wrong
 """
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -20,99 +31,52 @@ DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 FORMAT_NAMES = ("json", "markdown", "csv", "claimreview", "html")
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, without its import of shutil on every run.
-
-    argparse builds a formatter for each add_argument call, and the stock one
-    imports shutil (2 ms) to size the terminal; os can do that alone.
-    """
-
-    def __init__(self, prog: str, width: int | None = None, **options) -> None:
-        if width is None:
-            try:
-                width = int(os.environ["COLUMNS"])
-            except (KeyError, ValueError):
-                try:
-                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
-                except (AttributeError, ValueError, OSError):
-                    width = 80
-            width -= 2
-        super().__init__(prog, width=width, **options)
-
-
-def add_file_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def build_parser(description: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; options shared by commands come from parents."""
+    formatting = {"epilog": EXIT_CODES,
+                  "formatter_class": argparse.RawDescriptionHelpFormatter}
+    file_option = argparse.ArgumentParser(add_help=False)
+    file_option.add_argument(
         "-f", "--file", default=DEFAULT_FILE, metavar="PATH",
         help="the claims file (default: claims.yaml beside kit.py)",
     )
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--verdict", action="append", choices=VERDICTS,
+                         metavar="V", help="only claims with this verdict"
+                         " (repeatable): " + ", ".join(VERDICTS))
+    filters.add_argument("--section", metavar="S",
+                         help="only claims citing section S or below (3.3 matches 3.3.1)")
+    filters.add_argument("--search", metavar="TEXT",
+                         help="only claims whose text or quotes contain TEXT")
+    filters.add_argument("--sort", choices=("id", "section", "verdict"),
+                         help="order of the claims (default: file order)")
 
+    parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--verdict", action="append", choices=VERDICTS,
-                        metavar="V", help="only claims with this verdict"
-                        " (repeatable): " + ", ".join(VERDICTS))
-    parser.add_argument("--section", metavar="S",
-                        help="only claims citing section S or below (3.3 matches 3.3.1)")
-    parser.add_argument("--search", metavar="TEXT",
-                        help="only claims whose text or quotes contain TEXT")
-    parser.add_argument("--sort", choices=("id", "section", "verdict"),
-                        help="order of the claims (default: file order)")
+    def command(name: str, help: str, parents: list) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, parents=[file_option, *parents],
+                                   description=help[0].upper() + help[1:] + ".",
+                                   **formatting)
 
-
-def build_parser(description: str | None, command: str | None = None
-                 ) -> argparse.ArgumentParser:
-    """The command line.  With `command` named, only that command gets its
-    options: the others are listed, but each option argparse adds costs
-    start-up time that a run of another command would pay for nothing."""
-    # Options shared by commands are added by the functions above, not by
-    # parent parsers: every ArgumentParser costs a round of gettext lookups
-    # at start-up (see bench/run.py).
-    parser = argparse.ArgumentParser(
-        prog="kit.py", description=description, epilog=EXIT_CODES,
-        formatter_class=_HelpFormatter,
-    )
-    # Naming prog here spares argparse a help formatter on every run.
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="kit.py")
-    commands.required = True
-    for name, (help, add_options) in COMMANDS.items():
-        sub = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
-                                  epilog=EXIT_CODES, formatter_class=_HelpFormatter)
-        if command in (None, name):
-            add_file_option(sub)
-            add_options(sub)
-    return parser
-
-
-def add_show_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="the claim's id")
-
-
-def add_check_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--article", metavar="FILE",
-                        help="find every article_quote in this text of the article,"
-                        " and list checkable sentences no claim tracks")
-    parser.add_argument("--paper", metavar="FILE",
-                        help="find every paper quote in this text of the paper"
-                        " (e.g. from pdftotext)")
-    parser.add_argument("--strict", action="store_true",
-                        help="with --article, untracked sentences are problems")
-
-
-def add_export_options(parser: argparse.ArgumentParser) -> None:
-    add_filter_options(parser)
-    parser.add_argument("--format", choices=FORMAT_NAMES, default="json",
+    command("list", "print the checklist", [filters])
+    show = command("show", "print one claim in full", [])
+    show.add_argument("id", help="the claim's id")
+    check = command("check", "validate the file, its quotes and its checks", [])
+    check.add_argument("--article", metavar="FILE",
+                       help="find every article_quote in this text of the article,"
+                       " and list checkable sentences no claim tracks")
+    check.add_argument("--paper", metavar="FILE",
+                       help="find every paper quote in this text of the paper"
+                       " (e.g. from pdftotext)")
+    check.add_argument("--strict", action="store_true",
+                       help="with --article, untracked sentences are problems")
+    export = command("export", "write the claims in another format", [filters])
+    export.add_argument("--format", choices=FORMAT_NAMES, default="json",
                         help="output format (default: json)")
-    parser.add_argument("-o", "--output", metavar="FILE",
+    export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (atomically) instead of stdout")
-
-
-# name → (help, the function that adds its options)
-COMMANDS = {
-    "list": ("print the checklist", add_filter_options),
-    "show": ("print one claim in full", add_show_options),
-    "check": ("validate the file, its quotes and its checks", add_check_options),
-    "export": ("write the claims in another format", add_export_options),
-}
+    return parser
 
 
 def display_path(path: str) -> str:
@@ -124,8 +88,6 @@ def display_path(path: str) -> str:
 def print_problems(problems: list[Problem]) -> None:
     if not problems:
         return
-    from claimkit.render import clean
-
     # By position within each file; files in the order they were checked.
     order = {path: index for index, path in
              reversed(list(enumerate(problem.path for problem in problems)))}
@@ -142,32 +104,39 @@ def errors_in(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.level == "error"]
 
 
-def load_document(path: str):
-    """Load, validate and run the checks.
+@record
+class Loaded:
+    """A loaded claims file.
 
-    Returns (document, check results, problems, check problems): problems
-    make the file unusable; check problems are checks that disagree or cannot
-    be computed, which `check` fails on and the checklist shows.  Raises
-    LoadError when the file cannot be read or parsed.
+    problems make the file unusable (document is None when it could not be
+    read as a whole); check_problems are checks that disagree or cannot be
+    computed, which `check` fails on and the checklist shows.
     """
-    display = display_path(path)
-    try:
-        root, problems = load_nodes(path, display)
-    except TooManyProblems as stop:
-        return None, [], stop.problems, []
-    document, more = validate(root, display)
-    problems += more
-    results, check_problems = [], []
-    if document is not None and document.checks:
-        from claimkit.evaluate import run_checks
 
-        results, check_problems = run_checks(document)
-    return document, results, problems, check_problems
+    document: Document | None
+    results: list[CheckResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    check_problems: list[Problem] = field(default_factory=list)
+
+
+def load_document(path: str) -> Loaded:
+    """Load, validate and run the checks; raises LoadError when the file
+    cannot be read or parsed."""
+    display = display_path(path)
+    problems: list[Problem] = []
+    try:
+        root, _ = load_nodes(path, display, problems)
+    except TooManyProblems:
+        return Loaded(document=None, problems=problems)
+    document, _ = validate(root, display, problems)
+    if document is None or not document.checks:
+        return Loaded(document=document, problems=problems)
+    results, check_problems = run_checks(document)
+    return Loaded(document=document, results=results, problems=problems,
+                  check_problems=check_problems)
 
 
 def select_claims(claims: list, args) -> list:
-    from claimkit.render import section_key
-
     selected = list(claims)
     if args.verdict:
         selected = [c for c in selected if c.verdict in args.verdict]
@@ -268,9 +237,10 @@ def run(args) -> int:
                   file=sys.stderr)
             return EXIT_UNREADABLE
     try:
-        document, results, problems, check_problems = load_document(args.file)
+        loaded = load_document(args.file)
+        document, problems = loaded.document, loaded.problems
         if args.command == "check":
-            return run_check(args, document, problems + check_problems)
+            return run_check(args, document, problems + loaded.check_problems)
     except LoadError as error:
         print_problems([error.problem])
         return EXIT_UNREADABLE
@@ -284,27 +254,19 @@ def run(args) -> int:
     if args.command == "show":
         claim = next((c for c in document.claims if c.id == args.id), None)
         if claim is None:
-            from claimkit.render import clean
-
             print(f"kit.py: error: no claim with id {clean(args.id)!r}"
                   f" in {display_path(args.file)}", file=sys.stderr)
             return EXIT_UNREADABLE  # the command line named what is not there
-        from claimkit.render import render_claim
-
         make_console().print(render_claim(document, claim))
         return EXIT_OK
 
     claims = select_claims(document.claims, args)
     total = len(document.claims)
     if args.command == "list":
-        from claimkit.render import Checklist
-
-        make_console().print(Checklist(claims, results, total))
+        make_console().print(Checklist(claims, loaded.results, total))
         return EXIT_OK
 
-    from claimkit.render import FORMATS, shown_line
-
-    text = FORMATS[args.format](document, claims, results, total)
+    text = FORMATS[args.format](document, claims, loaded.results, total)
     if len(claims) != total and args.format in ("json", "csv", "claimreview"):
         # Machine formats stay pure; the count goes beside them.
         print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
@@ -321,8 +283,7 @@ def run(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(description, argv[0] if argv else None)
+    parser = build_parser(description)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error (argparse says 2)

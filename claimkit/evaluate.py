@@ -14,10 +14,12 @@ but not Python's parser: a call, an attribute, a string or anything else
 outside the grammar cannot be parsed at all, and ``eval`` is never used.
 The parse is bounded in length, tokens and nesting; arithmetic is done in
 floats with a bounded exponent, so no expression can run for long or build
-a huge number.  (Python's own parser would do, but importing its syntax
-tree types costs ``check`` 1.5 ms of start-up; see bench/run.py.)
+a huge number.  (Python's own ``ast`` would parse more than this grammar
+allows; refusing it here means there is nothing to walk back out of.)
 """
-from claimkit.model import CheckResult, Document, Problem
+import operator
+
+from claimkit.model import CheckResult, Document, Problem, TooManyProblems, add_problem
 
 MAX_EXPRESSION = 500  # characters
 MAX_TOKENS = 200
@@ -30,19 +32,19 @@ OPERATORS = ("**", "<=", ">=", "==", "!=", "+", "-", "*", "/", "(", ")", "<", ">
 INFINITY = float("inf")
 
 _BINARY = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "**": lambda a, b: a**b,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
 }
 _COMPARE = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _ALLOWED = "use numbers, claim ids, + - * / **, parentheses and comparisons"
 
@@ -289,59 +291,70 @@ def evaluate(text: str, values_by_name: dict) -> tuple[float | bool, list[str]]:
 
 
 def run_checks(document: Document) -> tuple[list[CheckResult], list[Problem]]:
-    """Evaluate every check; a check that disagrees or fails is a problem."""
+    """Evaluate every check; a check that disagrees or fails is a problem.
+
+    Problems go through add_problem, so a file of many failing checks stops
+    at MAX_PROBLEMS, with the results of the checks evaluated so far.
+    """
     values = {}
     ids = {}
     for claim in document.claims:
         name = claim_name(claim.id)
         values[name] = float(claim.value) if claim.value is not None else None
         ids[name] = claim.id
-    results = []
-    problems = []
-    for index, check in enumerate(document.checks):
-        where = f"checks[{index}]"
-        used = []
+    results: list[CheckResult] = []
+    problems: list[Problem] = []
+    try:
+        for index, check in enumerate(document.checks):
+            results.append(_run_check(document.path, f"checks[{index}]", check,
+                                      values, ids, problems))
+    except TooManyProblems:
+        pass  # the last problem says where it stopped
+    return results, problems
+
+
+def _run_check(path: str, where: str, check, values: dict, ids: dict,
+               problems: list[Problem]) -> CheckResult:
+    def problem(at: tuple[int, int], where: str, code: str, message: str) -> None:
+        add_problem(problems, Problem(path=path, line=at[0], col=at[1], where=where,
+                                      code=code, message=message))
+
+    def result(claims: list[str], expected, computed, ok) -> CheckResult:
+        return CheckResult(check=check, claims=claims, expected=expected,
+                           computed=computed, ok=ok)
+
+    used = []
+    try:
+        computed, names = evaluate(check.compute, values)
+        used += names
+    except ExpressionError as error:
+        problem(check.compute_at, f"{where}.compute", "expression", str(error))
+        return result([], None, None, None)
+    expected = check.expect
+    if isinstance(expected, str):
         try:
-            computed, names = evaluate(check.compute, values)
-            used += names
+            expected, names = evaluate(expected, values)
+            used += [name for name in names if name not in used]
         except ExpressionError as error:
-            problems.append(Problem(document.path, *check.compute_at,
-                                    f"{where}.compute", str(error)))
-            results.append(CheckResult(check, [], None, None, None))
-            continue
-        expected = check.expect
-        if isinstance(expected, str):
-            try:
-                expected, names = evaluate(expected, values)
-                used += [name for name in names if name not in used]
-            except ExpressionError as error:
-                problems.append(Problem(document.path, *check.expect_at,
-                                        f"{where}.expect", str(error)))
-                results.append(CheckResult(check, [], None, computed, None))
-                continue
-        claims_used = [ids[name] for name in used]
-        if isinstance(computed, bool) != isinstance(expected, bool):
-            problems.append(Problem(
-                document.path, *check.expect_at, f"{where}.expect",
+            problem(check.expect_at, f"{where}.expect", "expression", str(error))
+            return result([], None, computed, None)
+    claims_used = [ids[name] for name in used]
+    if isinstance(computed, bool) != isinstance(expected, bool):
+        problem(check.expect_at, f"{where}.expect", "bad-type",
                 f"expected {_kind(computed)} to compare with the computed value,"
-                f" got {_kind(expected)}",
-            ))
-            results.append(CheckResult(check, claims_used, expected, computed, None))
-            continue
-        if isinstance(computed, bool):
-            ok = computed == expected
-        else:
-            ok = abs(computed - expected) <= check.tolerance * abs(expected)
-        if not ok:
-            problems.append(Problem(
-                document.path, *check.at, where,
+                f" got {_kind(expected)}")
+        return result(claims_used, expected, computed, None)
+    if isinstance(computed, bool):
+        ok = computed == expected
+    else:
+        ok = abs(computed - expected) <= check.tolerance * abs(expected)
+    if not ok:
+        problem(check.at, where, "check-failed",
                 f"check {check.id!r} fails: computed {format_value(computed)},"
                 f" expected {format_value(expected)}"
                 + (f" within {check.tolerance:g}" if not isinstance(computed, bool)
-                   and check.tolerance else ""),
-            ))
-        results.append(CheckResult(check, claims_used, expected, computed, ok))
-    return results, problems
+                   and check.tolerance else ""))
+    return result(claims_used, expected, computed, ok)
 
 
 def _kind(value) -> str:

@@ -15,12 +15,12 @@ calling ``yaml.load``:
 """
 import codecs
 import gc
+from dataclasses import dataclass, field
 
 import yaml
 
 from claimkit.model import (
     Problem,
-    TooManyProblems,
     add_problem,
     is_ascii_digits,
     join_where,
@@ -48,11 +48,6 @@ _TAG_KINDS = {
     # "2024-07-24", not a datetime that JSON cannot hold.
     "tag:yaml.org,2002:timestamp": STR,
 }
-# Only a plain scalar starting with one of these first characters can
-# resolve to anything but a string (null, bool, int, float, timestamp...);
-# the rest skip the resolver's regular expressions.
-_MAYBE_TYPED = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
-_RESOLVE_ALL = None in _MAYBE_TYPED  # a resolver for any first character
 _COLLECTION_TAGS = {
     MAP: (None, "!", "tag:yaml.org,2002:map"),
     SEQ: (None, "!", "tag:yaml.org,2002:seq"),
@@ -67,6 +62,7 @@ class LoadError(Exception):
         self.problem = problem
 
 
+@dataclass(slots=True)
 class Node:
     """A YAML value with its position.
 
@@ -75,14 +71,24 @@ class Node:
     mapping to the (line, col) where the key stands.
     """
 
-    __slots__ = ("kind", "value", "line", "col", "keys")
+    kind: str
+    value: object
+    line: int
+    col: int
+    keys: dict | None = None
 
-    def __init__(self, kind, value, line, col, keys):
-        self.kind = kind
-        self.value = value
-        self.line = line
-        self.col = col
-        self.keys = keys
+
+@dataclass(slots=True)
+class _Frame:
+    """A mapping or list being filled, on the composer's stack."""
+
+    node: Node
+    where: str
+    # For a mapping: the key waiting for its value, with its (line, col);
+    # _UNUSABLE stands for a key that could not be used.
+    key: object = None
+    key_at: tuple[int, int] = (0, 0)
+    refused: bool = False  # its tag was reported; the value is not used
 
 
 def _position(mark) -> tuple[int, int]:
@@ -113,8 +119,9 @@ def _size(count: int) -> str:
 def read_text(path: str, display: str) -> str:
     """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError."""
 
-    def fail(message: str, line: int = 1, col: int = 1) -> LoadError:
-        return LoadError(Problem(display, line, col, "", message))
+    def fail(code: str, message: str, line: int = 1, col: int = 1) -> LoadError:
+        return LoadError(Problem(path=display, line=line, col=col, code=code,
+                                 message=message))
 
     try:
         with open(path, "rb") as handle:
@@ -122,48 +129,46 @@ def read_text(path: str, display: str) -> str:
             # stat cannot size is caught too.
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail("unreadable", "no such file") from None
     except IsADirectoryError:
-        raise fail("is a directory, not a claims file") from None
+        raise fail("unreadable", "is a directory, not a claims file") from None
     except PermissionError:
-        raise fail("permission denied") from None
+        raise fail("unreadable", "permission denied") from None
     except OSError as error:
-        raise fail(f"cannot read: {error.strerror or error}") from None
+        raise fail("unreadable", f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
-        raise fail(f"file is larger than the limit of {_size(MAX_BYTES)}")
+        raise fail("too-large", f"file is larger than the limit of {_size(MAX_BYTES)}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise fail("file is UTF-16; save it as UTF-8")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        raise fail("encoding", "file is UTF-16; save it as UTF-8")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, col = line_col(data, error.start)
+        # The codec reports offsets past the byte-order mark it skipped.
+        offset = error.start + len(data) - len(error.object)
+        line, col = line_col(data, offset)
         raise fail(
-            f"invalid UTF-8 byte 0x{data[error.start]:02x} at byte offset"
-            f" {error.start}",
-            line,
-            col,
+            "encoding",
+            f"invalid UTF-8 byte 0x{data[offset]:02x} at byte offset {offset}",
+            line, col,
         ) from None
 
 
 class _Composer:
     """Turns libyaml events into Nodes, collecting problems on the way."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, problems: list[Problem]) -> None:
         self.display = display
-        self.problems: list[Problem] = []
+        self.problems = problems
         self.resolver = yaml.resolver.Resolver()
-        # Plain text → its tag: keys like "title" and "note" recur on every
-        # claim, and the resolver tries its regular expressions each time.
-        self.resolved: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def problem(self, line: int, col: int, where: str, message: str) -> None:
-        add_problem(self.problems, Problem(self.display, line, col, where, message))
+    def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
+        add_problem(self.problems, Problem(path=self.display, line=at[0], col=at[1],
+                                           where=where, code=code, message=message))
 
-    def fail(self, line: int, col: int, where: str, message: str) -> LoadError:
-        return LoadError(Problem(self.display, line, col, where, message))
+    def fail(self, at: tuple[int, int], where: str, code: str, message: str) -> LoadError:
+        return LoadError(Problem(path=self.display, line=at[0], col=at[1],
+                                 where=where, code=code, message=message))
 
     def compose(self, text: str) -> Node | None:
         loader = Loader(text)
@@ -174,196 +179,126 @@ class _Composer:
         gc.disable()
         try:
             return self._compose(loader)
-        except TooManyProblems as stop:
-            stop.problems = self.problems
-            raise
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            line, col = _position(mark) if mark else (1, 1)
             message = error.problem or "invalid YAML"
             if error.context:
                 message = f"{message} ({error.context})"
-            raise self.fail(line, col, "", message) from None
+            raise self.fail(_position(mark) if mark else (1, 1), "", "syntax",
+                            message) from None
         except yaml.reader.ReaderError as error:
             offset = error.position
             if Loader is not yaml.SafeLoader:
                 # libyaml counts UTF-8 bytes; the pure-Python reader counts
                 # characters.
                 offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-            line, col = line_col(text, offset)
             raise self.fail(
-                line, col, "", f"character U+{error.character:04X} is not allowed in YAML"
+                line_col(text, offset), "", "bad-character",
+                f"character U+{error.character:04X} is not allowed in YAML",
             ) from None
         except yaml.YAMLError as error:
-            raise self.fail(1, 1, "", f"invalid YAML: {error}") from None
+            raise self.fail((1, 1), "", "syntax", f"invalid YAML: {error}") from None
         finally:
             loader.dispose()
             if collecting:
                 gc.enable()
 
     def _compose(self, loader) -> Node | None:
-        get_event = loader.get_event
-        ScalarEvent = yaml.ScalarEvent
-        MappingStartEvent = yaml.MappingStartEvent
-        SequenceStartEvent = yaml.SequenceStartEvent
-        MappingEndEvent = yaml.MappingEndEvent
-        SequenceEndEvent = yaml.SequenceEndEvent
-        AliasEvent = yaml.AliasEvent
-        DocumentStartEvent = yaml.DocumentStartEvent
-        StreamEndEvent = yaml.StreamEndEvent
-
         root = None
         documents = 0
-        # A frame is [node, where, pending key or None, index, refused]; for a
-        # mapping, the pending key is (key, line, col) until its value arrives;
-        # refused marks a collection whose tag was reported.
-        stack: list[list] = []
+        stack: list[_Frame] = []
         while True:
-            event = get_event()
-            cls = event.__class__
-            line, col = _position(event.start_mark)
-            if cls is ScalarEvent:
-                if event.tag is None and (
-                    not event.implicit[0]
-                    or not (_RESOLVE_ALL or event.value[:1] in _MAYBE_TYPED)
-                ):
-                    # Quoted, or plain text that cannot be anything else: the
-                    # common case, kept off the resolver.
-                    node = Node(STR, event.value, line, col, None)
-                else:
-                    node = self._scalar(event, line, col, stack)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                kind = MAP if cls is MappingStartEvent else SEQ
-                where = self._child_where(stack)
+            event = loader.get_event()
+            at = _position(event.start_mark)
+            if isinstance(event, yaml.ScalarEvent):
+                node = self._scalar(event, at, stack)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
+                where = _child_where(stack)
                 refused = event.tag not in _COLLECTION_TAGS[kind]
                 if refused:
-                    self.problem(line, col, where, _tag_message(event.tag))
+                    self.problem(at, where, "tag", _tag_message(event.tag))
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(line, col, where,
+                    raise self.fail(at, where, "too-deep",
                                     f"nesting is deeper than {MAX_DEPTH} levels")
-                if kind is MAP:
-                    node = Node(MAP, {}, line, col, {})
-                else:
-                    node = Node(SEQ, [], line, col, None)
-                stack.append([node, where, None, 0, refused])
+                node = Node(kind, {} if kind is MAP else [], *at,
+                            {} if kind is MAP else None)
+                stack.append(_Frame(node, where, refused=refused))
                 continue
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                node, _, _, _, refused = stack.pop()
-                if refused:
+            elif isinstance(event, yaml.CollectionEndEvent):
+                frame = stack.pop()
+                node = frame.node
+                if frame.refused:
                     # Reported once, at its tag; the value is not used.
                     node.kind = BAD
-            elif cls is AliasEvent:
-                self.problem(
-                    line, col, self._child_where(stack),
-                    f"aliases (*{event.anchor}) are not allowed; write the value"
-                    " out in full",
-                )
-                node = Node(BAD, None, line, col, None)
-            elif cls is DocumentStartEvent:
+            elif isinstance(event, yaml.AliasEvent):
+                self.problem(at, _child_where(stack), "alias",
+                             f"aliases (*{event.anchor}) are not allowed; write the"
+                             " value out in full")
+                node = Node(BAD, None, *at)
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self.problem(
-                        line, col, "",
-                        "expected one YAML document, found a second one here",
-                    )
+                    self.problem(at, "", "second-document",
+                                 "expected one YAML document, found a second one here")
                     return root
                 continue
-            elif cls is StreamEndEvent:
+            elif isinstance(event, yaml.StreamEndEvent):
                 return root
             else:  # StreamStart, DocumentEnd
                 continue
-
-            if not stack:
-                root = node
-                continue
-            frame = stack[-1]
-            pending = frame[2]
-            if pending is not None and pending[0] is not _UNUSABLE and (
-                pending[0] not in frame[0].value
-            ):
-                # A mapping's value under a fresh key: the common case.
-                key = pending[0]
-                frame[0].value[key] = node
-                frame[0].keys[key] = pending[1:]
-                frame[2] = None
+            if stack:
+                self._attach(stack[-1], node)
             else:
-                self._attach(frame, node)
+                root = node
 
-    def _attach(self, frame: list, node: Node) -> None:
-        parent = frame[0]
+    def _attach(self, frame: _Frame, node: Node) -> None:
+        parent = frame.node
         if parent.kind is SEQ:
             parent.value.append(node)
-            frame[3] += 1
-            return
-        pending = frame[2]
-        if pending is None:
-            # This node is a key.
+        elif frame.key is None:  # this node is a key
+            frame.key_at = (node.line, node.col)
             if node.kind is MAP or node.kind is SEQ:
+                self.problem(frame.key_at, frame.where, "bad-key",
+                             f"expected a plain key, got a {node.kind}")
+                frame.key = _UNUSABLE
+            else:
+                frame.key = _UNUSABLE if node.kind is BAD else node.value
+        else:
+            key, frame.key = frame.key, None
+            if key is _UNUSABLE:
+                return
+            if key in parent.value:
                 self.problem(
-                    node.line, node.col, frame[1],
-                    f"expected a plain key, got a {node.kind}",
+                    frame.key_at, join_where(frame.where, key), "duplicate-key",
+                    f"duplicate key {key!r} (first defined at line"
+                    f" {parent.keys[key][0]}); YAML would silently keep only the last one",
                 )
-                frame[2] = (_UNUSABLE, node.line, node.col)
-            elif node.kind is BAD:
-                frame[2] = (_UNUSABLE, node.line, node.col)
-            else:
-                frame[2] = (node.value, node.line, node.col)
-            return
-        key, line, col = pending
-        frame[2] = None
-        if key is _UNUSABLE:
-            return
-        if key in parent.value:
-            first_line = parent.keys[key][0]
-            self.problem(
-                line, col, join_where(frame[1], key),
-                f"duplicate key {key!r} (first defined at line {first_line});"
-                " YAML would silently keep only the last one",
-            )
-            return
-        parent.value[key] = node
-        parent.keys[key] = (line, col)
+                return
+            parent.value[key] = node
+            parent.keys[key] = frame.key_at
 
-    def _child_where(self, stack: list) -> str:
-        if not stack:
-            return ""
-        frame = stack[-1]
-        if frame[0].kind is SEQ:
-            return f"{frame[1]}[{frame[3]}]"
-        pending = frame[2]
-        if pending is None or pending[0] is _UNUSABLE:
-            return frame[1]
-        return join_where(frame[1], pending[0])
-
-    def _scalar(self, event, line: int, col: int, stack: list) -> Node:
-        tag = event.tag
-        text = event.value
-        if tag is None or tag == "!":
-            # Plain text that cannot be typed never gets here (see _compose).
-            if tag is None and event.implicit[0]:
-                tag = self.resolved.get(text)
-                if tag is None:
-                    tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
-                    if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
-                        tag = "tag:yaml.org,2002:float"
-                    self.resolved[text] = tag
-            else:
-                tag = "tag:yaml.org,2002:str"
+    def _scalar(self, event, at: tuple[int, int], stack: list[_Frame]) -> Node:
+        tag, text = event.tag, event.value
+        if tag is None and event.implicit[0]:
+            tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
+            if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
+                tag = "tag:yaml.org,2002:float"
+        elif tag is None or tag == "!":
+            tag = "tag:yaml.org,2002:str"
         kind = _TAG_KINDS.get(tag)
         if kind is None:
-            self.problem(line, col, self._child_where(stack), _tag_message(tag))
-            return Node(BAD, None, line, col, None)
+            self.problem(at, _child_where(stack), "tag", _tag_message(tag))
+            return Node(BAD, None, *at)
         if kind is STR:
-            return Node(STR, text, line, col, None)
+            return Node(STR, text, *at)
         try:
             value = self._convert(kind, tag, text)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            self.problem(
-                line, col, self._child_where(stack),
-                f"{shorten(text, 40)!r} is not a valid {kind}",
-            )
-            return Node(BAD, None, line, col, None)
-        return Node(kind, value, line, col, None)
+        except (ValueError, TypeError, OverflowError, KeyError, yaml.YAMLError):
+            self.problem(at, _child_where(stack), "bad-value",
+                         f"{shorten(text, 40)!r} is not a valid {kind}")
+            return Node(BAD, None, *at)
+        return Node(kind, value, *at)
 
     def _convert(self, kind: str, tag: str, text: str):
         if kind is NULL:
@@ -376,6 +311,18 @@ class _Composer:
         if kind is INT:
             return self.constructor.construct_yaml_int(node)
         return self.constructor.construct_yaml_float(node)
+
+
+def _child_where(stack: list[_Frame]) -> str:
+    """Where a node about to be attached stands: claims[3], claims[3].source."""
+    if not stack:
+        return ""
+    frame = stack[-1]
+    if frame.node.kind is SEQ:
+        return f"{frame.where}[{len(frame.node.value)}]"
+    if frame.key is None or frame.key is _UNUSABLE:
+        return frame.where
+    return join_where(frame.where, frame.key)
 
 
 # Stands for a key that could not be used (a collection or a refused value),
@@ -391,13 +338,15 @@ def _tag_message(tag: str) -> str:
     )
 
 
-def load_nodes(path: str, display: str) -> tuple[Node | None, list[Problem]]:
+def load_nodes(path: str, display: str, problems: list[Problem] | None = None
+               ) -> tuple[Node | None, list[Problem]]:
     """Read and compose a claims file.
 
     Returns the root node (None for an empty document) and the problems met
-    while composing.  Raises LoadError when the file cannot be read or parsed,
-    and TooManyProblems, holding them, when there are MAX_PROBLEMS problems.
+    while composing, added to `problems` when given.  Raises LoadError when
+    the file cannot be read or parsed, and TooManyProblems (from add_problem)
+    when there are MAX_PROBLEMS problems.
     """
+    problems = [] if problems is None else problems
     text = read_text(path, display)
-    composer = _Composer(display)
-    return composer.compose(text), composer.problems
+    return _Composer(display, problems).compose(text), problems

@@ -1,10 +1,5 @@
-"""Model: the values the kit passes between its sections.
-
-These are small frozen records rather than frozen dataclasses on purpose:
-importing ``dataclasses`` pulls in ``inspect`` (9 ms), and even
-``collections.namedtuple`` costs 0.5 ms for the seven types here, against a
-start-up budget for ``check`` of a few milliseconds (see bench/run.py).
-"""
+"""Model: the values the kit passes between its sections."""
+from dataclasses import dataclass
 
 # A file with more problems than this is reported up to here, then reading
 # stops: a hostile file could otherwise make millions of them, at a cost in
@@ -19,6 +14,8 @@ VERDICTS = (
     "not-in-paper",
     "unsourced",
 )
+
+record = dataclass(frozen=True, slots=True, kw_only=True)
 
 
 def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -42,96 +39,65 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class Record:
-    """An immutable value with named fields, compared field by field.
-
-    A subclass names its fields in ``__slots__``; trailing fields may take
-    defaults from ``_defaults``.
-    """
-
-    __slots__ = ()
-    _defaults: tuple = ()
-
-    def __init__(self, *values, **fields) -> None:
-        names = self.__slots__
-        if len(values) > len(names):
-            raise TypeError(f"{type(self).__name__} takes {len(names)} values,"
-                            f" got {len(values)}")
-        given = dict(zip(names, values))
-        for name, value in fields.items():
-            if name not in names or name in given:
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated {name!r}")
-            given[name] = value
-        defaults = dict(zip(names[len(names) - len(self._defaults):], self._defaults))
-        for name in names:
-            if name in given:
-                value = given[name]
-            elif name in defaults:
-                value = defaults[name]
-            else:
-                raise TypeError(f"{type(self).__name__} needs {name!r}")
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other):
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-
-class Problem(Record):
+@record
+class Problem:
     """One thing wrong with a file, at a 1-based line and column.
 
-    level is "error" for a problem; "warning" and "note" lines are printed the
-    same way but do not fail a check.
+    code is short and stable (README, "Problem codes"); level is "error" for
+    a problem, while "warning" and "note" lines are printed the same way but
+    do not fail a check.
     """
 
-    __slots__ = ("path", "line", "col", "where", "message", "level", "code")
-    _defaults = ("error", "")
+    path: str
+    line: int
+    col: int
+    code: str
+    where: str = ""
+    message: str
+    level: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.level}: {where}{self.message}"
+        return (f"{self.path}:{self.line}:{self.col}: {self.level}[{self.code}]:"
+                f" {where}{self.message}")
 
 
 class TooManyProblems(Exception):
-    """Raised by a collector when it holds MAX_PROBLEMS problems; whoever
-    stops it sets ``problems`` to what was collected."""
-
-    problems: list = []
+    """Raised by add_problem once a list holds MAX_PROBLEMS problems (and the
+    line that says so); whoever stops it reports what was collected."""
 
 
-def add_problem(problems: list, problem: Problem) -> None:
-    """Collect a problem; stop everything once there are MAX_PROBLEMS."""
+def add_problem(problems: list[Problem], problem: Problem) -> None:
+    """Collect a problem: the one path every problem of the kit goes through.
+
+    At MAX_PROBLEMS it adds a last "stopped here" problem and raises
+    TooManyProblems, so a hostile file costs a bounded amount of memory.
+    """
     problems.append(problem)
     if len(problems) >= MAX_PROBLEMS:
         problems.append(Problem(
-            problem.path, problem.line, problem.col, "",
-            f"{MAX_PROBLEMS} problems found; stopped here",
+            path=problem.path, line=problem.line, col=problem.col,
+            code="too-many-problems",
+            message=f"{MAX_PROBLEMS} problems found; stopped here",
         ))
         raise TooManyProblems
 
 
-class Source(Record):
+@record
+class Source:
     """Where a claim is backed: a paper section, an outside url, or nothing yet."""
 
-    __slots__ = ("section", "title", "page", "quote", "quote_exact", "url", "locator")
-    _defaults = (None,)
+    section: str | None = None
+    title: str | None = None
+    page: int | None = None
+    quote: str | None = None
+    quote_exact: bool = True
+    url: str | None = None
+    locator: str | None = None
 
 
-class Claim(Record):
+@record
+class Claim:
     """One checkable statement of the article.
 
     The *_at fields are 1-based (line, col) positions in the claims file, of
@@ -139,42 +105,73 @@ class Claim(Record):
     index is the claim's place in the file's list of claims.
     """
 
-    __slots__ = ("id", "claim", "article_quote", "source", "verdict", "note",
-                 "value", "unit", "at", "article_quote_at", "source_quote_at",
-                 "index")
+    id: str
+    claim: str
+    article_quote: str
+    source: Source
+    verdict: str
+    note: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    at: tuple[int, int]
+    article_quote_at: tuple[int, int]
+    source_quote_at: tuple[int, int] | None = None
+    index: int
 
     @property
     def sourced(self) -> bool:
         return self.verdict != "unsourced"
 
 
-class Check(Record):
+@record
+class Check:
     """An arithmetic cross-check over claims' values (expressions as text).
 
     The *_at fields are the (line, col) of the check and of its two fields.
     """
 
-    __slots__ = ("id", "description", "compute", "expect", "tolerance", "at",
-                 "compute_at", "expect_at")
+    id: str
+    description: str | None = None
+    compute: str
+    expect: str | float | bool
+    tolerance: float = 0
+    at: tuple[int, int]
+    compute_at: tuple[int, int]
+    expect_at: tuple[int, int]
 
 
-class CheckResult(Record):
+@record
+class CheckResult:
     """What a check gave: ok is None when it could not be evaluated."""
 
-    __slots__ = ("check", "claims", "expected", "computed", "ok")
+    check: Check
+    claims: list[str]
+    expected: float | bool | None
+    computed: float | bool | None
+    ok: bool | None
 
 
-class Dismissal(Record):
+@record
+class Dismissal:
     """An article sentence that is deliberately not tracked, and why.
 
     at is the (line, col) of the sentence field in the claims file.
     """
 
-    __slots__ = ("sentence", "reason", "at")
+    sentence: str
+    reason: str
+    at: tuple[int, int]
 
 
-class Document(Record):
+@record
+class Document:
     """A whole, valid claims file.  sections maps number → (title, page)."""
 
-    __slots__ = ("path", "article", "paper", "review", "sections", "claims",
-                 "checks", "dismissed")
+    path: str
+    article: dict
+    paper: dict
+    review: dict | None
+    sections: dict
+    claims: list[Claim]
+    checks: list[Check]
+    dismissed: list[Dismissal]

@@ -121,10 +121,11 @@ def check_quotes(document: Document, text: str, text_path: str,
             where = f"claims[{claim.index}].{field}"
             if which == "paper" and not source.quote_exact:
                 add_problem(problems, Problem(
-                    document.path, *at, where,
-                    f"quote of {claim.id!r} is marked as a paraphrase"
+                    path=document.path, line=at[0], col=at[1], where=where,
+                    code="quote-paraphrase",
+                    message=f"quote of {claim.id!r} is marked as a paraphrase"
                     " (quote_exact: false); not looked for",
-                    "note",
+                    level="note",
                 ))
                 continue
             needle = normalize(quote)
@@ -133,8 +134,9 @@ def check_quotes(document: Document, text: str, text_path: str,
                 continue
             passage, similarity = closest_passage(needle, haystack)
             add_problem(problems, Problem(
-                document.path, *at, where,
-                f"quote of {claim.id!r} not found in {text_path}; closest passage"
+                path=document.path, line=at[0], col=at[1], where=where,
+                code="quote-not-found",
+                message=f"quote of {claim.id!r} not found in {text_path}; closest passage"
                 f" ({similarity:.0%} similar): \"{shorten(passage, 100)}\"",
             ))
     except TooManyProblems:
@@ -236,7 +238,10 @@ def audit_coverage(document: Document, text: str, text_path: str,
         else:
             matches[0].dismissed = True
             continue
-        problems.append(Problem(document.path, *dismissal.at, where, message))
+        problems.append(Problem(
+            path=document.path, line=dismissal.at[0], col=dismissal.at[1],
+            where=where, code="bad-dismissal", message=message,
+        ))
 
     tracked = dismissed = untracked = 0
     for sentence in sentences:
@@ -247,10 +252,11 @@ def audit_coverage(document: Document, text: str, text_path: str,
         elif CHECKABLE.search(sentence.text):
             untracked += 1
             problems.append(Problem(
-                text_path, sentence.line, sentence.col, "",
-                f"untracked sentence states a checkable fact:"
+                path=text_path, line=sentence.line, col=sentence.col,
+                code="untracked-sentence",
+                message=f"untracked sentence states a checkable fact:"
                 f" \"{shorten(sentence.text, 100)}\"",
-                "error" if strict else "warning",
+                level="error" if strict else "warning",
             ))
     total = tracked + dismissed + untracked
     summary = (f"article coverage: {total} sentences, {tracked} tracked,"

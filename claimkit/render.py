@@ -49,10 +49,13 @@ def clean(text) -> str:
 
 
 def section_key(section: str | None) -> tuple:
-    """Sort key that puts 3.10 after 3.9, and claims with no section last."""
+    """Sort key that puts the abstract first, 3.10 after 3.9, and claims
+    with no section last."""
     if section is None:
-        return (1,)
-    return (0, *(int(part) for part in section.split(".")))
+        return (2,)
+    if section == "abstract":
+        return (0,)
+    return (1, *(int(part) for part in section.split(".")))
 
 
 def describe_source(claim: Claim) -> str:

@@ -1,12 +1,17 @@
 """Validate: positioned nodes → a Document and the list of its problems.
 
-Everything here is a pure function of the node tree: no I/O, no printing.
-All problems are collected in one pass; a claim with problems is left out of
-the Document, the rest is kept so later checks can still run on it.
+The document's shape is declared in schema.py; this module checks a node
+tree against it, then checks what no schema can say: that a cited section
+is listed with its title, that a page falls within its section, that ids are
+unique.  Everything here is a pure function of the node tree.  All problems
+are collected in one pass; a claim with problems is left out of the
+Document, the rest is kept so later checks can still run on it.
 """
-from claimkit.load import BAD, BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, Node
+import difflib
+
+from claimkit import schema
+from claimkit.load import BAD, FLOAT, INT, MAP, NULL, SEQ, STR, Node
 from claimkit.model import (
-    VERDICTS,
     Check,
     Claim,
     Dismissal,
@@ -15,112 +20,15 @@ from claimkit.model import (
     Source,
     TooManyProblems,
     add_problem,
-    is_ascii_digits,
     join_where,
 )
-
-# The shapes a value must have.  Plain string tests rather than regular
-# expressions: compiling four patterns costs `check` 0.3 ms of start-up.
-
-
-def is_kebab_case(text: str) -> bool:
-    """Lower-case ASCII letters and digits in words joined by single hyphens."""
-    return all(word.isascii() and word.isalnum() and word == word.lower()
-               for word in text.split("-"))
-
-
-def is_section_number(text: str) -> bool:
-    """Like 3.3.1: ASCII digits joined by single dots."""
-    return all(is_ascii_digits(part) for part in text.split("."))
-
-
-def is_date(text: str) -> bool:
-    """YYYY-MM-DD, in ASCII digits."""
-    return (len(text) == 10 and text[4] == text[7] == "-"
-            and is_ascii_digits(text[:4] + text[5:7] + text[8:]))
-
-
-def is_url(text: str) -> bool:
-    """http:// or https:// and then something, with no space anywhere."""
-    scheme, _, rest = text.partition("://")
-    return scheme in ("http", "https") and bool(rest) and text.split() == [text]
-
-
-TEXT = (STR,)
-OPTIONAL_TEXT = (STR, NULL)
-NUMBER = (INT, FLOAT)
-
-# field → (kinds allowed, required)
-ARTICLE_FIELDS = {
-    "title": (TEXT, True),
-    "outlet": (TEXT, True),
-    "date": (TEXT, True),
-    "url": (OPTIONAL_TEXT, False),
-}
-PAPER_FIELDS = {
-    "title": (TEXT, True),
-    "authors": (TEXT, True),
-    "arxiv": (TEXT, True),
-    "url": (TEXT, True),
-    "date": (TEXT, True),
-}
-REVIEW_FIELDS = {
-    "reviewer": (TEXT, True),
-    "date": (TEXT, True),
-    "url": (OPTIONAL_TEXT, False),
-}
-SECTION_FIELDS = {
-    "title": (TEXT, True),
-    "page": ((INT, NULL), False),
-}
-CLAIM_FIELDS = {
-    "id": (TEXT, True),
-    "claim": (TEXT, True),
-    "article_quote": (TEXT, True),
-    "source": ((MAP,), True),
-    "verdict": (TEXT, True),
-    "note": (TEXT, False),
-    "value": (NUMBER, False),
-    "unit": (TEXT, False),
-}
-SOURCE_FIELDS = {
-    "section": (OPTIONAL_TEXT, False),
-    "title": (OPTIONAL_TEXT, False),
-    "page": ((INT, NULL), False),
-    "quote": (OPTIONAL_TEXT, False),
-    "quote_exact": ((BOOL,), False),
-    "url": (OPTIONAL_TEXT, False),
-}
-CHECK_FIELDS = {
-    "id": (TEXT, True),
-    "description": (TEXT, False),
-    "compute": (TEXT, True),
-    "expect": ((STR, INT, FLOAT, BOOL), True),
-    "tolerance": (NUMBER, False),
-    "note": (TEXT, False),
-}
-DISMISSAL_FIELDS = {
-    "sentence": (TEXT, True),
-    "reason": (TEXT, True),
-}
-TOP_FIELDS = {
-    "article": ((MAP,), True),
-    "paper": ((MAP,), True),
-    "review": ((MAP,), False),
-    "sections": ((MAP,), True),
-    "claims": ((SEQ,), True),
-    "checks": ((SEQ,), False),
-    "dismissed": ((SEQ,), False),
-}
-# A verdict other than these says the article and its source differ; the
-# reader is owed an explanation.
-VERDICTS_WITHOUT_NOTE = ("supported",)
+from claimkit.schema import Field, Mapping
 
 _NAMES = {
     STR: "a string",
     INT: "an integer",
     FLOAT: "a number",
-    BOOL: "a boolean",
+    schema.BOOL: "a boolean",
     NULL: "null",
     MAP: "a mapping",
     SEQ: "a list",
@@ -138,372 +46,334 @@ def _shown(value, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
 
 
-class _Validator:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, col: int, where: str, message: str) -> None:
-        add_problem(self.problems, Problem(self.path, line, col, where, message))
-
-    def at(self, node: Node, where: str, message: str) -> None:
-        self.problem(node.line, node.col, where, message)
-
-    def fields(self, node: Node, spec: dict, where: str) -> dict | None:
-        """Check a mapping's keys and value kinds; None if not a mapping.
-
-        Returns the mapping's values, without those of the wrong kind, so the
-        caller can go on with what is usable.
-        """
-        if node.kind is BAD:
-            return None
-        if node.kind is not MAP:
-            self.at(node, where, f"expected a mapping, got {_NAMES[node.kind]}")
-            return None
-        values = node.value
-        good = {}
-        for key, child in values.items():
-            spec_entry = spec.get(key)
-            if spec_entry is None:
-                line, col = node.keys[key]
-                self.problem(line, col, join_where(where, key), _unknown_key(key, spec))
-                continue
-            kinds = spec_entry[0]
-            if child.kind is BAD:
-                continue
-            if child.kind not in kinds:
-                message = f"expected {describe_kinds(kinds)}, got {_NAMES[child.kind]}"
-                if STR in kinds and child.kind in NUMBER:
-                    message += f" (write it in quotes: \"{child.value}\")"
-                self.at(child, join_where(where, key), message)
-                continue
-            good[key] = child
-        for key, (kinds, required) in spec.items():
-            if required and key not in values:
-                self.at(
-                    node, where,
-                    f"missing required key {key!r} (expected {describe_kinds(kinds)})",
-                )
-        return good
-
-    def text(self, fields: dict, key: str, where: str, shape=None,
-             expected: str = "") -> str | None:
-        """A string field's value; `shape`, when given, is a test it must pass."""
-        node = fields.get(key)
-        if node is None or node.kind is NULL:
-            return None
-        value = node.value
-        if not value.strip():
-            self.at(node, join_where(where, key),
-                    f"expected a non-empty string, got {_shown(value)}")
-            return None
-        if shape is not None and not shape(value):
-            self.at(node, join_where(where, key),
-                    f"expected {expected}, got {_shown(value)}")
-            return None
-        return value
-
-    # -- the header ----------------------------------------------------------
-
-    def header(self, top: dict, name: str, spec: dict) -> dict | None:
-        node = top.get(name)
-        if node is None:
-            return None
-        fields = self.fields(node, spec, name)
-        if fields is None:
-            return None
-        result = {}
-        for key in spec:
-            if key == "date":
-                value = self.text(fields, key, name, is_date,
-                                  "a date as YYYY-MM-DD")
-            elif key == "url":
-                value = self.text(fields, key, name, is_url,
-                                  "an http(s) url")
-            else:
-                value = self.text(fields, key, name)
-            if value is not None:
-                result[key] = value
-        return result
-
-    def sections(self, node: Node | None) -> dict:
-        sections = {}
-        if node is None or node.kind is not MAP:
-            return sections
-        for key, child in node.value.items():
-            line, col = node.keys[key]
-            where = f"sections.{key}"
-            if not isinstance(key, str):
-                self.problem(
-                    line, col, where,
-                    f"expected a section number as a string, got {_shown(key)}"
-                    f" (quote it: \"{key}\")",
-                )
-                continue
-            if not is_section_number(key):
-                self.problem(line, col, where,
-                             f"expected a section number like \"3.3.1\", got {key!r}")
-                continue
-            fields = self.fields(child, SECTION_FIELDS, where)
-            if fields is None:
-                continue
-            title = self.text(fields, "title", where)
-            page = fields.get("page")
-            page = page.value if page is not None else None
-            if page is not None and page < 1:
-                self.at(fields["page"], f"{where}.page",
-                        f"expected a page number of 1 or more, got {page}")
-                page = None
-            if title is not None:
-                sections[key] = (title, page)
-        return sections
-
-    # -- claims --------------------------------------------------------------
-
-    def claims(self, node: Node | None, sections: dict) -> list[Claim]:
-        claims = []
-        if node is None or node.kind is not SEQ:
-            return claims
-        first_line_of_id = {}
-        for index, child in enumerate(node.value):
-            where = f"claims[{index}]"
-            claim = self.claim(child, index, sections)
-            if claim is None:
-                continue
-            seen = first_line_of_id.get(claim.id)
-            if seen is not None:
-                self.problem(
-                    *claim.at, f"{where}.id",
-                    f"duplicate id {claim.id!r} (first used at line {seen})",
-                )
-                continue
-            first_line_of_id[claim.id] = claim.at[0]
-            claims.append(claim)
-        if not node.value:
-            self.at(node, "claims", "expected at least one claim, got an empty list")
-        return claims
-
-    def claim(self, node: Node, index: int, sections: dict) -> Claim | None:
-        where = f"claims[{index}]"
-        before = len(self.problems)
-        fields = self.fields(node, CLAIM_FIELDS, where)
-        if fields is None:
-            return None
-        claim_id = self.text(fields, "id", where, is_kebab_case,
-                             "a kebab-case id like 'context-128k'")
-        text = self.text(fields, "claim", where)
-        article_quote = self.text(fields, "article_quote", where)
-        verdict = self.verdict(fields, where)
-        note = self.text(fields, "note", where)
-        if verdict is not None and verdict not in VERDICTS_WITHOUT_NOTE and note is None:
-            self.at(node, where, f"verdict {verdict!r} needs a note that explains it")
-        value_node = fields.get("value")
-        unit = self.text(fields, "unit", where)
-        if value_node is not None and unit is None and "unit" not in node.value:
-            self.at(value_node, f"{where}.value", "a value needs a unit beside it")
-        if unit is not None and value_node is None and "value" not in node.value:
-            self.at(fields["unit"], f"{where}.unit", "a unit needs a value beside it")
-        value = value_node.value if value_node is not None else None
-        if isinstance(value, float) and value != value:
-            self.at(value_node, f"{where}.value", "expected a number, got .nan")
-        source_node = fields.get("source")
-        source = None
-        if source_node is not None:
-            source = self.source(source_node, f"{where}.source", verdict, sections)
-        if len(self.problems) != before or source is None:
-            return None
-        quote_node = source_node.value.get("quote")
-        article_quote_node = fields["article_quote"]
-        claim = Claim(
-            claim_id, text, article_quote, source, verdict, note, value, unit,
-            (node.line, node.col),
-            (article_quote_node.line, article_quote_node.col),
-            (quote_node.line, quote_node.col) if quote_node is not None else None,
-            index,
-        )
-        return claim
-
-    def verdict(self, fields: dict, where: str) -> str | None:
-        node = fields.get("verdict")
-        if node is None:
-            return None
-        if node.value not in VERDICTS:
-            self.at(node, f"{where}.verdict",
-                    f"expected one of {', '.join(VERDICTS)}, got {_shown(node.value)}")
-            return None
-        return node.value
-
-    def source(self, node: Node, where: str, verdict: str | None,
-               sections: dict) -> Source | None:
-        fields = self.fields(node, SOURCE_FIELDS, where)
-        if fields is None:
-            return None
-        section = self.text(fields, "section", where)
-        title = self.text(fields, "title", where)
-        quote = self.text(fields, "quote", where)
-        url = self.text(fields, "url", where, is_url, "an http(s) url")
-        exact_node = fields.get("quote_exact")
-        quote_exact = exact_node.value if exact_node is not None else True
-        page_node = fields.get("page")
-        page = page_node.value if page_node is not None else None
-
-        if section is not None:
-            known = sections.get(section)
-            if known is None:
-                self.at(fields["section"], f"{where}.section",
-                        f"expected a section listed under sections, got {section!r}")
-            else:
-                known_title, known_page = known
-                if title is None:
-                    self.at(node, where,
-                            f"missing required key 'title' for section {section}"
-                            f" (expected {known_title!r})")
-                elif title != known_title:
-                    self.at(fields["title"], f"{where}.title",
-                            f"expected {known_title!r} (the title of section"
-                            f" {section}), got {_shown(title)}")
-                if page is not None and page != known_page:
-                    self.at(page_node, f"{where}.page",
-                            f"expected {known_page} (the page of section {section}),"
-                            f" got {page}")
-                page = known_page
-        elif title is not None and "section" not in node.value:
-            self.at(fields["title"], f"{where}.title",
-                    "a title needs the section number beside it")
-
-        if verdict == "unsourced":
-            if quote is not None:
-                self.at(fields["quote"], f"{where}.quote",
-                        "an unsourced claim has no quote; give the verdict the"
-                        " quote supports")
-        elif verdict is not None:
-            if quote is None and _absent(node, "quote"):
-                self.at(node, where,
-                        f"missing required key 'quote' (a {verdict} claim needs"
-                        " the words of its source)")
-            if verdict == "not-in-paper":
-                if url is None and _absent(node, "url"):
-                    self.at(node, where,
-                            "missing required key 'url' (a not-in-paper claim"
-                            " names the outside source)")
-                if section is not None:
-                    self.at(fields["section"], f"{where}.section",
-                            "a not-in-paper claim cites no paper section;"
-                            " use the verdict the section supports")
-            elif _absent(node, "section") and _absent(node, "url"):
-                self.at(node, where,
-                        "missing required key 'section' or 'url' (where the quote"
-                        " comes from)")
-        return Source(section, title if section else None, page, quote,
-                      quote_exact, url)
-
-    # -- checks and dismissals ---------------------------------------------
-
-    def checks(self, node: Node | None) -> list[Check]:
-        checks = []
-        if node is None or node.kind is not SEQ:
-            return checks
-        first_line_of_id = {}
-        for index, child in enumerate(node.value):
-            where = f"checks[{index}]"
-            before = len(self.problems)
-            fields = self.fields(child, CHECK_FIELDS, where)
-            if fields is None:
-                continue
-            check_id = self.text(fields, "id", where, is_kebab_case,
-                                 "a kebab-case id like 'compute-6nd'")
-            description = self.text(fields, "description", where)
-            compute = self.text(fields, "compute", where)
-            expect_node = fields.get("expect")
-            expect = expect_node.value if expect_node is not None else None
-            if isinstance(expect, str) and not expect.strip():
-                self.at(expect_node, f"{where}.expect",
-                        "expected a non-empty string, got ''")
-            tolerance_node = fields.get("tolerance")
-            tolerance = tolerance_node.value if tolerance_node is not None else 0
-            if not tolerance >= 0:
-                self.at(tolerance_node, f"{where}.tolerance",
-                        f"expected a relative tolerance of 0 or more, got {tolerance}")
-            if check_id is not None:
-                seen = first_line_of_id.get(check_id)
-                if seen is not None:
-                    self.at(fields["id"], f"{where}.id",
-                            f"duplicate check id {check_id!r} (first used at line"
-                            f" {seen})")
-                else:
-                    first_line_of_id[check_id] = child.line
-            if len(self.problems) == before:
-                checks.append(Check(
-                    check_id, description, compute, expect, tolerance,
-                    (child.line, child.col),
-                    (fields["compute"].line, fields["compute"].col),
-                    (expect_node.line, expect_node.col),
-                ))
-        return checks
-
-    def dismissed(self, node: Node | None) -> list[Dismissal]:
-        dismissed = []
-        if node is None or node.kind is not SEQ:
-            return dismissed
-        for index, child in enumerate(node.value):
-            where = f"dismissed[{index}]"
-            before = len(self.problems)
-            fields = self.fields(child, DISMISSAL_FIELDS, where)
-            if fields is None:
-                continue
-            sentence = self.text(fields, "sentence", where)
-            reason = self.text(fields, "reason", where)
-            if len(self.problems) == before:
-                at = (fields["sentence"].line, fields["sentence"].col)
-                dismissed.append(Dismissal(sentence, reason, at))
-        return dismissed
-
-
 def _absent(node: Node, key: str) -> bool:
     """Missing or null; a value of the wrong kind was reported already."""
     child = node.value.get(key)
     return child is None or child.kind is NULL
 
 
-def _unknown_key(key, spec: dict) -> str:
+def _unknown_key(key, fields: dict) -> str:
     message = f"unknown key {_shown(key)}"
     if isinstance(key, str):
-        import difflib  # only on this error path: it costs 2 ms to import
-
-        close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
         if close:
             return f"{message} (did you mean {close[0]!r}?)"
-    return f"{message} (expected one of {', '.join(spec)})"
+    return f"{message} (expected one of {', '.join(fields)})"
 
 
-def validate(root: Node | None, path: str) -> tuple[Document | None, list[Problem]]:
+def section_order(number: str) -> tuple:
+    """Sort key: the abstract first, then 3.9 before 3.10."""
+    if number == "abstract":
+        return (0,)
+    return (1, *(int(part) for part in number.split(".")))
+
+
+def section_spans(sections: dict) -> dict:
+    """Each section's (first page, last page) where its first page is known.
+
+    A section runs from its first page to the first page of the next section
+    at the same or a higher level (that page can hold both); the last
+    section runs to the end (None).  Sections whose page is null are
+    skipped, both as spans and as ends.
+    """
+    numbers = sorted(sections, key=section_order)
+    spans = {}
+    for index, number in enumerate(numbers):
+        first = sections[number][1]
+        if first is None:
+            continue
+        depth = len(section_order(number)) - 1 or 1
+        last = next((sections[later][1] for later in numbers[index + 1:]
+                     if len(section_order(later)) - 1 <= depth
+                     and sections[later][1] is not None), None)
+        spans[number] = (first, last)
+    return spans
+
+
+class _Validator:
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        # False once the item being read (a claim, a check) has a problem.
+        self.clean = True
+
+    def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
+        self.clean = False
+        add_problem(self.problems, Problem(path=self.path, line=at[0], col=at[1],
+                                           where=where, code=code, message=message))
+
+    def at(self, node: Node, where: str, code: str, message: str) -> None:
+        self.problem((node.line, node.col), where, code, message)
+
+    def mapping(self, node: Node, spec: Mapping, where: str) -> dict | None:
+        """Check a mapping against its declaration; None if not a mapping.
+
+        Returns the mapping's usable values (nodes that have the declared
+        kind and shape), so the caller can go on with what is usable.
+        """
+        if node.kind is BAD:
+            return None
+        if node.kind is not MAP:
+            self.at(node, where, "bad-type", f"expected a mapping, got {_NAMES[node.kind]}")
+            return None
+        good = {}
+        for key, child in node.value.items():
+            field = spec.fields.get(key)
+            if field is None:
+                self.problem(node.keys[key], join_where(where, key), "unknown-key",
+                             _unknown_key(key, spec.fields))
+            elif self.value(child, field, join_where(where, key)):
+                good[key] = child
+        for key, field in spec.fields.items():
+            if field.required and key not in node.value:
+                self.at(node, where, "missing-key", f"missing required key {key!r}"
+                        f" (expected {describe_kinds(field.kinds)})")
+        for key, other in spec.needs.items():
+            if key in good and good[key].kind is not NULL and other not in node.value:
+                self.at(good[key], join_where(where, key), "missing-key",
+                        f"a {key} needs a {other} beside it")
+        return good
+
+    def value(self, node: Node, field: Field, where: str) -> bool:
+        """Whether a value has its field's kind, shape and least value."""
+        if node.kind is BAD:
+            return False
+        if node.kind not in field.kinds:
+            message = f"expected {describe_kinds(field.kinds)}, got {_NAMES[node.kind]}"
+            if STR in field.kinds and node.kind in schema.NUMBER:
+                message += f" (write it in quotes: \"{node.value}\")"
+            self.at(node, where, "bad-type", message)
+            return False
+        if node.kind is STR and not field.shape.fits(node.value):
+            shape = field.shape if schema.TEXT.fits(node.value) else schema.TEXT
+            self.at(node, where, shape.code,
+                    f"expected {shape.expected}, got {_shown(node.value)}")
+            return False
+        if node.kind in schema.NUMBER and node.value != node.value:
+            self.at(node, where, "bad-value", "expected a number, got .nan")
+            return False
+        if field.minimum is not None and node.kind in schema.NUMBER:
+            least, what = field.minimum
+            if node.value < least:
+                self.at(node, where, "out-of-range",
+                        f"expected {what} of {least} or more, got {node.value}")
+                return False
+        return True
+
+    def rules(self, spec: Mapping, target: str, node: Node, good: dict,
+              verdict: str | None, where: str) -> None:
+        """The declared rules the verdict sets for `node` (the claim or its source)."""
+        for rule in spec.rules:
+            if rule.target != target or verdict not in rule.verdicts:
+                continue
+            if rule.required and all(_absent(node, key) for key in rule.required):
+                keys = " or ".join(repr(key) for key in rule.required)
+                self.at(node, where, "missing-key", f"missing required key {keys}"
+                        f" (verdict {verdict!r} {rule.reason})")
+            if rule.forbidden in good:
+                self.at(good[rule.forbidden], join_where(where, rule.forbidden),
+                        "forbidden-key", f"verdict {verdict!r} {rule.reason}")
+
+    def items(self, node: Node | None, field: Field, where: str, read) -> list:
+        """Read each item of a list with `read`, keeping those without problems."""
+        kept = []
+        if node is None or node.kind is not SEQ:
+            return kept
+        if len(node.value) < field.min_items:
+            self.at(node, where, "empty-list", "expected at least one item, got an empty list")
+        for index, child in enumerate(node.value):
+            self.clean = True
+            item = read(child, index, f"{where}[{index}]")
+            if item is not None and self.clean:
+                kept.append(item)
+        return kept
+
+    # -- the header ----------------------------------------------------------
+
+    def header(self, top: dict, name: str) -> dict | None:
+        node = top.get(name)
+        if node is None:
+            return None
+        good = self.mapping(node, schema.DOCUMENT.fields[name].item, name)
+        if good is None:
+            return None
+        return {key: child.value for key, child in good.items() if child.kind is not NULL}
+
+    def sections(self, node: Node | None) -> dict:
+        sections = {}
+        if node is None or node.kind is not MAP:
+            return sections
+        field = schema.DOCUMENT.fields["sections"]
+        for key, child in node.value.items():
+            where = f"sections.{key}"
+            if not isinstance(key, str):
+                self.problem(node.keys[key], where, "bad-section-number",
+                             f"expected a section number as a string, got {_shown(key)}"
+                             f" (quote it: \"{key}\")")
+                continue
+            if not field.keys.fits(key):
+                self.problem(node.keys[key], where, field.keys.code,
+                             f"expected {field.keys.expected}, got {key!r}")
+                continue
+            good = self.mapping(child, field.item, where)
+            if good is not None and "title" in good:
+                page = good.get("page")
+                sections[key] = (good["title"].value, page.value if page else None)
+        return sections
+
+    # -- claims --------------------------------------------------------------
+
+    def claims(self, node: Node | None, sections: dict) -> list[Claim]:
+        spans = section_spans(sections)
+        claims = self.items(node, schema.DOCUMENT.fields["claims"], "claims",
+                            lambda child, index, where:
+                            self.claim(child, index, where, sections, spans))
+        first_line_of_id: dict[str, int] = {}
+        unique = []
+        for claim in claims:
+            seen = first_line_of_id.setdefault(claim.id, claim.at[0])
+            if seen != claim.at[0]:
+                self.problem(claim.at, f"claims[{claim.index}].id", "duplicate-id",
+                             f"duplicate id {claim.id!r} (first used at line {seen})")
+            else:
+                unique.append(claim)
+        return unique
+
+    def claim(self, node: Node, index: int, where: str, sections: dict,
+              spans: dict) -> Claim | None:
+        good = self.mapping(node, schema.CLAIM, where)
+        if good is None:
+            return None
+        verdict = good["verdict"].value if "verdict" in good else None
+        self.rules(schema.CLAIM, "", node, good, verdict, where)
+        if "source" not in good:
+            return None
+        source = self.source(good["source"], f"{where}.source", verdict, sections, spans)
+        if not self.clean:
+            return None
+
+        def text(key: str) -> str | None:
+            return good[key].value if key in good else None
+
+        def position(key: str) -> tuple[int, int] | None:
+            child = good.get(key)
+            return (child.line, child.col) if child is not None else None
+
+        return Claim(
+            id=text("id"), claim=text("claim"), article_quote=text("article_quote"),
+            source=source, verdict=verdict, note=text("note"), value=text("value"),
+            unit=text("unit"), at=(node.line, node.col),
+            article_quote_at=position("article_quote"),
+            source_quote_at=position_in(good["source"], "quote"), index=index,
+        )
+
+    def source(self, node: Node, where: str, verdict: str | None, sections: dict,
+               spans: dict) -> Source:
+        good = self.mapping(node, schema.SOURCE, where)
+        if good is None:
+            return Source()
+        self.rules(schema.CLAIM, "source", node, good, verdict, where)
+        values = {key: child.value for key, child in good.items()}
+        section = values.get("section")
+        page = values.get("page")
+        if section is not None and section in sections:
+            known_title, first_page = sections[section]
+            title = values.get("title")
+            if title is not None and title != known_title:
+                self.at(good["title"], f"{where}.title", "wrong-title",
+                        f"expected {known_title!r} (the title of section {section}),"
+                        f" got {_shown(title)}")
+            if page is None:
+                page = first_page
+            elif section in spans:
+                first, last = spans[section]
+                if not first <= page <= (last or page):
+                    pages = f"pages {first} to {last}" if last else f"from page {first} on"
+                    self.at(good["page"], f"{where}.page", "page-out-of-section",
+                            f"expected a page within section {section} ({pages}),"
+                            f" got {page}")
+        elif section is not None:
+            self.at(good["section"], f"{where}.section", "unknown-section",
+                    f"expected a section listed under sections, got {section!r}")
+        return Source(section=section, title=values.get("title") if section else None,
+                      page=page, quote=values.get("quote"),
+                      quote_exact=values.get("quote_exact", True), url=values.get("url"),
+                      locator=values.get("locator"))
+
+    # -- checks and dismissals ---------------------------------------------
+
+    def checks(self, node: Node | None) -> list[Check]:
+        first_line_of_id: dict[str, int] = {}
+
+        def read(child: Node, index: int, where: str) -> Check | None:
+            good = self.mapping(child, schema.CHECK, where)
+            if good is None:
+                return None
+            if "id" in good:
+                seen = first_line_of_id.setdefault(good["id"].value, child.line)
+                if seen != child.line:
+                    self.at(good["id"], f"{where}.id", "duplicate-id",
+                            f"duplicate check id {good['id'].value!r} (first used at"
+                            f" line {seen})")
+            if not {"id", "compute", "expect"} <= good.keys():
+                return None
+            return Check(
+                id=good["id"].value,
+                description=good["description"].value if "description" in good else None,
+                compute=good["compute"].value, expect=good["expect"].value,
+                tolerance=good["tolerance"].value if "tolerance" in good else 0,
+                at=(child.line, child.col), compute_at=position_in(child, "compute"),
+                expect_at=position_in(child, "expect"),
+            )
+
+        return self.items(node, schema.DOCUMENT.fields["checks"], "checks", read)
+
+    def dismissed(self, node: Node | None) -> list[Dismissal]:
+        def read(child: Node, index: int, where: str) -> Dismissal | None:
+            good = self.mapping(child, schema.DISMISSAL, where)
+            if good is None or not {"sentence", "reason"} <= good.keys():
+                return None
+            return Dismissal(sentence=good["sentence"].value, reason=good["reason"].value,
+                             at=position_in(child, "sentence"))
+
+        return self.items(node, schema.DOCUMENT.fields["dismissed"], "dismissed", read)
+
+
+def position_in(node: Node, key: str) -> tuple[int, int] | None:
+    child = node.value.get(key)
+    return (child.line, child.col) if child is not None else None
+
+
+def validate(root: Node | None, path: str, problems: list[Problem] | None = None
+             ) -> tuple[Document | None, list[Problem]]:
     """Check a composed claims file; return its Document and problems.
 
-    The Document is None only when the top level is not a mapping.
+    Problems are added to `problems` when given.  The Document is None when
+    the top level is not a mapping, or when MAX_PROBLEMS stopped the reading.
     """
-    validator = _Validator(path)
+    validator = _Validator(path, [] if problems is None else problems)
     try:
-        return _validate(validator, root, path)
+        return _validate(validator, root, path), validator.problems
     except TooManyProblems:  # the last problem says where it stopped
         return None, validator.problems
 
 
-def _validate(validator: _Validator, root: Node | None,
-              path: str) -> tuple[Document | None, list[Problem]]:
+def _validate(validator: _Validator, root: Node | None, path: str) -> Document | None:
     if root is None:
-        validator.problem(1, 1, "", "the file is empty; expected a mapping with"
-                          " article, paper, sections and claims")
-        return None, validator.problems
-    top = validator.fields(root, TOP_FIELDS, "")
+        validator.problem((1, 1), "", "empty-file", "the file is empty; expected a"
+                          " mapping with article, paper, sections and claims")
+        return None
+    top = validator.mapping(root, schema.DOCUMENT, "")
     if top is None:
-        return None, validator.problems
-    article = validator.header(top, "article", ARTICLE_FIELDS)
-    paper = validator.header(top, "paper", PAPER_FIELDS)
-    review = validator.header(top, "review", REVIEW_FIELDS)
+        return None
     sections = validator.sections(top.get("sections"))
-    claims = validator.claims(top.get("claims"), sections)
-    checks = validator.checks(top.get("checks"))
-    dismissed = validator.dismissed(top.get("dismissed"))
-    document = Document(path, article or {}, paper or {}, review, sections,
-                        claims, checks, dismissed)
-    return document, validator.problems
+    return Document(
+        path=path,
+        article=validator.header(top, "article") or {},
+        paper=validator.header(top, "paper") or {},
+        review=validator.header(top, "review"),
+        sections=sections,
+        claims=validator.claims(top.get("claims"), sections),
+        checks=validator.checks(top.get("checks")),
+        dismissed=validator.dismissed(top.get("dismissed")),
+    )

@@ -29,7 +29,7 @@ def test_help_states_the_exit_codes(run):
     assert result.out.startswith("usage: kit.py [-h] COMMAND ...\n")
     assert ("exit codes:\n"
             "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
-            "  1  the claims have problems (each printed as FILE:LINE:COL: error: ...)\n"
+            "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
             "  2  a file could not be read or parsed, or the command line was wrong\n"
             ) in result.out
     for command in ("list", "show", "check", "export"):
@@ -222,9 +222,10 @@ def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, "")
     lines = result.err.splitlines()
-    assert [line.split(": error: ")[1].split(":")[0] for line in lines[:3]] == [
+    assert [line.split(": error[bad-verdict]: ")[1].split(":")[0] for line in lines[:3]] == [
         "claims[0].verdict", "claims[1].verdict", "claims[2].verdict"]
-    assert lines[3] == lines[2].split(" error: ")[0] + " error: 3 problems found; stopped here"
+    assert lines[3] == (lines[2].split(" error[")[0]
+                        + " error[too-many-problems]: 3 problems found; stopped here")
     assert len(lines) == 4
 
 
@@ -234,10 +235,10 @@ def test_a_flood_of_aliases_stops_while_reading(run, claims_file, monkeypatch):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        f"{path}:2:5: error: b[0]: aliases (*a) are not allowed; write the value out in full\n"
-        f"{path}:2:9: error: b[1]: aliases (*a) are not allowed; write the value out in full\n"
-        f"{path}:2:13: error: b[2]: aliases (*a) are not allowed; write the value out in full\n"
-        f"{path}:2:13: error: 3 problems found; stopped here\n")
+        f"{path}:2:5: error[alias]: b[0]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:9: error[alias]: b[1]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:13: error[alias]: b[2]: aliases (*a) are not allowed; write the value out in full\n"
+        f"{path}:2:13: error[too-many-problems]: 3 problems found; stopped here\n")
 
 
 def test_export_keeps_an_existing_files_mode_and_gives_a_new_one_the_usual(

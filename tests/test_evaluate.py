@@ -69,7 +69,7 @@ def test_a_check_that_disagrees_is_a_problem(run, claims_file):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 check: 1 problem\n")
     assert result.err == (
-        f"{path}:{line}:{col}: error: checks[0]: check 'compute-2nd' fails:"
+        f"{path}:{line}:{col}: error[check-failed]: checks[0]: check 'compute-2nd' fails:"
         " computed 1.264e+25, expected 3.8e+25 within 0.05\n")
 
 
@@ -128,7 +128,7 @@ def test_expression_problems(run, claims_file, field, expression, message):
     line, col = position(text, f'"{expression}"')
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 check: 1 problem\n")
-    assert result.err == f"{path}:{line}:{col}: error: checks[0].{field}: {message}\n"
+    assert result.err == f"{path}:{line}:{col}: error[expression]: checks[0].{field}: {message}\n"
 
 
 def test_a_boolean_compared_with_a_number(run, claims_file):
@@ -141,7 +141,7 @@ def test_a_boolean_compared_with_a_number(run, claims_file):
     result = run("check", "-f", path)
     assert result.code == 1
     assert result.err == (
-        f"{path}:{line}:{col}: error: checks[0].expect: expected a boolean to compare"
+        f"{path}:{line}:{col}: error[bad-type]: checks[0].expect: expected a boolean to compare"
         " with the computed value, got a number\n")
 
 
@@ -192,7 +192,9 @@ def test_the_shipped_checks_hold_with_the_numbers_the_issue_names():
     from claimkit.cli import load_document
     from conftest import SHIPPED
 
-    document, results, problems, check_problems = load_document(SHIPPED)
+    loaded = load_document(SHIPPED)
+    document, results, problems, check_problems = (
+        loaded.document, loaded.results, loaded.problems, loaded.check_problems)
     assert problems == check_problems == []
     by_id = {result.check.id: result for result in results}
     compute = by_id["compute-6nd"]

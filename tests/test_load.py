@@ -11,69 +11,72 @@ from conftest import GPUS, LEAK, SIZES, document, position
 TAGS_ONLY = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
 REPLACE = "claim: There are 8B, 70B and 405B models."
 
-# (name, file text, needle where the problem points, where, message); the
+# (name, file text, needle where the problem points, where, code, message); the
 # message may name the line of another needle as {first}.
 CASES = [
     (
         "duplicate key, which PyYAML would silently resolve to the last value",
         document(SIZES + "    verdict: contradicted\n"),
-        ("verdict: contradicted", "verdict: supported"), "claims[0].verdict",
+        ("verdict: contradicted", "verdict: supported"), "claims[0].verdict", "duplicate-key",
         "duplicate key 'verdict' (first defined at line {first});"
         " YAML would silently keep only the last one",
     ),
     (
         "duplicate key in a nested mapping",
         document(GPUS.replace("      page: 8\n", "      page: 8\n      quote: other\n")),
-        ("quote: trained", "quote: other"), "claims[0].source.quote",
+        ("quote: trained", "quote: other"), "claims[0].source.quote", "duplicate-key",
         "duplicate key 'quote' (first defined at line {first});"
         " YAML would silently keep only the last one",
     ),
     (
         "tag on a scalar",
         document(SIZES.replace("claim: There", "claim: !custom There")),
-        ("!custom", None), "claims[0].claim", f"tag '!custom' {TAGS_ONLY}",
+        ("!custom", None), "claims[0].claim", "tag", f"tag '!custom' {TAGS_ONLY}",
     ),
     (
         "scalar that does not fit its tag",
         document(GPUS.replace("page: 8", "page: !!int eight")),
-        ("!!int", None), "claims[0].source.page", "'eight' is not a valid integer",
+        ("!!int", None), "claims[0].source.page", "bad-value", "'eight' is not a valid integer",
     ),
     (
         "integer too long to convert",
         document(GPUS.replace("value: 16000", "value: " + "9" * 5000)),
-        ("9999", None), "claims[0].value", f"'{'9' * 39}…' is not a valid integer",
+        ("9999", None), "claims[0].value", "bad-value", f"'{'9' * 39}…' is not a valid integer",
     ),
     (
         "alias",
         document(SIZES.replace(REPLACE, "claim: &text There are three sizes")
                  + LEAK.replace("claim: It leaked two days early.", "claim: *text")),
-        ("*text", None), "claims[1].claim",
+        ("*text", None), "claims[1].claim", "alias",
         "aliases (*text) are not allowed; write the value out in full",
     ),
     (
         "complex key",
         document(SIZES) + "? [a, b]\n: c\n",
-        ("[a, b]", None), "", "expected a plain key, got a list",
+        ("[a, b]", None), "", "bad-key", "expected a plain key, got a list",
     ),
     (
         "second document",
         document(SIZES) + "---\nclaims: []\n",
-        ("---", None), "", "expected one YAML document, found a second one here",
+        ("---", None), "", "second-document", "expected one YAML document, found a second one here",
     ),
 ]
 
 
-@pytest.mark.parametrize("text, needles, where, message", [case[1:] for case in CASES],
+@pytest.mark.parametrize("text, needles, where, code, message", [case[1:] for case in CASES],
                          ids=[case[0] for case in CASES])
-def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where,
+def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where, code,
                                           message):
     path = claims_file(text)
     line, col = position(text, needles[0])
+    root, problems = claimkit.load.load_nodes(path, path)
+    assert [(p.code, p.line, p.col, p.where) for p in problems] == [(code, line, col, where)]
     if needles[1]:
-        message = message.format(first=position(text, needles[1])[0])
+        message = message.replace("{first}", str(position(text, needles[1])[0]))
     prefix = f"{where}: " if where else ""
     result = run("check", "-f", path)
-    assert (result.code, result.err) == (1, f"{path}:{line}:{col}: error: {prefix}{message}\n")
+    assert (result.code, result.err) == (
+        1, f"{path}:{line}:{col}: error[{code}]: {prefix}{message}\n")
 
 
 def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_path):
@@ -87,7 +90,7 @@ def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_pa
     assert not marker.exists()
     assert result.code == 1
     assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].claim: tag"
+        f"{path}:{line}:{col}: error[tag]: claims[0].claim: tag"
         " '!!python/object/apply:os.system' is not allowed; claims.yaml holds plain"
         " strings, numbers, lists and mappings\n")
 
@@ -121,7 +124,7 @@ def test_deep_nesting_fails_fast_without_recursion(run, claims_file):
     # The mapping at the top and 31 lists fill the 32 levels; the 32nd list,
     # at column 40, is one too many.
     assert result.err == (
-        f"{path}:1:40: error: claims{'[0]' * 31}: nesting is deeper than 32 levels\n")
+        f"{path}:1:40: error[too-deep]: claims{'[0]' * 31}: nesting is deeper than 32 levels\n")
 
 
 def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
@@ -129,7 +132,7 @@ def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith(f"{path}:1:")
-    assert result.err.endswith(": error: exceeded maximum nesting depth"
+    assert result.err.endswith(": error[syntax]: exceeded maximum nesting depth"
                                " (while increasing flow level)\n")
 
 
@@ -138,7 +141,7 @@ def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"{path}:2:5: error: did not find expected ',' or ']'"
+        f"{path}:2:5: error[syntax]: did not find expected ',' or ']'"
         " (while parsing a flow sequence)\n")
 
 
@@ -147,7 +150,7 @@ def test_a_control_character_is_a_problem_shown_escaped(run, claims_file):
     result = run("check", "-f", path)
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"{path}:1:19: error: character U+0001 is not allowed in YAML\n")
+        f"{path}:1:19: error[bad-character]: character U+0001 is not allowed in YAML\n")
 
 
 def test_a_control_character_after_wide_characters_is_placed_by_character(
@@ -155,7 +158,7 @@ def test_a_control_character_after_wide_characters_is_placed_by_character(
     path = claims_file('a: 1\nb: "ééé\x01"\n')
     result = run("check", "-f", path)
     assert (result.code, result.err) == (
-        2, f"{path}:2:8: error: character U+0001 is not allowed in YAML\n")
+        2, f"{path}:2:8: error[bad-character]: character U+0001 is not allowed in YAML\n")
 
 
 def test_invalid_utf8_names_line_and_byte(run, tmp_path):
@@ -164,7 +167,7 @@ def test_invalid_utf8_names_line_and_byte(run, tmp_path):
     result = run("check", "-f", str(path))
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"{path}:2:13: error: invalid UTF-8 byte 0xe9 at byte offset 21\n")
+        f"{path}:2:13: error[encoding]: invalid UTF-8 byte 0xe9 at byte offset 21\n")
 
 
 def test_utf16_is_named(run, tmp_path):
@@ -172,7 +175,7 @@ def test_utf16_is_named(run, tmp_path):
     path.write_bytes("claims: []\n".encode("utf-16"))
     result = run("check", "-f", str(path))
     assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: file is UTF-16; save it as UTF-8\n")
+        2, "", f"{path}:1:1: error[encoding]: file is UTF-16; save it as UTF-8\n")
 
 
 def test_a_utf8_byte_order_mark_is_accepted(run, tmp_path):
@@ -188,7 +191,7 @@ def test_a_file_over_the_size_cap_is_refused(run, claims_file, monkeypatch):
     path = claims_file(document())
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: file is larger than the limit of 100 bytes\n")
+        2, "", f"{path}:1:1: error[too-large]: file is larger than the limit of 100 bytes\n")
 
 
 def test_the_default_cap_is_50_mb():
@@ -199,13 +202,13 @@ def test_a_missing_file(run, tmp_path):
     path = tmp_path / "nowhere.yaml"
     result = run("list", "-f", str(path))
     assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: no such file\n")
+        2, "", f"{path}:1:1: error[unreadable]: no such file\n")
 
 
 def test_a_directory(run, tmp_path):
     result = run("check", "-f", str(tmp_path))
     assert (result.code, result.out, result.err) == (
-        2, "", f"{tmp_path}:1:1: error: is a directory, not a claims file\n")
+        2, "", f"{tmp_path}:1:1: error[unreadable]: is a directory, not a claims file\n")
 
 
 @pytest.mark.parametrize("error, message", [
@@ -222,7 +225,7 @@ def test_a_read_error_is_one_line(run, claims_file, monkeypatch, error, message)
     monkeypatch.setattr(claimkit.load, "open", refuse, raising=False)
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
-        2, "", f"{path}:1:1: error: {message}\n")
+        2, "", f"{path}:1:1: error[unreadable]: {message}\n")
 
 
 def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
@@ -243,7 +246,7 @@ def test_a_million_aliases_stop_at_the_problem_limit(run, claims_file):
     assert (result.code, result.out) == (1, "")
     lines = result.err.splitlines()
     assert len(lines) == MAX_PROBLEMS + 1 == 1001
-    assert lines[-1].endswith(f"error: {MAX_PROBLEMS} problems found; stopped here")
+    assert lines[-1].endswith(f"error[too-many-problems]: {MAX_PROBLEMS} problems found; stopped here")
 
 
 def test_yaml12_floats_are_what_the_yaml_1_2_pattern_says():

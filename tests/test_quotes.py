@@ -62,9 +62,9 @@ def test_every_quote_found(run, claims_file, tmp_path):
     # The GPU quote is found across the line break; the two sentences no claim
     # quotes are reported, the one with nothing checkable in it is not.
     assert result.err == (
-        f"{article}:1:1: warning: untracked sentence states a checkable fact:"
+        f"{article}:1:1: warning[untracked-sentence]: untracked sentence states a checkable fact:"
         " \"Headline: the model that beat everyone\"\n"
-        f"{article}:7:1: warning: untracked sentence states a checkable fact:"
+        f"{article}:7:1: warning[untracked-sentence]: untracked sentence states a checkable fact:"
         " \"This opinion piece is the first of its kind.\"\n")
     assert result.out == (
         f"{path}: 4 claims, 0 checks: ok\n"
@@ -84,7 +84,7 @@ def test_a_missing_quote_names_the_claim_its_line_and_the_closest_passage(
     line, col = position(text, "trained on more than")
     result = run("check", "-f", path, "--paper", str(paper))
     assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].source.quote: quote of 'gpus-16k'"
+        f"{path}:{line}:{col}: error[quote-not-found]: claims[0].source.quote: quote of 'gpus-16k'"
         f" not found in {paper}; closest passage (84% similar):"
         " \"trained on up to 16K H100 GPUs\"\n")
     assert result.out == (f"{path}: 1 claim, 0 checks: 1 problem\n"
@@ -103,7 +103,7 @@ def test_a_near_miss_in_the_article_is_reported_with_its_similarity(
     result = run("check", "-f", path, "--article", str(article))
     first = result.err.splitlines()[0]
     assert first == (
-        f"{path}:{line}:{col}: error: claims[0].article_quote: quote of 'model-sizes'"
+        f"{path}:{line}:{col}: error[quote-not-found]: claims[0].article_quote: quote of 'model-sizes'"
         f" not found in {article}; closest passage (97% similar):"
         " \"with 8B, 70B, and 405B versions\"")
     assert result.code == 1
@@ -120,7 +120,7 @@ def test_a_paraphrase_is_reported_not_failed(run, claims_file, tmp_path):
     line, col = position(text, "the paper says at most")
     result = run("check", "-f", path, "--paper", str(paper))
     assert (result.code, result.err) == (0, (
-        f"{path}:{line}:{col}: note: claims[0].source.quote: quote of 'gpus-16k' is"
+        f"{path}:{line}:{col}: note[quote-paraphrase]: claims[0].source.quote: quote of 'gpus-16k' is"
         " marked as a paraphrase (quote_exact: false); not looked for\n"))
     assert result.out.endswith(f"paper quotes: 0 of 0 found in {paper}\n")
 
@@ -146,7 +146,7 @@ def test_an_unreadable_article_is_exit_2(run, claims_file, tmp_path):
     missing = tmp_path / "missing.txt"
     result = run("check", "-f", path, "--article", str(missing))
     assert (result.code, result.out, result.err) == (
-        2, "", f"{missing}:1:1: error: no such file\n")
+        2, "", f"{missing}:1:1: error[unreadable]: no such file\n")
 
 
 def test_strict_needs_an_article(run, claims_file):
@@ -192,14 +192,14 @@ def test_an_untracked_sentence_is_a_warning_and_strict_makes_it_an_error(
     path = claims_file(document(GPU_CLAIM))
     result = run("check", "-f", path, "--article", str(article))
     assert (result.code, result.err) == (0, (
-        f"{article}:1:1: warning: untracked sentence states a checkable fact: \"2024-07-24\"\n"
-        f"{article}:3:26: warning: untracked sentence states a checkable fact:"
+        f"{article}:1:1: warning[untracked-sentence]: untracked sentence states a checkable fact: \"2024-07-24\"\n"
+        f"{article}:3:26: warning[untracked-sentence]: untracked sentence states a checkable fact:"
         " \"The license changed.\"\n"))
     assert result.out.endswith(
         "article coverage: 3 sentences, 1 tracked, 0 dismissed, 2 untracked\n")
     strict = run("check", "-f", path, "--article", str(article), "--strict")
     assert strict.code == 1
-    assert strict.err == result.err.replace("warning:", "error:")
+    assert strict.err == result.err.replace("warning[", "error[")
 
 
 def test_a_dismissed_sentence_is_counted_not_reported(run, claims_file, tmp_path):
@@ -230,7 +230,7 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
     line, col = position(text, "{sentence: ")
     col += len("{sentence: ")
     result = run("check", "-f", path, "--article", str(article))
-    expected = f"{path}:{line}:{col}: error: dismissed[0].sentence: " + message.replace(
+    expected = f"{path}:{line}:{col}: error[bad-dismissal]: dismissed[0].sentence: " + message.replace(
         "ARTICLE", str(article))
     assert expected in result.err.splitlines()
     assert result.code == 1
@@ -245,5 +245,5 @@ def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_
     line, col = position(text, "with 9B")
     result = run("check", "-f", path, "--article", str(article))
     assert result.code == 1
-    assert (f"{path}:{line}:{col}: error: claims[1].article_quote: quote of"
+    assert (f"{path}:{line}:{col}: error[quote-not-found]: claims[1].article_quote: quote of"
             f" 'model-sizes' not found in {article}") in result.err

@@ -27,10 +27,9 @@ CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
 
 @pytest.fixture
 def loaded(claims_file):
-    document_, results, problems, check_problems = load_document(
-        claims_file(document(extra=CHECKS)))
-    assert problems == check_problems == []
-    return document_, results
+    result = load_document(claims_file(document(extra=CHECKS)))
+    assert result.problems == result.check_problems == []
+    return result.document, result.results
 
 
 def render(renderable, width: int = 100) -> str:
@@ -64,7 +63,8 @@ def test_the_checklist_wraps_and_cuts_nothing_at_80_columns(claims_file):
     long_claim = " ".join(["word"] * 40) + " https://example.org/" + "x" * 60
     text = document(SIZES.replace("There are 8B, 70B and 405B models.", long_claim)
                     .replace("id: model-sizes", "id: a-very-long-claim-identifier-indeed"))
-    document_, results, _, _ = load_document(claims_file(text))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
     out = render(Checklist(document_.claims, results, 1), width=80)
     assert max(len(line) for line in out.splitlines()) <= 80
     flat = "".join(line.strip() for line in out.splitlines())
@@ -239,7 +239,8 @@ The Outlet, 2024-07-24: checked against *A paper* (Someone, arXiv 2407.21783).
 def test_markdown_says_when_it_is_filtered_and_escapes_markup(claims_file):
     text = document(SIZES.replace("There are 8B, 70B and 405B models.",
                                   "A *bold* [link](x) <b>"))
-    document_, results, _, _ = load_document(claims_file(text))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
     out = FORMATS["markdown"](document_, document_.claims, results, 7)
     assert "Showing 1 of 7 claims." in out.splitlines()
     assert r"A \*bold\* \[link\](x) \<b\>" in out
@@ -287,7 +288,8 @@ def test_csv_cells_are_neutralised_as_owasp_advises(cell, safe):
 def test_a_formula_in_a_claim_is_neutralised_in_the_file(claims_file):
     text = document(SIZES.replace("There are 8B, 70B and 405B models.",
                                   "\"=cmd|'/C calc'!A0\""))
-    document_, results, _, _ = load_document(claims_file(text))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
     rows = list(csv.reader(io.StringIO(
         FORMATS["csv"](document_, document_.claims, results, 1))))
     assert rows[1][1] == "'=cmd|'/C calc'!A0"
@@ -321,7 +323,8 @@ def test_claimreview_gives_urls_when_the_header_has_them(claims_file):
         'review: {reviewer: Tester, date: "2026-11-27"}',
         'review: {reviewer: Tester, date: "2026-11-27", url: "https://example.org/r"}'
     ).replace('date: "2024-07-24"}', 'date: "2024-07-24", url: "https://example.org/a"}')
-    document_, results, _, _ = load_document(claims_file(text))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
     review = json.loads(FORMATS["claimreview"](document_, document_.claims, results, 1))[0]
     assert review["url"] == "https://example.org/r#model-sizes"
     assert review["itemReviewed"]["appearance"]["url"] == "https://example.org/a"
@@ -355,7 +358,8 @@ def test_html_is_one_self_contained_page_with_escaped_text(claims_file):
     text = document(SIZES.replace("There are 8B, 70B and 405B models.",
                                   "<script>alert(1)</script> & [bold]x[/bold]"),
                     CHECKS.replace("gpus_16k * 2", "1 + 1").replace("32000", "2"))
-    document_, results, _, _ = load_document(claims_file(text))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
     page = FORMATS["html"](document_, document_.claims, results, 1)
     parser = _Page()
     parser.feed(page)

@@ -64,6 +64,16 @@ def test_the_claims_file_names_its_schema_on_its_first_line():
         assert handle.readline() == "# yaml-language-server: $schema=claims.schema.json\n"
 
 
+def test_the_committed_schema_is_the_generated_one():
+    from claimkit.schema import render_json_schema
+
+    with open(os.path.join(ROOT, "claims.schema.json"), encoding="utf-8") as handle:
+        committed = handle.read()
+    assert committed == render_json_schema(), (
+        "claims.schema.json is out of date; regenerate it with"
+        " `python -m claimkit.schema > claims.schema.json`")
+
+
 def test_the_schema_is_draft_07():
     jsonschema.Draft7Validator.check_schema(SCHEMA)
     assert SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"

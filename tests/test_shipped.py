@@ -80,7 +80,8 @@ def test_numeric_claims_are_plain_numbers_with_units(run):
     # Through the kit's own loader: 3.8e25 is a number there, as in YAML 1.2.
     from claimkit.cli import load_document
 
-    document, _, problems, _ = load_document(SHIPPED)
+    loaded = load_document(SHIPPED)
+    document, problems = loaded.document, loaded.problems
     assert problems == []
     values = {claim.id: (claim.value, claim.unit) for claim in document.claims
               if claim.value is not None}

@@ -1,23 +1,29 @@
 """`check` on inline files: every validation message, with its position."""
 import pytest
 
-from claimkit.validate import is_date, is_kebab_case, is_section_number, is_url
+from claimkit import schema
+from claimkit.load import load_nodes
+from claimkit.validate import validate
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 
 
 @pytest.mark.parametrize(("shape", "good", "bad"), [
-    (is_kebab_case, ["a", "h100-gpus-16k", "3-8e25"],
-     ["", "-a", "a-", "a--b", "A-b", "a_b", "a b", "é", "ａ"]),
-    (is_section_number, ["1", "3.3.1", "10.2"],
-     ["", "3.", ".3", "3..1", "3,1", "a", "³", "٣"]),
-    (is_date, ["2024-07-24"],
-     ["", "2024-7-24", "2024/07/24", "24-07-2024", "2024-07-241", "２０２４-07-24"]),
-    (is_url, ["https://arxiv.org/abs/2407.21783", "http://a"],
+    (schema.ID, ["a", "h100-gpus-16k", "3-8e25"],
+     ["", "-a", "a-", "a--b", "A-b", "a_b", "a b", "é", "ａ", "a\n"]),
+    (schema.SECTION, ["1", "3.3.1", "10.2", "abstract"],
+     ["", "3.", ".3", "3..1", "3,1", "a", "³", "٣", "Abstract", "1\n"]),
+    (schema.DATE, ["2024-07-24", "2024-02-29"],
+     ["", "2024-7-24", "2024/07/24", "24-07-2024", "2024-07-241", "２０２４-07-24",
+      "2024-13-45", "2023-02-29", "20240724"]),
+    (schema.URL, ["https://arxiv.org/abs/2407.21783", "http://a"],
      ["", "https://", "ftp://a", "https://a b", "arxiv.org", "https:/a"]),
+    (schema.VERSION, ["v1", "v3", "v12"], ["", "3", "v", "V3", "v3a", "version 3"]),
+    (schema.LOCATOR, ["Table 4", "Figure 1", "footnote 5", "Equation 2", "Table 2a"],
+     ["", "Table", "table 4", "Table 4.1", "Fig. 1", "Table IV", "Table 4 ", "Page 3"]),
 ])
 def test_shapes(shape, good, bad):
-    assert [text for text in good if not shape(text)] == []
-    assert [text for text in bad if shape(text)] == []
+    assert [text for text in good if not shape.fits(text)] == []
+    assert [text for text in bad if shape.fits(text)] == []
 
 
 def plural(number: int, noun: str) -> str:
@@ -27,14 +33,14 @@ def plural(number: int, noun: str) -> str:
 VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"
 
 # (name, claims file text, claims kept, checks kept,
-#  [(needle, occurrence, where, message)]) — the needle's position is where
+#  [(needle, occurrence, where, code, message)]) — the needle's position is where
 # the problem must point.
 CASES = [
     (
         "verdict outside the vocabulary",
         document(GPUS.replace("verdict: overstated", "verdict: maybe")),
         0, 0,
-        [("maybe", 1, "claims[0].verdict",
+        [("maybe", 1, "claims[0].verdict", "bad-verdict",
           f"expected one of {VERDICT_LIST}, got 'maybe'")],
     ),
     (
@@ -46,22 +52,22 @@ CASES = [
       quote: a herd of three language models with 8B, 70B, and 405B parameters.
 """, "")),
         1, 0,
-        [("id: model-sizes", 1, "claims[1]",
+        [("id: model-sizes", 1, "claims[1]", "missing-key",
           "missing required key 'source' (expected a mapping)")],
     ),
     (
         "misspelt key, and the note it should have been",
         document(GPUS.replace("    note:", "    notes:")),
         0, 0,
-        [("id: gpus-16k", 1, "claims[0]",
-          "verdict 'overstated' needs a note that explains it"),
-         ("notes:", 1, "claims[0].notes", "unknown key 'notes' (did you mean 'note'?)")],
+        [("id: gpus-16k", 1, "claims[0]", "missing-key",
+          "missing required key 'note' (verdict 'overstated' needs a note that explains it)"),
+         ("notes:", 1, "claims[0].notes", "unknown-key", "unknown key 'notes' (did you mean 'note'?)")],
     ),
     (
         "unknown key",
         document(SIZES + "    colour: red\n"),
         0, 0,
-        [("colour", 1, "claims[0].colour",
+        [("colour", 1, "claims[0].colour", "unknown-key",
           "unknown key 'colour' (expected one of id, claim, article_quote, source,"
           " verdict, note, value, unit)")],
     ),
@@ -70,214 +76,214 @@ CASES = [
         document(SIZES.replace("claim: There are", "claim: [a, b]\n    x: There are")
                  .replace("    x: There are 8B, 70B and 405B models.\n", "")),
         0, 0,
-        [("[a, b]", 1, "claims[0].claim", "expected a string, got a list")],
+        [("[a, b]", 1, "claims[0].claim", "bad-type", "expected a string, got a list")],
     ),
     (
         "empty string",
         document(SIZES.replace("claim: There are 8B, 70B and 405B models.", 'claim: ""')),
         0, 0,
-        [('""', 1, "claims[0].claim", "expected a non-empty string, got ''")],
+        [('""', 1, "claims[0].claim", "empty-text", "expected a non-empty string, got ''")],
     ),
     (
         "id not kebab-case",
         document(SIZES.replace("id: model-sizes", "id: Model Sizes")),
         0, 0,
-        [("Model Sizes", 1, "claims[0].id",
+        [("Model Sizes", 1, "claims[0].id", "bad-id",
           "expected a kebab-case id like 'context-128k', got 'Model Sizes'")],
     ),
     (
         "duplicate id",
         document(SIZES + SIZES),
         1, 0,
-        [("id: model-sizes", 2, "claims[1].id",
+        [("id: model-sizes", 2, "claims[1].id", "duplicate-id",
           "duplicate id 'model-sizes' (first used at line 10)")],
     ),
     (
         "value without unit",
         document(GPUS.replace("    unit: GPUs\n", "")),
         0, 0,
-        [("16000", 1, "claims[0].value", "a value needs a unit beside it")],
+        [("16000", 1, "claims[0].value", "missing-key", "a value needs a unit beside it")],
     ),
     (
         "unit without value",
         document(GPUS.replace("    value: 16000\n", "")),
         0, 0,
-        [("GPUs\n", 3, "claims[0].unit", "a unit needs a value beside it")],
+        [("GPUs\n", 3, "claims[0].unit", "missing-key", "a unit needs a value beside it")],
     ),
     (
         "value that is text",
         document(GPUS.replace("value: 16000", "value: lots")),
         0, 0,
-        [("lots", 1, "claims[0].value", "expected a number, got a string")],
+        [("lots", 1, "claims[0].value", "bad-type", "expected a number, got a string")],
     ),
     (
         "value that is not a number",
         document(GPUS.replace("value: 16000", "value: .nan")),
         0, 0,
-        [(".nan", 1, "claims[0].value", "expected a number, got .nan")],
+        [(".nan", 1, "claims[0].value", "bad-value", "expected a number, got .nan")],
     ),
     (
         "section number left unquoted",
         document(GPUS.replace('section: "3.3.1"', "section: 3.3")),
         0, 0,
-        [("3.3\n", 1, "claims[0].source.section",
+        [("3.3\n", 1, "claims[0].source.section", "bad-type",
           'expected a string or null, got a number (write it in quotes: "3.3")')],
     ),
     (
         "section missing from the header",
         document(GPUS.replace('section: "3.3.1"', 'section: "9.9"')),
         0, 0,
-        [('"9.9"', 1, "claims[0].source.section",
+        [('"9.9"', 1, "claims[0].source.section", "unknown-section",
           "expected a section listed under sections, got '9.9'")],
     ),
     (
         "title that is not the section's",
         document(GPUS.replace("title: Training Infrastructure", "title: Training")),
         0, 0,
-        [("Training\n", 1, "claims[0].source.title",
+        [("Training\n", 1, "claims[0].source.title", "wrong-title",
           "expected 'Training Infrastructure' (the title of section 3.3.1), got 'Training'")],
     ),
     (
         "page that is not the section's",
-        document(GPUS.replace("page: 8", "page: 9")),
+        document(GPUS.replace("page: 8", "page: 7")),
         0, 0,
-        [("9\n", 1, "claims[0].source.page",
-          "expected 8 (the page of section 3.3.1), got 9")],
+        [("7\n", 1, "claims[0].source.page", "page-out-of-section",
+          "expected a page within section 3.3.1 (from page 8 on), got 7")],
     ),
     (
         "section without its title",
         document(GPUS.replace("      title: Training Infrastructure\n", "")),
         0, 0,
-        [('section: "3.3.1"', 1, "claims[0].source",
-          "missing required key 'title' for section 3.3.1 (expected 'Training Infrastructure')")],
+        [('"3.3.1"', 2, "claims[0].source.section", "missing-key",
+          "a section needs a title beside it")],
     ),
     (
         "title without a section",
         document(LICENSE.replace("      url:", "      title: Blog\n      url:")),
         0, 0,
-        [("Blog", 1, "claims[0].source.title", "a title needs the section number beside it")],
+        [("Blog", 1, "claims[0].source.title", "missing-key", "a title needs a section beside it")],
     ),
     (
         "unsourced claim with a quote",
         document(LEAK.replace("source: {}", "source: {quote: it leaked}")),
         0, 0,
-        [("it leaked", 1, "claims[0].source.quote",
-          "an unsourced claim has no quote; give the verdict the quote supports")],
+        [("it leaked", 1, "claims[0].source.quote", "forbidden-key",
+          "verdict 'unsourced' has no quote; give the verdict the quote supports")],
     ),
     (
         "sourced claim without a quote",
         document(SIZES.replace(
             "      quote: a herd of three language models with 8B, 70B, and 405B parameters.\n", "")),
         0, 0,
-        [('section: "1"', 1, "claims[0].source",
-          "missing required key 'quote' (a supported claim needs the words of its source)")],
+        [('section: "1"', 1, "claims[0].source", "missing-key",
+          "missing required key 'quote' (verdict 'supported' needs the words of its source)")],
     ),
     (
         "not-in-paper claim without a url",
         document(LICENSE.replace("      url: https://ai.meta.com/blog/meta-llama-3-1/\n", "")),
         0, 0,
-        [("quote: allowing", 1, "claims[0].source",
-          "missing required key 'url' (a not-in-paper claim names the outside source)")],
+        [("quote: allowing", 1, "claims[0].source", "missing-key",
+          "missing required key 'url' (verdict 'not-in-paper' names the outside source)")],
     ),
     (
         "not-in-paper claim that cites a section",
         document(LICENSE.replace("      url:", '      section: "1"\n      title: Introduction\n      url:')),
         0, 0,
-        [('"1"\n      title: Introduction\n      url', 1, "claims[0].source.section",
-          "a not-in-paper claim cites no paper section; use the verdict the section supports")],
+        [('"1"\n      title: Introduction\n      url', 1, "claims[0].source.section", "forbidden-key",
+          "verdict 'not-in-paper' cites no paper section; use the verdict the section supports")],
     ),
     (
         "sourced claim with neither section nor url",
         document(SIZES.replace('      section: "1"\n      title: Introduction\n', "")),
         0, 0,
-        [("quote: a herd", 1, "claims[0].source",
-          "missing required key 'section' or 'url' (where the quote comes from)")],
+        [("quote: a herd", 1, "claims[0].source", "missing-key",
+          "missing required key 'section' or 'url' (verdict 'supported' says where the quote comes from)")],
     ),
     (
         "verdict that needs a note",
         document(SIZES.replace("verdict: supported", "verdict: imprecise")),
         0, 0,
-        [("id: model-sizes", 1, "claims[0]",
-          "verdict 'imprecise' needs a note that explains it")],
+        [("id: model-sizes", 1, "claims[0]", "missing-key",
+          "missing required key 'note' (verdict 'imprecise' needs a note that explains it)")],
     ),
     (
         "url that is not http",
         document(LICENSE.replace("https://ai.meta.com/blog/meta-llama-3-1/", "ftp://x")),
         0, 0,
-        [("ftp://x", 1, "claims[0].source.url", "expected an http(s) url, got 'ftp://x'")],
+        [("ftp://x", 1, "claims[0].source.url", "bad-url", "expected an http(s) url, got 'ftp://x'")],
     ),
     (
         "source that is not a mapping",
         document(LEAK.replace("source: {}", "source: the blog")),
         0, 0,
-        [("the blog", 1, "claims[0].source", "expected a mapping, got a string")],
+        [("the blog", 1, "claims[0].source", "bad-type", "expected a mapping, got a string")],
     ),
     (
         "claim that is not a mapping",
         document("  - just text\n" + SIZES),
         1, 0,
-        [("just text", 1, "claims[0]", "expected a mapping, got a string")],
+        [("just text", 1, "claims[0]", "bad-type", "expected a mapping, got a string")],
     ),
     (
         "empty list of claims",
         HEADER + "claims: []\n",
         0, 0,
-        [("[]", 1, "claims", "expected at least one claim, got an empty list")],
+        [("[]", 1, "claims", "empty-list", "expected at least one item, got an empty list")],
     ),
     (
         "header date in another format",
         document(SIZES).replace('date: "2024-07-24"', "date: 24 July 2024"),
         1, 0,
-        [("24 July 2024", 1, "article.date",
+        [("24 July 2024", 1, "article.date", "bad-date",
           "expected a date as YYYY-MM-DD, got '24 July 2024'")],
     ),
     (
         "header without a required key",
         document(SIZES).replace(" outlet: The Outlet,", ""),
         1, 0,
-        [("{title: An article", 1, "article",
+        [("{title: An article", 1, "article", "missing-key",
           "missing required key 'outlet' (expected a string)")],
     ),
     (
         "section number as a float key",
         document(SIZES).replace('"3.3": {title: Infrastructure', "3.3: {title: Infrastructure"),
         1, 0,
-        [("3.3: {title", 1, "sections.3.3",
+        [("3.3: {title", 1, "sections.3.3", "bad-section-number",
           'expected a section number as a string, got 3.3 (quote it: "3.3")')],
     ),
     (
         "section number that is not a number",
         document(SIZES).replace('"11": {title: Contributors', '"A1": {title: Contributors'),
         1, 0,
-        [('"A1"', 1, "sections.A1", "expected a section number like \"3.3.1\", got 'A1'")],
+        [('"A1"', 1, "sections.A1", "bad-section-number", "expected a section number like \"3.3.1\", or abstract, got 'A1'")],
     ),
     (
         "section page below 1",
         document(SIZES).replace('"1": {title: Introduction, page: 1}',
                                 '"1": {title: Introduction, page: 0}'),
         1, 0,
-        [("0}", 1, "sections.1.page", "expected a page number of 1 or more, got 0")],
+        [("0}", 1, "sections.1.page", "out-of-range", "expected a page number of 1 or more, got 0")],
     ),
     (
         "top level without claims",
         HEADER,
         0, 0,
-        [("article", 1, "", "missing required key 'claims' (expected a list)")],
+        [("article", 1, "", "missing-key", "missing required key 'claims' (expected a list)")],
     ),
     (
         "top-level key misspelt",
         document(SIZES).replace("claims:\n", "claims:\n") + "claim: x\n",
         1, 0,
-        [("claim: x", 1, "claim", "unknown key 'claim' (did you mean 'claims'?)")],
+        [("claim: x", 1, "claim", "unknown-key", "unknown key 'claim' (did you mean 'claims'?)")],
     ),
     (
         "check with a bad id, an empty expectation and a negative tolerance",
         document(GPUS, "checks:\n  - {id: Bad_Id, compute: '1', expect: '', tolerance: -1}\n"),
         1, 0,
-        [("Bad_Id", 1, "checks[0].id",
-          "expected a kebab-case id like 'compute-6nd', got 'Bad_Id'"),
-         ("''", 1, "checks[0].expect", "expected a non-empty string, got ''"),
-         ("-1}", 1, "checks[0].tolerance",
+        [("Bad_Id", 1, "checks[0].id", "bad-id",
+          "expected a kebab-case id like 'context-128k', got 'Bad_Id'"),
+         ("''", 1, "checks[0].expect", "empty-text", "expected a non-empty string, got ''"),
+         ("-1}", 1, "checks[0].tolerance", "out-of-range",
           "expected a relative tolerance of 0 or more, got -1")],
     ),
     (
@@ -285,31 +291,46 @@ CASES = [
         document(GPUS, "checks:\n  - {id: same, compute: '1', expect: 1}\n"
                        "  - {id: same, compute: '2', expect: 2}\n"),
         1, 1,
-        [("same", 2, "checks[1].id", "duplicate check id 'same' (first used at line 23)")],
+        [("same", 2, "checks[1].id", "duplicate-id", "duplicate check id 'same' (first used at line 23)")],
     ),
     (
         "dismissal without a reason",
         document(GPUS, "dismissed:\n  - sentence: Page furniture\n"),
         1, 0,
-        [("sentence: Page", 1, "dismissed[0]",
+        [("sentence: Page", 1, "dismissed[0]", "missing-key",
           "missing required key 'reason' (expected a string)")],
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    "text, kept, checks, expected",
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
-def test_check_reports_each_problem_at_its_node(run, claims_file, text, kept,
-                                                checks, expected):
+def problem_records(path: str) -> list[tuple]:
+    """(code, line, col, where) of each problem, as yamllint's tests compare them."""
+    root, problems = load_nodes(path, path)
+    _, problems = validate(root, path, problems)
+    return sorted((p.code, p.line, p.col, p.where) for p in problems)
+
+
+CASE_IDS = [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize("text, expected", [(case[1], case[4]) for case in CASES],
+                         ids=CASE_IDS)
+def test_each_problem_is_a_record_at_its_node(claims_file, text, expected):
+    records = [(code, *position(text, needle, occurrence), where)
+               for needle, occurrence, where, code, _ in expected]
+    assert problem_records(claims_file(text)) == sorted(records)
+
+
+@pytest.mark.parametrize("text, kept, checks, expected",
+                         [case[1:] for case in CASES], ids=CASE_IDS)
+def test_check_says_what_it_expected_and_what_it_found(run, claims_file, text, kept,
+                                                       checks, expected):
     path = claims_file(text)
     lines = []
-    for needle, occurrence, where, message in expected:
+    for needle, occurrence, where, code, message in expected:
         line, col = position(text, needle, occurrence)
         prefix = f"{where}: " if where else ""
-        lines.append((line, col, f"{path}:{line}:{col}: error: {prefix}{message}"))
+        lines.append((line, col, f"{path}:{line}:{col}: error[{code}]: {prefix}{message}"))
     result = run("check", "-f", path)
     assert result.err == "".join(f"{entry[2]}\n" for entry in sorted(lines))
     assert result.out == (f"{path}: {plural(kept, 'claim')}, {plural(checks, 'check')}:"
@@ -330,9 +351,9 @@ def test_all_problems_are_reported_in_one_pass(run, claims_file):
     path = claims_file(text)
     result = run("check", "-f", path)
     assert result.code == 1
-    assert [line.split(": error: ")[1] for line in result.err.splitlines()] == [
-        f"claims[0].verdict: expected one of {VERDICT_LIST}, got 'maybe'",
-        "claims[1].id: expected a kebab-case id like 'context-128k', got 'Bad Id'",
+    assert [line.split(": error[", 1)[1] for line in result.err.splitlines()] == [
+        f"bad-verdict]: claims[0].verdict: expected one of {VERDICT_LIST}, got 'maybe'",
+        "bad-id]: claims[1].id: expected a kebab-case id like 'context-128k', got 'Bad Id'",
     ]
 
 
@@ -340,7 +361,7 @@ def test_the_top_level_must_be_a_mapping(run, claims_file):
     path = claims_file("- a\n- b\n")
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
-        1, "", f"{path}:1:1: error: expected a mapping, got a list\n")
+        1, "", f"{path}:1:1: error[bad-type]: expected a mapping, got a list\n")
 
 
 def test_an_empty_file_is_a_problem(run, claims_file):
@@ -348,7 +369,7 @@ def test_an_empty_file_is_a_problem(run, claims_file):
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
         1, "",
-        f"{path}:1:1: error: the file is empty; expected a mapping with article,"
+        f"{path}:1:1: error[empty-file]: the file is empty; expected a mapping with article,"
         " paper, sections and claims\n")
 
 
@@ -360,6 +381,6 @@ def test_other_commands_refuse_a_file_with_problems(run, claims_file, command):
     result = run(*command, "-f", path)
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        f"{path}:{line}:{col}: error: claims[0].verdict: expected one of"
+        f"{path}:{line}:{col}: error[bad-verdict]: claims[0].verdict: expected one of"
         f" {VERDICT_LIST}, got 'maybe'\n"
         f"kit.py: 1 problem; run `python kit.py check -f {path}`\n")

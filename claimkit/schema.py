@@ -1,0 +1,301 @@
+"""The shape of claims.yaml, declared once.
+
+validate.py reads this declaration to check a file, and claims.schema.json
+(for editors) is generated from it:
+
+    python -m claimkit.schema > claims.schema.json
+
+A test fails when the committed file differs from what this prints.  The
+rules that look across the document (a cited section is listed with its
+title, a page falls within its section, ids are unique) are the kit's own,
+in validate.py: JSON Schema cannot say them.
+"""
+import json
+import re
+from collections.abc import Callable
+from dataclasses import field
+from datetime import date
+
+from claimkit.load import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR
+from claimkit.model import VERDICTS, record
+
+
+@record
+class Shape:
+    """What a string must look like: a pattern, and a test where the pattern
+    cannot say it all (a date's month and day)."""
+
+    name: str
+    code: str  # the problem code when a string does not fit
+    expected: str  # how a message names it: "an http(s) url"
+    pattern: str = ""
+    whole: bool = True  # the pattern must match the whole string
+    choices: tuple[str, ...] = ()
+    test: Callable[[str], bool] | None = None
+
+    def fits(self, text: str) -> bool:
+        if self.choices:
+            return text in self.choices
+        match = re.fullmatch if self.whole else re.search
+        return bool(match(self.pattern, text)) and (self.test is None or self.test(text))
+
+    def to_json(self) -> dict:
+        if self.choices:
+            return {"enum": list(self.choices)}
+        return {"type": "string",
+                "pattern": f"^(?:{self.pattern})$" if self.whole else self.pattern}
+
+
+def is_real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+TEXT = Shape(name="text", code="empty-text", expected="a non-empty string",
+             pattern=r"\S", whole=False)
+ID = Shape(name="id", code="bad-id", expected="a kebab-case id like 'context-128k'",
+           pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*")
+URL = Shape(name="url", code="bad-url", expected="an http(s) url", pattern=r"https?://\S+")
+DATE = Shape(name="date", code="bad-date", expected="a date as YYYY-MM-DD",
+             pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}", test=is_real_date)
+SECTION = Shape(name="section", code="bad-section-number",
+                expected='a section number like "3.3.1", or abstract',
+                pattern=r"abstract|[0-9]+(?:\.[0-9]+)*")
+VERSION = Shape(name="version", code="bad-version", expected="a version like v3",
+                pattern=r"v[0-9]+")
+LOCATOR = Shape(name="locator", code="bad-locator",
+                expected="Table, Figure, footnote or Equation and a number,"
+                         " like 'Table 4' or 'Figure 2a'",
+                pattern=r"(?:Table|Figure|footnote|Equation) [0-9]+[a-z]?")
+VERDICT = Shape(name="verdict", code="bad-verdict",
+                expected=f"one of {', '.join(VERDICTS)}", choices=VERDICTS)
+SHAPES = (TEXT, ID, URL, DATE, SECTION, VERSION, LOCATOR, VERDICT)
+
+
+@record
+class Field:
+    """One key of a mapping: the kinds of value it takes, and more."""
+
+    kinds: tuple[str, ...]
+    required: bool = False
+    shape: Shape = TEXT  # for a string value
+    minimum: tuple[float, str] | None = None  # (least value, what it is)
+    item: "Mapping | None" = None  # a mapping's shape, or each list item's
+    keys: Shape | None = None  # a mapping with free keys of this shape
+    min_items: int = 0
+    description: str = ""
+
+
+@record
+class Rule:
+    """What a claim's verdict asks of it (target "") or of its source."""
+
+    verdicts: tuple[str, ...]
+    target: str = ""
+    required: tuple[str, ...] = ()  # at least one of these keys
+    forbidden: str = ""
+    reason: str
+
+
+@record
+class Mapping:
+    fields: dict[str, Field]
+    description: str = ""
+    needs: dict[str, str] = field(default_factory=dict)  # key → the key it needs beside it
+    rules: tuple[Rule, ...] = ()
+
+
+def text(*, required: bool = False, shape: Shape = TEXT, nullable: bool = False,
+         description: str = "") -> Field:
+    return Field(kinds=(STR, NULL) if nullable else (STR,), required=required,
+                 shape=shape, description=description)
+
+
+NUMBER = (INT, FLOAT)
+PAGE = Field(kinds=(INT, NULL), minimum=(1, "a page number"))
+SOURCED = tuple(verdict for verdict in VERDICTS if verdict != "unsourced")
+
+ARTICLE = Mapping(description="The news article being checked.", fields={
+    "title": text(required=True),
+    "outlet": text(required=True),
+    "date": text(required=True, shape=DATE),
+    "url": text(shape=URL, nullable=True),
+})
+PAPER = Mapping(description="The paper the article reports on.", fields={
+    "title": text(required=True),
+    "authors": text(required=True),
+    "arxiv": text(required=True),
+    "url": text(required=True, shape=URL),
+    "date": text(required=True, shape=DATE),
+    "version": text(shape=VERSION, description="The arXiv version that pages and"
+                    " sections follow, like v3."),
+})
+REVIEW = Mapping(description="Who reviewed the claims, and when (the author of"
+                 " ClaimReview exports).", fields={
+    "reviewer": text(required=True),
+    "date": text(required=True, shape=DATE),
+    "url": text(shape=URL, nullable=True),
+})
+SECTION_ENTRY = Mapping(fields={"title": text(required=True), "page": PAGE})
+SOURCE = Mapping(
+    fields={
+        "section": text(shape=SECTION, nullable=True,
+                        description="A section listed under `sections`, quoted."),
+        "title": text(nullable=True,
+                      description="The section's title, as listed under `sections`."),
+        "page": Field(kinds=(INT, NULL), minimum=(1, "a page number"),
+                      description="The page the quoted words stand on, within"
+                                  " the section."),
+        "locator": text(shape=LOCATOR, nullable=True,
+                        description="A table, figure, footnote or equation."),
+        "quote": text(nullable=True, description="The source's own words, read in the source."),
+        "quote_exact": Field(kinds=(BOOL,), description="false when the quote is a paraphrase."),
+        "url": text(shape=URL, nullable=True,
+                    description="The outside source, where the paper is silent."),
+    },
+    needs={"title": "section", "section": "title"},
+)
+CLAIM = Mapping(
+    fields={
+        "id": text(required=True, shape=ID),
+        "claim": text(required=True, description="The claim, restated in one sentence."),
+        "article_quote": text(required=True, description="The article's exact words, short."),
+        "source": Field(kinds=(MAP,), required=True, item=SOURCE),
+        "verdict": text(required=True, shape=VERDICT),
+        "note": text(),
+        "value": Field(kinds=NUMBER, description="A plain number, e.g. 3.8e25."),
+        "unit": text(),
+    },
+    needs={"value": "unit", "unit": "value"},
+    rules=(
+        Rule(verdicts=tuple(v for v in VERDICTS if v != "supported"),
+             required=("note",), reason="needs a note that explains it"),
+        Rule(verdicts=SOURCED, target="source", required=("quote",),
+             reason="needs the words of its source"),
+        Rule(verdicts=("unsourced",), target="source", forbidden="quote",
+             reason="has no quote; give the verdict the quote supports"),
+        Rule(verdicts=("not-in-paper",), target="source", required=("url",),
+             reason="names the outside source"),
+        Rule(verdicts=("not-in-paper",), target="source", forbidden="section",
+             reason="cites no paper section; use the verdict the section supports"),
+        Rule(verdicts=("supported", "overstated", "imprecise", "contradicted"),
+             target="source", required=("section", "url"),
+             reason="says where the quote comes from"),
+    ),
+)
+CHECK = Mapping(fields={
+    "id": text(required=True, shape=ID),
+    "description": text(),
+    "compute": text(required=True, description="An expression over claim values:"
+                    " numbers, claim ids (with _ for -), + - * / **, parentheses,"
+                    " comparisons."),
+    "expect": Field(kinds=(STR, INT, FLOAT, BOOL), required=True),
+    "tolerance": Field(kinds=NUMBER, minimum=(0, "a relative tolerance"),
+                       description="Relative tolerance, e.g. 0.05."),
+    "note": text(),
+})
+DISMISSAL = Mapping(fields={"sentence": text(required=True), "reason": text(required=True)})
+DOCUMENT = Mapping(fields={
+    "article": Field(kinds=(MAP,), required=True, item=ARTICLE),
+    "paper": Field(kinds=(MAP,), required=True, item=PAPER),
+    "review": Field(kinds=(MAP,), item=REVIEW),
+    "sections": Field(kinds=(MAP,), required=True, item=SECTION_ENTRY, keys=SECTION,
+                      description="The paper's sections: number (quoted, e.g."
+                      ' "3.3.1") or abstract, to title and first page.'),
+    "claims": Field(kinds=(SEQ,), required=True, item=CLAIM, min_items=1),
+    "checks": Field(kinds=(SEQ,), item=CHECK),
+    "dismissed": Field(kinds=(SEQ,), item=DISMISSAL, description="Article sentences"
+                       " deliberately not tracked, each with its reason."),
+})
+
+
+# -- JSON Schema ------------------------------------------------------------
+
+_JSON_TYPES = {INT: "integer", FLOAT: "number", BOOL: "boolean", NULL: "null",
+               MAP: "object", SEQ: "array"}
+
+
+def _kind_schema(kind: str, spec: Field) -> dict:
+    if kind is STR:
+        return {"$ref": f"#/definitions/{spec.shape.name}"}
+    schema: dict = {"type": _JSON_TYPES[kind]}
+    if kind in NUMBER and spec.minimum is not None:
+        schema["minimum"] = spec.minimum[0]
+    if kind is MAP and spec.item is not None:
+        if spec.keys is not None:
+            schema.update(type="object", propertyNames=spec.keys.to_json(),
+                          additionalProperties=mapping_schema(spec.item))
+        else:
+            schema = mapping_schema(spec.item)
+    if kind is SEQ and spec.item is not None:
+        schema["items"] = mapping_schema(spec.item)
+        if spec.min_items:
+            schema["minItems"] = spec.min_items
+    return schema
+
+
+def field_schema(spec: Field) -> dict:
+    kinds = [kind for kind in spec.kinds if not (kind is INT and FLOAT in spec.kinds)]
+    options = [_kind_schema(kind, spec) for kind in kinds]
+    schema = options[0] if len(options) == 1 else {"anyOf": options}
+    if spec.description:
+        schema = {"description": spec.description, **schema}
+    return schema
+
+
+def _present(key: str) -> dict:
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
+def _rule_schema(rule: Rule) -> dict:
+    if rule.required:
+        then = (_present(rule.required[0]) if len(rule.required) == 1
+                else {"anyOf": [_present(key) for key in rule.required]})
+    else:
+        then = {"properties": {rule.forbidden: {"type": "null"}}}
+    if rule.target:
+        then = {"properties": {rule.target: then}}
+    return {"if": {"required": ["verdict"],
+                   "properties": {"verdict": {"enum": list(rule.verdicts)}}},
+            "then": then}
+
+
+def mapping_schema(mapping: Mapping) -> dict:
+    schema: dict = {"type": "object"}
+    if mapping.description:
+        schema["description"] = mapping.description
+    required = [key for key, spec in mapping.fields.items() if spec.required]
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    schema["properties"] = {key: field_schema(spec) for key, spec in mapping.fields.items()}
+    if mapping.needs:
+        schema["dependencies"] = {key: [other] for key, other in mapping.needs.items()}
+    if mapping.rules:
+        schema["allOf"] = [_rule_schema(rule) for rule in mapping.rules]
+    return schema
+
+
+def json_schema() -> dict:
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "claims.schema.json",
+        "title": "claims.yaml: one article's claims, each tied to its source",
+        "description": "Generated by `python -m claimkit.schema` from claimkit/schema.py;"
+        " do not edit. `python kit.py check` checks the same and more: that ids are"
+        " unique, that each cited section is listed under `sections` with its title,"
+        " that a page falls within its section, and the quotes and arithmetic checks.",
+        **mapping_schema(DOCUMENT),
+        "definitions": {shape.name: shape.to_json() for shape in SHAPES},
+    }
+
+
+def render_json_schema() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_json_schema(), end="")
