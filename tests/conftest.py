@@ -71,6 +71,19 @@ LEAK = """\
     note: Nothing found yet.
 """
 
+# A contradicted claim citing §11, a section with no page.
+CONTRIBUTORS = """\
+  - id: contributors
+    claim: The paper was written by one person.
+    article_quote: written by a single author
+    source:
+      section: "11"
+      title: Contributors
+      quote: the work of a large number of people
+    verdict: contradicted
+    note: The paper lists hundreds of contributors.
+"""
+
 
 def document(claims: str = GPUS + SIZES + LICENSE + LEAK, extra: str = "") -> str:
     """A small claims file: the header, the given claims, then extra text."""

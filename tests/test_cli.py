@@ -7,7 +7,7 @@ import pytest
 
 import claimkit.cli
 import claimkit.model
-from conftest import GPUS, SIZES, document
+from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document
 
 ESCAPE = "\x1b"
 
@@ -87,17 +87,24 @@ def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
     (["--section", "3.3.1"], ["gpus-16k"]),
     (["--section", "3.31"], []),
     (["--section", "1"], ["model-sizes"]),
+    (["--section", "11"], ["contributors"]),
+    (["--section", "3."], ["gpus-16k"]),
     (["--search", "LICENSE"], ["license-outputs"]),
     (["--search", "up to 16K"], ["gpus-16k"]),
-    (["--sort", "id"], ["gpus-16k", "leak", "license-outputs", "model-sizes"]),
-    (["--sort", "section"], ["model-sizes", "gpus-16k", "license-outputs", "leak"]),
-    (["--sort", "verdict"], ["model-sizes", "gpus-16k", "license-outputs", "leak"]),
+    (["--sort", "id"], ["contributors", "gpus-16k", "leak", "license-outputs",
+                        "model-sizes"]),
+    (["--sort", "section"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
+                             "leak"]),
+    (["--sort", "verdict"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
+                             "leak"]),
 ])
 def test_list_filters(run, claims_file, argv, ids):
-    result = run("list", "-f", claims_file(document()), *argv)
+    # The last claim cites §11, which `--section 1` must not match.
+    result = run("list", "-f", claims_file(document(GPUS + SIZES + LICENSE + LEAK
+                                                    + CONTRIBUTORS)), *argv)
     assert result.code == 0
     assert ids_listed(result.out) == ids
-    shown = f"showing {len(ids)} of 4 claims"
+    shown = f"showing {len(ids)} of 5 claims"
     assert (result.out.splitlines()[0] == shown) == (argv[0] != "--sort")
 
 

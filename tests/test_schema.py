@@ -9,7 +9,7 @@ import pytest
 from claimkit.load import MAP, SEQ, load_nodes
 from claimkit.validate import validate
 from conftest import GPUS, LEAK, LICENSE, ROOT, SHIPPED, SIZES, document
-from test_validate import CASES
+from test_validate import CASES, CITES_ABSTRACT, SPANS_HEADER
 
 with open(os.path.join(ROOT, "claims.schema.json"), encoding="utf-8") as handle:
     SCHEMA = json.load(handle)
@@ -88,6 +88,9 @@ VALID = [
     ("an outside source", document(LICENSE)),
     ("an unsourced claim", document(LEAK)),
     ("numbers in YAML 1.2 form", document(GPUS.replace("16000", "1.6e4"))),
+    ("the abstract, a locator, a page within its section and the paper's version",
+     SPANS_HEADER + "claims:\n" + CITES_ABSTRACT
+     + GPUS.replace("      page: 8\n", "      page: 9\n      locator: Figure 2a\n")),
     ("a check", document(GPUS, "checks:\n  - {id: c, compute: gpus_16k, expect: 16000,"
                                " tolerance: 0.1}\n")),
 ]

@@ -3,7 +3,9 @@ import pytest
 
 from claimkit import schema
 from claimkit.load import load_nodes
-from claimkit.validate import validate
+from claimkit.cli import load_document
+from claimkit.render import section_key
+from claimkit.validate import section_spans, validate
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 
 
@@ -294,6 +296,42 @@ CASES = [
         [("same", 2, "checks[1].id", "duplicate-id", "duplicate check id 'same' (first used at line 23)")],
     ),
     (
+        "paper url that is not a url",
+        document(SIZES).replace('url: "https://arxiv.org/abs/2407.21783"',
+                                'url: "arxiv.org/abs/2407.21783"'),
+        1, 0,
+        [('"arxiv.org/abs', 1, "paper.url", "bad-url",
+          "expected an http(s) url, got 'arxiv.org/abs/2407.21783'")],
+    ),
+    (
+        "review without its reviewer",
+        document(SIZES).replace("reviewer: Tester, ", ""),
+        1, 0,
+        [('{date: "2026', 1, "review", "missing-key",
+          "missing required key 'reviewer' (expected a string)")],
+    ),
+    (
+        "review without its date",
+        document(SIZES).replace(', date: "2026-11-27"', ""),
+        1, 0,
+        [("{reviewer: Tester}", 1, "review", "missing-key",
+          "missing required key 'date' (expected a string)")],
+    ),
+    (
+        "paper version of another shape",
+        document(SIZES).replace('date: "2024-07-23"}', 'date: "2024-07-23", version: "3"}'),
+        1, 0,
+        [('"3"}', 1, "paper.version", "bad-version", "expected a version like v3, got '3'")],
+    ),
+    (
+        "locator of another shape",
+        document(GPUS.replace("      page: 8\n", "      page: 8\n      locator: Tab. 4\n")),
+        0, 0,
+        [("Tab. 4", 1, "claims[0].source.locator", "bad-locator",
+          "expected Table, Figure, footnote or Equation and a number, like 'Table 4'"
+          " or 'Figure 2a', got 'Tab. 4'")],
+    ),
+    (
         "dismissal without a reason",
         document(GPUS, "dismissed:\n  - sentence: Page furniture\n"),
         1, 0,
@@ -336,6 +374,70 @@ def test_check_says_what_it_expected_and_what_it_found(run, claims_file, text, k
     assert result.out == (f"{path}: {plural(kept, 'claim')}, {plural(checks, 'check')}:"
                           f" {plural(len(expected), 'problem')}\n")
     assert result.code == 1
+
+
+# A header with the abstract, a paper version, and sections whose pages leave
+# gaps: for section_spans and the fixtures that cite them.
+SPANS_HEADER = HEADER.replace(
+    'date: "2024-07-23"}', 'date: "2024-07-23", version: v3}').replace(
+    'sections:\n', 'sections:\n  abstract: {title: Abstract, page: 1}\n').replace(
+    '  "11"', '  "4": {title: Post-Training, page: 15}\n  "11"')
+CITES_ABSTRACT = """\
+  - id: herd
+    claim: Llama 3 is a herd of models.
+    article_quote: a herd of models
+    source:
+      section: abstract
+      title: Abstract
+      page: 1
+      quote: This paper presents a new set of foundation models, called Llama 3.
+    verdict: supported
+"""
+
+
+def test_section_spans():
+    sections = {"abstract": ("Abstract", 1), "1": ("Intro", 1), "2": ("Overview", 3),
+                "3": ("Pre", 4), "3.1": ("Data", 4), "3.1.1": ("Web", 4),
+                "3.2": ("Arch", 6), "4": ("Post", None), "5": ("Results", 28)}
+    assert section_spans(sections) == {
+        "abstract": (1, 1), "1": (1, 3), "2": (3, 4), "3": (4, 28), "3.1": (4, 6),
+        "3.1.1": (4, 6), "3.2": (6, 28), "5": (28, None)}
+
+
+@pytest.mark.parametrize("section, title, page, ok", [
+    ("abstract", "Abstract", 1, True),
+    ("abstract", "Abstract", 2, False),
+    ("3.3.1", "Training Infrastructure", 8, True),
+    ("3.3.1", "Training Infrastructure", 15, True),  # up to §4's first page
+    ("3.3.1", "Training Infrastructure", 16, False),
+    ("3.3", "Infrastructure", 7, False),
+    ("1", "Introduction", 15, True),  # §3.3 is below §3, not §1's peer
+    ("1", "Introduction", 16, False),
+    ("4", "Post-Training", 400, True),  # the last section with a page runs on
+    ("11", "Contributors", 500, True),  # a section without a page is not checked
+])
+def test_a_page_falls_within_its_section(claims_file, section, title, page, ok):
+    text = SPANS_HEADER + "claims:\n" + CITES_ABSTRACT.replace(
+        "section: abstract\n      title: Abstract\n      page: 1",
+        f'section: "{section}"\n      title: {title}\n      page: {page}')
+    codes = [record[0] for record in problem_records(claims_file(text))]
+    assert codes == ([] if ok else ["page-out-of-section"])
+
+
+def test_the_abstract_a_locator_and_the_paper_version_are_read(claims_file):
+    text = SPANS_HEADER + "claims:\n" + CITES_ABSTRACT + GPUS.replace(
+        "      page: 8\n", "      page: 9\n      locator: Table 4\n")
+    loaded = load_document(claims_file(text))
+    assert loaded.problems == []
+    assert [(c.source.section, c.source.page, c.source.locator)
+            for c in loaded.document.claims] == [("abstract", 1, None), ("3.3.1", 9, "Table 4")]
+    assert loaded.document.paper["version"] == "v3"
+    assert loaded.document.sections["abstract"] == ("Abstract", 1)
+
+
+def test_the_abstract_sorts_before_section_1():
+    assert sorted(["3.10", None, "abstract", "1", "3.9"], key=section_key) == [
+        "abstract", "1", "3.9", "3.10", None]
 
 
 def test_a_clean_file_checks_ok(run, claims_file):
