@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from claimkit.evaluate import ExpressionError, evaluate
-from conftest import LICENSE, document, position
+from claimkit.evaluate import ExpressionError, evaluate, run_checks
+from conftest import GPUS, LICENSE, document, position
 
 FLOPS = """\
   - id: compute
@@ -215,3 +215,36 @@ def test_the_shipped_checks_hold_with_the_numbers_the_issue_names():
     # With the Llama 2 paper's own 2T tokens the ratio is about 45, as the
     # claim's note says.
     assert 3.8e25 / (6 * 70e9 * 2e12) == pytest.approx(45.2, abs=0.1)
+
+
+def test_300000_failing_checks_stop_at_the_cap_in_little_memory():
+    import tracemalloc
+
+    from claimkit.model import MAX_PROBLEMS, Check, Document
+
+    checks = [Check(id=f"c{index}", compute="1", expect=2.0, at=(index + 1, 3),
+                    compute_at=(index + 1, 5), expect_at=(index + 1, 7))
+              for index in range(300_000)]
+    document = Document(path="claims.yaml", article={}, paper={}, review=None,
+                        sections={}, claims=[], checks=checks, dismissed=[])
+    tracemalloc.start()
+    results, problems = run_checks(document)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [p.code for p in problems] == ["check-failed"] * MAX_PROBLEMS + ["too-many-problems"]
+    assert (problems[-1].line, problems[-1].message) == (
+        MAX_PROBLEMS, f"{MAX_PROBLEMS} problems found; stopped here")
+    assert len(results) < MAX_PROBLEMS
+    assert peak < 5 * 1024 * 1024  # 300,000 problems would take hundreds of MB
+
+
+def test_a_flood_of_failing_checks_prints_the_cap_and_one_line_more(run, claims_file):
+    from claimkit.model import MAX_PROBLEMS
+
+    path = claims_file(document(GPUS, "checks:\n" + "".join(
+        f"  - {{id: c{index}, compute: '1', expect: 2}}\n" for index in range(3000))))
+    result = run("check", "-f", path)
+    lines = result.err.splitlines()
+    assert (result.code, len(lines)) == (1, MAX_PROBLEMS + 1)
+    assert lines[-1].endswith(f"error[too-many-problems]: {MAX_PROBLEMS} problems found;"
+                              " stopped here")
