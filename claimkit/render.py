@@ -147,9 +147,12 @@ def wrap(text: str, width: int) -> list[str]:
 class Checklist:
     """The checklist: a header, one row per claim, the counts and the checks.
 
-    Laid out here rather than by rich's Table, which for this plain grid
-    costs more than all the rest of `list` (see bench/run.py).  Columns are
-    sized to the console; text wraps at spaces and long words fold, so
+    Laid out here rather than by rich's Table, which cannot draw the same
+    layout: a Table pads every cell to its column's width, so each line of
+    the list would end in spaces (the list is grepped, diffed and quoted in
+    the README), and it folds a long url at the column's edge, where this
+    grid folds it after a / or - so the pieces still read as a url.  Columns
+    are sized to the console; text wraps at spaces and long words fold, so
     nothing is cut at any width.
     """
 

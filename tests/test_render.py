@@ -376,3 +376,13 @@ def test_html_is_one_self_contained_page_with_escaped_text(claims_file):
 
 def test_formats_come_from_one_table():
     assert list(FORMATS) == ["json", "markdown", "csv", "claimreview", "html"]
+
+
+def test_a_contradicted_claim_is_drawn_with_its_mark(claims_file):
+    from conftest import CONTRIBUTORS
+
+    loaded = load_document(claims_file(document(CONTRIBUTORS)))
+    out = render(Checklist(loaded.document.claims, loaded.results, 1))
+    assert [line for line in out.splitlines() if line.startswith("✘")] == [
+        "✘  contributors" + " " * 38 + "§11 Contributors" + " " * 19 + "contradicted",
+        "✘ 1 contradicted"]
