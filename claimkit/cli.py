@@ -3,7 +3,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-
 from dataclasses import field
 
 from claimkit.evaluate import run_checks
@@ -228,11 +227,11 @@ def run(args) -> int:
     if args.command == "check" and args.strict and not args.article:
         print("kit.py: error: --strict needs --article", file=sys.stderr)
         return EXIT_UNREADABLE
-    if args.command == "export" and args.output:
-        if os.path.abspath(args.output) == os.path.abspath(args.file) or (
+    if args.command == "export" and args.output and (
+        os.path.abspath(args.output) == os.path.abspath(args.file) or (
             os.path.exists(args.output) and os.path.exists(args.file)
-            and os.path.samefile(args.output, args.file)
-        ):
+            and os.path.samefile(args.output, args.file))
+    ):
             print(f"kit.py: error: refusing to write over the claims file {args.file}",
                   file=sys.stderr)
             return EXIT_UNREADABLE

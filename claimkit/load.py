@@ -15,7 +15,7 @@ calling ``yaml.load``:
 """
 import codecs
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 

@@ -176,8 +176,16 @@ def _add_sentence(sentences: list, text: str, start: int, end: int) -> None:
 class _Sentence:
     """An article sentence, where it stands, and what became of it."""
 
-    __slots__ = ("line", "col", "text", "normal", "start", "end", "tracked_by",
-                 "dismissed")
+    __slots__ = (
+        "col",
+        "dismissed",
+        "end",
+        "line",
+        "normal",
+        "start",
+        "text",
+        "tracked_by",
+    )
 
     def __init__(self, line: int, col: int, text: str, normal: str, start: int) -> None:
         self.line, self.col, self.text, self.normal = line, col, text, normal

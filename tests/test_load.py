@@ -7,7 +7,6 @@ import pytest
 import claimkit.load
 from conftest import GPUS, LEAK, SIZES, document, position
 
-
 TAGS_ONLY = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
 REPLACE = "claim: There are 8B, 70B and 405B models."
 
@@ -69,7 +68,7 @@ def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where
                                           message):
     path = claims_file(text)
     line, col = position(text, needles[0])
-    root, problems = claimkit.load.load_nodes(path, path)
+    _, problems = claimkit.load.load_nodes(path, path)
     assert [(p.code, p.line, p.col, p.where) for p in problems] == [(code, line, col, where)]
     if needles[1]:
         message = message.replace("{first}", str(position(text, needles[1])[0]))

@@ -1,8 +1,8 @@
 """Whatever the file holds, the kit ends with exit 0, 1 or 2 and never a
 traceback.  Each test says how many inputs it tried."""
 import collections
-import re
 import copy
+import re
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -39,7 +39,7 @@ class Runner:
                 code = kit.main([*command, "-f", str(self.path)])
             except BaseException as error:  # SystemExit too: main returns its code
                 raise AssertionError(f"{command}: {error!r} escaped kit.main") from error
-            out, err = self.capsys.readouterr()
+            err = self.capsys.readouterr().err
             assert code in (0, 1, 2), (command, code)
             if code == 2:
                 assert PROBLEM_LINE.fullmatch(err), err
@@ -93,10 +93,10 @@ def _paths(value, prefix=()):
     yield prefix
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _paths(child, prefix + (key,))
+            yield from _paths(child, (*prefix, key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _paths(child, prefix + (index,))
+            yield from _paths(child, (*prefix, index))
 
 
 ALL_PATHS = [path for path in _paths(SHIPPED_DATA) if path]
@@ -232,7 +232,7 @@ def test_expressions_compute_what_python_computes(capsys):
     comparisons = st.lists(expressions, min_size=1, max_size=3).flatmap(
         lambda parts: st.lists(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
                                min_size=len(parts) - 1, max_size=len(parts) - 1)
-        .map(lambda ops: " ".join(x for pair in zip(parts, [*ops, ""]) for x in pair)))
+        .map(lambda ops: " ".join(x for pair in zip(parts, [*ops, ""], strict=True) for x in pair)))
 
     @settings(max_examples=400, deadline=None)
     @given(comparisons)

@@ -5,11 +5,11 @@ import os
 
 import jsonschema
 import pytest
+from test_validate import CASES, CITES_ABSTRACT, SPANS_HEADER
 
 from claimkit.load import MAP, SEQ, load_nodes
 from claimkit.validate import validate
 from conftest import GPUS, LEAK, LICENSE, ROOT, SHIPPED, SIZES, document
-from test_validate import CASES, CITES_ABSTRACT, SPANS_HEADER
 
 with open(os.path.join(ROOT, "claims.schema.json"), encoding="utf-8") as handle:
     SCHEMA = json.load(handle)
