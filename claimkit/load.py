@@ -14,6 +14,7 @@ calling ``yaml.load``:
 * every node keeps its 1-based line and column for messages.
 """
 import codecs
+import functools
 import gc
 from dataclasses import dataclass
 
@@ -159,7 +160,6 @@ class _Composer:
     def __init__(self, display: str, problems: list[Problem]) -> None:
         self.display = display
         self.problems = problems
-        self.resolver = yaml.resolver.Resolver()
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
@@ -281,9 +281,7 @@ class _Composer:
     def _scalar(self, event, at: tuple[int, int], stack: list[_Frame]) -> Node:
         tag, text = event.tag, event.value
         if tag is None and event.implicit[0]:
-            tag = self.resolver.resolve(yaml.ScalarNode, text, event.implicit)
-            if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
-                tag = "tag:yaml.org,2002:float"
+            tag = _resolve(text)
         elif tag is None or tag == "!":
             tag = "tag:yaml.org,2002:str"
         kind = _TAG_KINDS.get(tag)
@@ -311,6 +309,23 @@ class _Composer:
         if kind is INT:
             return self.constructor.construct_yaml_int(node)
         return self.constructor.construct_yaml_float(node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(text: str) -> str:
+    """The tag of a plain scalar, as YAML 1.2 reads it.
+
+    Cached: keys like "title" and "quote" recur on every claim, and the
+    resolver tries its regular expressions on each (the 8,000-claim row of
+    bench/run.py needs it).
+    """
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
+        tag = "tag:yaml.org,2002:float"
+    return tag
+
+
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def _child_where(stack: list[_Frame]) -> str:

@@ -32,12 +32,16 @@ class Shape:
     whole: bool = True  # the pattern must match the whole string
     choices: tuple[str, ...] = ()
     test: Callable[[str], bool] | None = None
+    regex: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(self.pattern))
 
     def fits(self, text: str) -> bool:
         if self.choices:
             return text in self.choices
-        match = re.fullmatch if self.whole else re.search
-        return bool(match(self.pattern, text)) and (self.test is None or self.test(text))
+        match = self.regex.fullmatch if self.whole else self.regex.search
+        return bool(match(text)) and (self.test is None or self.test(text))
 
     def to_json(self) -> dict:
         if self.choices:
