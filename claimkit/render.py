@@ -515,24 +515,14 @@ def neutralize_cell(value) -> str:
 
 
 def csv_row(document: Document, claim: Claim) -> dict:
-    source = claim.source
-    return {
-        "id": claim.id,
-        "claim": claim.claim,
-        "article_quote": claim.article_quote,
-        "verdict": claim.verdict,
-        "section": source.section,
-        "title": source.title,
-        "locator": source.locator,
-        "page": source.page,
-        "page_url": page_link(document, claim),
-        "quote": source.quote,
-        "quote_exact": None if source.quote is None else str(bool(source.quote_exact)).lower(),
-        "url": source.url,
-        "value": None if claim.value is None else f"{claim.value:g}",
-        "unit": claim.unit,
-        "note": claim.note,
-    }
+    """The JSON record, flattened: the source's fields become columns."""
+    record = claim_record(document, claim)
+    source = record.pop("source")
+    source["quote_exact"] = (None if source["quote"] is None
+                             else str(bool(claim.source.quote_exact)).lower())
+    if claim.value is not None:
+        record["value"] = f"{claim.value:g}"
+    return {**record, **source}
 
 
 def render_csv(document: Document, claims: list[Claim], results: list,

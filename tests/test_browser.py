@@ -12,10 +12,10 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import GPUS, LICENSE, SHIPPED, SIZES, document
 
 from claimkit.cli import load_document
 from claimkit.render import FORMATS
-from conftest import GPUS, LICENSE, SHIPPED, SIZES, document
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -88,7 +88,7 @@ def browse(page: str, width: int, folder) -> dict:
     result = subprocess.run(
         [BROWSER, *FLAGS, f"--user-data-dir={folder / 'profile'}",
          f"--window-size={max(width, 500) + 40},1000", "--dump-dom", path.as_uri()],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     start = result.stdout.index('<pre id="probe">') + len('<pre id="probe">')
     return json.loads(html.unescape(result.stdout[start:result.stdout.index("</pre>", start)]))

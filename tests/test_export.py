@@ -564,3 +564,13 @@ def test_formats_come_from_one_table():
     assert {name: fmt.extensions for name, fmt in FORMATS.items()} == {
         "json": (".json",), "markdown": (".md", ".markdown"), "csv": (".csv",),
         "claimreview": (".jsonld",), "html": (".html", ".htm")}
+
+
+def test_the_readme_documents_the_csv_columns_in_order():
+    from conftest import ROOT
+
+    from claimkit.render import CSV_FIELDS
+
+    with open(f"{ROOT}/README.md", encoding="utf-8") as handle:
+        readme = " ".join(handle.read().split())
+    assert f"`{', '.join(CSV_FIELDS)}`" in readme
