@@ -15,7 +15,16 @@ from claimkit.model import (
     TooManyProblems,
     record,
 )
-from claimkit.render import FORMATS, Checklist, clean, render_claim, section_key, shown_line
+from claimkit.render import (
+    FORMATS,
+    Checklist,
+    ExportError,
+    clean,
+    format_for,
+    render_claim,
+    section_key,
+    shown_line,
+)
 from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -27,7 +36,6 @@ exit codes:
 """
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
-FORMAT_NAMES = ("json", "markdown", "csv", "claimreview", "html")
 
 
 def build_parser(description: str | None = None) -> argparse.ArgumentParser:
@@ -71,11 +79,45 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true",
                        help="with --article, untracked sentences are problems")
     export = command("export", "write the claims in another format", [filters])
-    export.add_argument("--format", choices=FORMAT_NAMES, default="json",
-                        help="output format (default: json)")
+    export.add_argument("--format", choices=FORMATS,
+                        help="output format: " + ", ".join(FORMATS) + " (default: from"
+                        " the -o file's extension, else json)")
     export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of stdout")
+                        help="write to FILE (atomically) instead of stdout; its extension"
+                        " names the format: " + ", ".join(
+                            f"{ext} {name}" for name, fmt in FORMATS.items()
+                            for ext in fmt.extensions))
+    export.add_argument("--excel", action="store_true",
+                        help="csv only: start with a UTF-8 byte-order mark, so"
+                        " spreadsheets read § and — intact")
     return parser
+
+
+def choose_format(args) -> str:
+    """The export format: --format, else the -o file's extension, else json.
+
+    Raises ValueError with the usage message when they disagree or the
+    extension names no format.
+    """
+    by_extension = format_for(args.output) if args.output else None
+    if args.format and by_extension not in (None, args.format):
+        wanted = ", ".join(FORMATS[args.format].extensions)
+        raise ValueError(f"-o {args.output} does not end in {wanted},"
+                         f" the extension of --format {args.format}")
+    if args.format:
+        chosen = args.format
+    elif args.output:
+        if by_extension is None:
+            raise ValueError(f"cannot tell the format of -o {args.output} from its"
+                             " extension; give --format, or end the name in one of "
+                             + ", ".join(ext for fmt in FORMATS.values()
+                                         for ext in fmt.extensions))
+        chosen = by_extension
+    else:
+        chosen = "json"
+    if args.excel and chosen != "csv":
+        raise ValueError(f"--excel is for csv, not {chosen}")
+    return chosen
 
 
 def display_path(path: str) -> str:
@@ -235,6 +277,12 @@ def run(args) -> int:
             print(f"kit.py: error: refusing to write over the claims file {args.file}",
                   file=sys.stderr)
             return EXIT_UNREADABLE
+    if args.command == "export":
+        try:
+            args.format = choose_format(args)
+        except ValueError as error:
+            print(f"kit.py: error: {clean(str(error))}", file=sys.stderr)
+            return EXIT_UNREADABLE
     try:
         loaded = load_document(args.file)
         document, problems = loaded.document, loaded.problems
@@ -265,10 +313,19 @@ def run(args) -> int:
         make_console().print(Checklist(claims, loaded.results, total))
         return EXIT_OK
 
-    text = FORMATS[args.format](document, claims, loaded.results, total)
-    if len(claims) != total and args.format in ("json", "csv", "claimreview"):
+    fmt = FORMATS[args.format]
+    try:
+        text = fmt.render(document, claims, loaded.results, total)
+    except ExportError as error:
+        print(f"kit.py: error: {display_path(args.file)}: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if len(claims) != total and fmt.machine:
         # Machine formats stay pure; the count goes beside them.
         print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
+    for line in fmt.notes(document, claims) if fmt.notes else ():
+        print(f"kit.py: {line}", file=sys.stderr)
+    if args.excel:
+        text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
     if args.output:
         try:
             write_atomically(args.output, text)

@@ -5,7 +5,10 @@ or record a console; the others return plain strings.  Every string that
 comes from the claims file goes through ``clean`` before it can reach a
 terminal, and into rich only as ``Text`` (never parsed as markup).
 """
+import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from claimkit.evaluate import format_value
 from claimkit.model import VERDICTS, Claim, Document
@@ -26,12 +29,24 @@ STYLES = {
     "not-in-paper": "cyan",
     "unsourced": "magenta",
 }
-# ClaimReview rating for each verdict (5 best, 1 worst); see README.
+# The verdicts in plain English, for readers of the exports.
+VERDICT_WORDS = {
+    "supported": "Supported",
+    "overstated": "Overstated",
+    "imprecise": "Imprecise",
+    "contradicted": "Contradicted",
+    "not-in-paper": "Not in the paper",
+    "unsourced": "Not yet sourced",
+}
+# A check's result (ok is None when it cannot be computed): mark and word.
+CHECK_MARKS = {True: "✔", False: "✘", None: "?"}
+CHECK_WORDS = {True: "holds", False: "fails", None: "cannot be computed"}
+# ClaimReview rating for each published verdict (5 best, 1 worst); see
+# README.  Unsourced claims are not published.
 RATINGS = {
     "supported": 5,
     "imprecise": 4,
     "not-in-paper": 3,
-    "unsourced": 3,
     "overstated": 2,
     "contradicted": 1,
 }
@@ -59,15 +74,42 @@ def section_key(section: str | None) -> tuple:
 
 
 def describe_source(claim: Claim) -> str:
+    """Where a claim's source is, as people cite it: §3.3.2 Table 4, p. 10.
+
+    A locator (a table, figure, footnote or equation) is more exact than the
+    section's title, and takes its place.
+    """
     source = claim.source
     if source.section is not None:
-        text = f"§{source.section} {source.title}"
+        text = f"§{source.section} {source.locator or source.title}"
         if source.page is not None:
             text += f", p. {source.page}"
         return text
     if source.url is not None:
         return source.url.split("://", 1)[-1]
     return "no source yet"
+
+
+def paper_id(document: Document) -> str:
+    """The paper's arXiv id with its version where the header gives one: 2407.21783v3."""
+    paper = document.paper
+    return f"{paper.get('arxiv', '')}{paper.get('version') or ''}"
+
+
+def page_link(document: Document, claim: Claim) -> str | None:
+    """The page of the arXiv PDF that a paper-sourced claim cites, built
+    from the header's paper.arxiv and paper.version, never typed by hand."""
+    from urllib.parse import quote
+
+    source = claim.source
+    if source.section is None or source.page is None or not document.paper.get("arxiv"):
+        return None
+    return f"https://arxiv.org/pdf/{quote(paper_id(document), safe='.')}#page={source.page}"
+
+
+def source_link(document: Document, claim: Claim) -> str | None:
+    """Where a reader can check the source: the PDF page, or the outside url."""
+    return page_link(document, claim) or claim.source.url
 
 
 def count_verdicts(claims: list[Claim]) -> list[str]:
@@ -87,14 +129,21 @@ def shown_line(shown: int, total: int) -> str:
     return f"showing {shown} of {total} claims"
 
 
-def describe_result(result) -> tuple[str, str]:
-    """A check result as (mark, text)."""
+def check_outcome(result) -> str:
+    """What a check gave, as text: computed 3.791e+25, expected 3.8e+25 (±5%)."""
     check = result.check
-    mark = {True: "✔", False: "✘", None: "?"}[result.ok]
-    text = (f"{check.id}: computed {format_value(result.computed)},"
+    text = (f"computed {format_value(result.computed)},"
             f" expected {format_value(result.expected)}")
     if check.tolerance and not isinstance(result.computed, bool):
         text += f" (±{check.tolerance:.0%})"
+    return text
+
+
+def describe_result(result) -> tuple[str, str]:
+    """A check result as (mark, text)."""
+    check = result.check
+    mark = CHECK_MARKS[result.ok]
+    text = f"{check.id}: {check_outcome(result)}"
     if check.description:
         text += f" — {check.description}"
     return mark, clean(text)
@@ -272,6 +321,11 @@ def render_claim(document: Document, claim: Claim):
     details.add_column(overflow="fold")
     details.add_row("claim", Text(clean(claim.claim)))
     details.add_row("source", Text(clean(describe_source(claim))))
+    link = page_link(document, claim)
+    if link is not None:
+        details.add_row("pdf", Text(clean(link)))
+        details.add_row("paper", Text(clean(
+            f"{document.paper.get('title', '')}, arXiv {paper_id(document)}")))
     if source.section is not None and source.url is not None:
         details.add_row("url", Text(clean(source.url)))
     if claim.value is not None:
@@ -281,9 +335,13 @@ def render_claim(document: Document, claim: Claim):
     return Group(heading, quotes, details)
 
 
-# -- plain-text formats ----------------------------------------------------
+# -- exports ----------------------------------------------------------------
 
-def claim_record(claim: Claim) -> dict:
+class ExportError(Exception):
+    """A format cannot be written from this file (exit 2, one line)."""
+
+
+def claim_record(document: Document, claim: Claim) -> dict:
     source = claim.source
     record = {
         "id": claim.id,
@@ -293,7 +351,9 @@ def claim_record(claim: Claim) -> dict:
         "source": {
             "section": source.section,
             "title": source.title,
+            "locator": source.locator,
             "page": source.page,
+            "page_url": page_link(document, claim),
             "quote": source.quote,
             "url": source.url,
         },
@@ -323,32 +383,67 @@ def render_json(document: Document, claims: list[Claim], results: list,
     import json
 
     data = {
-        "claims": [claim_record(claim) for claim in claims],
+        "claims": [claim_record(document, claim) for claim in claims],
         "checks": [check_record(result) for result in results],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# -- markdown ---------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
-def _markdown(text: str) -> str:
+def _markdown(text) -> str:
+    """Text from the file as literal Markdown: every special character escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text))
+
+
+_MARKDOWN_BLOCK_START = re.compile(r"^(\d*)([-+=.)])")
+
+
+def _markdown_block(text) -> str:
+    """Text that starts a line, kept from reading as a list item or a heading."""
+    return _MARKDOWN_BLOCK_START.sub(r"\1\\\2", _markdown(text))
+
+
+def _markdown_url(url: str) -> str:
+    """A url as a link target: the characters that would end it, encoded."""
+    from urllib.parse import quote
+
+    return quote(clean(url), safe=":/?#[]@!$&'*+,;=%~.-_")
+
+
+def _markdown_link(text: str, url: str | None) -> str:
+    if url is None:
+        return _markdown(text)
+    return f"[{_markdown(text)}]({_markdown_url(url)})"
+
+
+def verdict_label(verdict: str) -> str:
+    """The verdict as a reader sees it, mark and word: ▲ Overstated."""
+    return f"{MARKS[verdict]} {VERDICT_WORDS[verdict]}"
+
+
+MARKDOWN_LEGEND = ("Legend: `[x]` checked against a source, whatever the verdict;"
+                   " `[ ]` not yet sourced.")
 
 
 def render_markdown(document: Document, claims: list[Claim], results: list,
                     total: int) -> str:
-    article, paper = document.article, document.paper
-    lines = [
-        f"# Claims checklist: {_markdown(article.get('title', ''))}",
-        "",
-        f"{_markdown(article.get('outlet', ''))}, {article.get('date', '')}:"
-        f" checked against *{_markdown(paper.get('title', ''))}*"
-        f" ({_markdown(paper.get('authors', ''))}, arXiv {paper.get('arxiv', '')}).",
-        "",
-    ]
+    article, paper, review = document.article, document.paper, document.review or {}
+    title = _markdown_link(article.get("title", ""), article.get("url"))
+    byline = (f"{_markdown(article.get('outlet', ''))}, {_markdown(article.get('date', ''))}:"
+              f" checked against *{_markdown_link(paper.get('title', ''), paper_url(document))}*"
+              f" ({_markdown(paper.get('authors', ''))}, arXiv {_markdown(paper_id(document))})")
+    if review:
+        byline += (f"; reviewed by {_markdown(review.get('reviewer', ''))}"
+                   f" on {_markdown(review.get('date', ''))}")
+    lines = [f"# Claims checked: {title}", "", byline + ".", "",
+             " · ".join(count_verdicts(claims)) + "  ", count_sourced(claims), ""]
     if total != len(claims):
         lines += [f"{shown_line(len(claims), total).capitalize()}.", ""]
+    lines += [MARKDOWN_LEGEND, ""]
     groups: dict = {}
     for claim in claims:
         groups.setdefault(claim.source.section, []).append(claim)
@@ -356,30 +451,64 @@ def render_markdown(document: Document, claims: list[Claim], results: list,
         if section is None:
             heading = "Outside the paper, or not yet sourced"
         else:
-            title, page = document.sections[section]
-            heading = f"§{section} {title}" + (f" (p. {page})" if page else "")
+            section_title, page = document.sections[section]
+            heading = f"§{section} {section_title}" + (f" (p. {page})" if page else "")
         lines += [f"## {_markdown(heading)}", ""]
         for claim in groups[section]:
-            box = "[ ]" if claim.verdict == "unsourced" else "[x]"
-            where = (f"§{claim.source.section}" if claim.source.section
-                     else claim.source.url or "no source yet")
-            lines.append(
-                f"- {box} **{_markdown(claim.id)}**: {_markdown(claim.claim)}"
-                f" ({_markdown(where)} · {MARKS[claim.verdict]} {claim.verdict})"
-            )
-        lines.append("")
-    lines.append(" · ".join(count_verdicts(claims)) + "  ")
-    lines.append(count_sourced(claims))
+            lines += markdown_entry(document, claim)
     if results:
-        lines += ["", "## Checks", ""]
+        lines += ["## Checks", ""]
         for result in results:
             mark, text = describe_result(result)
             lines.append(f"- {mark} {_markdown(text)}")
-    return "\n".join(lines) + "\n"
+        lines.append("")
+    return "\n".join(lines)
 
 
+def markdown_entry(document: Document, claim: Claim) -> list[str]:
+    """One claim as a task-list item; the box says "checked against a source"."""
+    source = claim.source
+    box = "[x]" if claim.sourced else "[ ]"
+    outlet = _markdown(document.article.get("outlet", ""))
+    lines = [f"- {box} **{verdict_label(claim.verdict)}** · {_markdown(claim.id)}",
+             f"  {_markdown_block(claim.claim)}", "",
+             f"  > **The article ({outlet}):** {_markdown(claim.article_quote)}", ""]
+    if source.quote is not None:
+        label = "The source" + ("" if source.quote_exact else " (paraphrase)")
+        lines += [f"  > **{label}:** {_markdown(source.quote)}", ""]
+    if claim.note:
+        lines += [f"  {_markdown_block(claim.note)}", ""]
+    if claim.sourced:
+        lines += [f"  Source: {_markdown_link(describe_source(claim), source_link(document, claim))}"]
+        if claim.value is not None:
+            lines[-1] += "  "
+    if claim.value is not None:
+        lines += [f"  Value: {_markdown(value_text(claim))}"]
+    if lines[-1]:
+        lines.append("")
+    return lines
+
+
+def value_text(claim: Claim) -> str:
+    return f"{claim.value:g} {claim.unit or ''}".rstrip()
+
+
+def paper_url(document: Document) -> str | None:
+    """The paper's page: the header's url, else its arXiv abstract page."""
+    paper = document.paper
+    if paper.get("url"):
+        return paper["url"]
+    if paper.get("arxiv"):
+        return f"https://arxiv.org/abs/{paper_id(document)}"
+    return None
+
+
+# -- csv --------------------------------------------------------------------
+
+# The columns, in order (README, "Exports").
 CSV_FIELDS = ("id", "claim", "article_quote", "verdict", "section", "title",
-              "page", "quote", "url", "value", "unit", "note")
+              "locator", "page", "page_url", "quote", "quote_exact", "url",
+              "value", "unit", "note")
 # OWASP, CSV injection: a cell a spreadsheet would read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -391,45 +520,70 @@ def neutralize_cell(value) -> str:
     return text
 
 
+def csv_row(document: Document, claim: Claim) -> dict:
+    """The JSON record, flattened: the source's fields become columns."""
+    record = claim_record(document, claim)
+    source = record.pop("source")
+    source["quote_exact"] = (None if source["quote"] is None
+                             else str(bool(claim.source.quote_exact)).lower())
+    if claim.value is not None:
+        record["value"] = f"{claim.value:g}"
+    return {**record, **source}
+
+
 def render_csv(document: Document, claims: list[Claim], results: list,
                total: int) -> str:
     import csv
     import io
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
     for claim in claims:
-        source = claim.source
-        row = (claim.id, claim.claim, claim.article_quote, claim.verdict,
-               source.section, source.title, source.page, source.quote,
-               source.url,
-               None if claim.value is None else f"{claim.value:g}",
-               claim.unit, claim.note)
-        writer.writerow([neutralize_cell(cell) for cell in row])
+        row = csv_row(document, claim)
+        writer.writerow({key: neutralize_cell(cell) for key, cell in row.items()})
     return out.getvalue()
 
 
-def render_claimreview(document: Document, claims: list[Claim], results: list,
-                       total: int) -> str:
-    import json
+# -- ClaimReview --------------------------------------------------------------
+
+# Google asks that claimReviewed stay under this, to fit a phone's screen.
+CLAIM_REVIEWED_LIMIT = 75
+
+
+def claim_reviews(document: Document, claims: list[Claim]) -> list[dict]:
+    """schema.org ClaimReview objects for the sourced claims.
+
+    Raises ExportError when the header has no review.url: every review's url
+    is review.url#claim-id, and Google requires it.
+    """
+    from urllib.parse import urlsplit
 
     article, review = document.article, document.review or {}
+    if not review.get("url"):
+        raise ExportError("ClaimReview needs review.url in the file's header"
+                          " (each review's url is review.url#claim-id)")
+    parts = urlsplit(review["url"])
     appearance = {"@type": "CreativeWork", "headline": article.get("title")}
     if article.get("url"):
         appearance["url"] = article["url"]
+    author = {"@type": "Organization", "name": review.get("reviewer"),
+              "url": f"{parts.scheme}://{parts.netloc}/"}
     reviews = []
     for claim in claims:
+        if not claim.sourced:
+            continue
         item = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
+            "url": f"{review['url']}#{claim.id}",
             "claimReviewed": claim.claim,
             "reviewRating": {
                 "@type": "Rating",
                 "ratingValue": RATINGS[claim.verdict],
                 "bestRating": 5,
                 "worstRating": 1,
-                "alternateName": claim.verdict,
+                "alternateName": VERDICT_WORDS[claim.verdict],
             },
             "itemReviewed": {
                 "@type": "Claim",
@@ -437,54 +591,336 @@ def render_claimreview(document: Document, claims: list[Claim], results: list,
                 "datePublished": article.get("date"),
                 "appearance": appearance,
             },
-            "author": {"@type": "Organization", "name": review.get("reviewer")},
+            "author": author,
             "datePublished": review.get("date"),
         }
-        if review.get("url"):
-            item["url"] = f"{review['url']}#{claim.id}"
+        if claim.note:
+            item["reviewBody"] = claim.note
         reviews.append(item)
-    return json.dumps(reviews, indent=2, ensure_ascii=False) + "\n"
+    return reviews
 
 
-HTML_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-{{stylesheet}}
-body {{{{ color: {{foreground}}; background-color: {{background}}; }}}}
-</style>
-</head>
-<body>
-<pre style="font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"><code style="font-family:inherit">{{code}}</code></pre>
-</body>
-</html>
+def claimreview_notes(document: Document, claims: list[Claim]) -> list[str]:
+    """What a publisher should know: claims left out, claims too long."""
+    notes = []
+    unsourced = sum(not claim.sourced for claim in claims)
+    if unsourced:
+        notes.append(f"note: {unsourced} unsourced claim{'' if unsourced == 1 else 's'}"
+                     " not published as ClaimReview")
+    for claim in claims:
+        if claim.sourced and len(claim.claim) > CLAIM_REVIEWED_LIMIT:
+            notes.append(f"warning: {clean(claim.id)}: claimReviewed is {len(claim.claim)}"
+                         f" characters; Google advises at most {CLAIM_REVIEWED_LIMIT}")
+    return notes
+
+
+def render_claimreview(document: Document, claims: list[Claim], results: list,
+                       total: int) -> str:
+    import json
+
+    return json.dumps(claim_reviews(document, claims), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- html -------------------------------------------------------------------
+
+# The page's colours: the terminal's (green, yellow, red, cyan, magenta),
+# darkened for a light page and lightened for a dark one.
+_HTML_COLOURS = {
+    # verdict: (light, dark)
+    "supported": ("#1a7f37", "#4ac26b"),
+    "overstated": ("#9a6700", "#d4a72c"),
+    "imprecise": ("#9a6700", "#d4a72c"),
+    "contradicted": ("#cf222e", "#ff7b72"),
+    "not-in-paper": ("#0b7285", "#3bc9db"),
+    "unsourced": ("#a626a4", "#e07ce0"),
+}
+
+_HTML_STYLE = """
+:root { color-scheme: light dark; --bg: #f5f6f8; --card: #fff; --fg: #1c2230;
+  --muted: #5a6374; --line: #dde1e8; --link: #1f55c4; --quote: #f0f2f6; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #0e1116; --card: #161b22; --fg: #e6e9ef; --muted: #9aa4b4;
+    --line: #2b313c; --link: #79a6ff; --quote: #1d232c; }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--fg); overflow-wrap: anywhere;
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 68rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
+a { color: var(--link); }
+h1 { font-size: clamp(1.35rem, 5vw, 1.7rem); line-height: 1.25; margin: .2rem 0 .6rem; }
+h1 a { color: inherit; text-decoration-color: var(--line); }
+h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
+.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .75rem;
+  font-weight: 600; color: var(--muted); margin: 0; }
+.meta { margin: .15rem 0; color: var(--muted); }
+.top { border-bottom: 1px solid var(--line); padding-bottom: 1rem; }
+.filter { display: flex; flex-wrap: wrap; gap: .4rem .5rem; align-items: center;
+  margin: 1rem 0 0; padding: 0; border: 0; }
+.filter legend { float: left; margin-right: .25rem; color: var(--muted); font-size: .9rem; padding: 0; }
+.chip { display: inline-flex; align-items: center; gap: .35rem; padding: .2rem .65rem;
+  border: 1px solid var(--v); border-radius: 999px; font-size: .9rem; color: var(--v);
+  font-weight: 600; background: var(--card); cursor: pointer; }
+.chip input { margin: 0; accent-color: var(--v); }
+.chip:has(input:not(:checked)) { opacity: .45; }
+.sourced { margin: .75rem 0 0; font-weight: 600; }
+.claim { background: var(--card); border: 1px solid var(--line);
+  border-left: 5px solid var(--v); border-radius: 8px;
+  padding: .9rem 1rem 1rem; margin: 0 0 1rem; scroll-margin-top: 1rem; }
+.claim:target { outline: 2px solid var(--link); }
+.claim-head { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: baseline;
+  justify-content: space-between; }
+.verdict { font-weight: 700; white-space: nowrap; color: var(--v); }
+.claim-head .verdict { font-size: .85rem; padding: .1rem .55rem; border-radius: 999px;
+  border: 1px solid var(--v); }
+.anchor { font: .85rem ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  color: var(--muted); text-decoration: none; }
+.anchor:hover { text-decoration: underline; }
+.claim h3 { font-size: 1.08rem; margin: .35rem 0 .75rem; line-height: 1.4; }
+.quotes { display: grid; grid-template-columns: 1fr; gap: .75rem; }
+@media (min-width: 44rem) { .quotes { grid-template-columns: 1fr 1fr; } }
+figure { margin: 0; min-width: 0; }
+figcaption { font-size: .78rem; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--muted); margin-bottom: .25rem; font-weight: 600; }
+blockquote { margin: 0; padding: .6rem .8rem; background: var(--quote);
+  border-left: 3px solid var(--line); border-radius: 4px; font-size: .95rem; }
+.source blockquote { border-left-color: var(--v); }
+blockquote.missing { font-style: italic; color: var(--muted); }
+.tag { text-transform: none; letter-spacing: 0; font-weight: 700; border-radius: 4px;
+  padding: 0 .35rem; margin-left: .3rem; background: var(--line); color: var(--fg); }
+.note { margin: .75rem 0 .5rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem;
+  margin: .5rem 0 0; font-size: .92rem; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; min-width: 0; }
+.checks { list-style: none; padding: 0; margin: 0; }
+.check { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: .7rem 1rem; margin-bottom: .6rem; }
+.check p { margin: .2rem 0 0; }
+.uses { font-size: .9rem; color: var(--muted); }
+footer { margin-top: 2.5rem; font-size: .85rem; color: var(--muted); }
+@media print {
+  body { background: #fff; color: #000; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  .filter input { display: none; }
+  .chip { opacity: 1 !important; }
+  .claim, .check { break-inside: avoid; page-break-inside: avoid; box-shadow: none; }
+  a { color: inherit; }
+}
 """
+
+
+def _html_colours() -> str:
+    """Each verdict's colour, and the filter rule for its checkbox.
+
+    The filter is CSS alone (:has), so it works with no server and with
+    scripts off; where :has is unknown, every claim simply stays shown.
+    """
+    light, dark, rules = [], [], []
+    for verdict, (light_colour, dark_colour) in _HTML_COLOURS.items():
+        light.append(f".v-{verdict} {{ --v: {light_colour}; }}")
+        dark.append(f"  .v-{verdict} {{ --v: {dark_colour}; }}")
+        rules.append(f"body:has(#show-{verdict}:not(:checked)) .claim.v-{verdict}"
+                     " { display: none; }")
+    return "\n".join([*light, "@media (prefers-color-scheme: dark) {", *dark, "}",
+                      "@media screen {", *rules, "}"])
+
+
+def _element(name: str, content: str = "", **attributes) -> str:
+    """An element from already-escaped content; attribute values are escaped here.
+
+    A trailing _ in a name is dropped (class_ → class); None leaves it out.
+    """
+    import html
+
+    parts = [name]
+    for key, value in attributes.items():
+        if value is None:
+            continue
+        key = key.rstrip("_").replace("_", "-")
+        parts.append(key if value is True else f'{key}="{html.escape(str(value))}"')
+    return f"<{' '.join(parts)}>{content}</{name}>"
+
+
+def _link(text: str, url: str | None, **attributes) -> str:
+    """Escaped text, linked to url where there is one."""
+    import html
+
+    if not url:
+        return html.escape(text)
+    return _element("a", html.escape(text), href=url, **attributes)
+
+
+def json_ld(data) -> str:
+    """JSON for inside a <script>: no `<` at all, so `</script>` and `<!--`
+    in the data cannot end or bend the script element."""
+    import json
+
+    return json.dumps(data, indent=1, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def render_html(document: Document, claims: list[Claim], results: list,
                 total: int) -> str:
-    """The checklist as one self-contained page, recorded from rich."""
+    """One self-contained page: no external CSS, fonts, scripts or images.
+
+    Built from escaped parts: every string from the file goes through
+    html.escape (by _element, _link or directly) and never into a template.
+    """
     import html
-    import io
 
-    from rich.console import Console
-    from rich.text import Text
+    article, paper, review = document.article, document.paper, document.review or {}
+    escape = html.escape
+    title = f"Claims checked: {article.get('title', '')}"
+    head = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        _element("title", escape(title)),
+        _element("style", _HTML_STYLE + _html_colours() + "\n"),
+    ]
+    if review.get("url"):
+        head.append(_element("script", json_ld(claim_reviews(document, claims)),
+                             type="application/ld+json"))
+    top = [
+        _element("p", "Claims checked against the source", class_="kicker"),
+        _element("h1", _link(article.get("title", ""), article.get("url"))),
+        _element("p", f"{escape(article.get('outlet', ''))} · {escape(article.get('date', ''))}",
+                 class_="meta"),
+        _element("p", "Checked against " + _element("cite", _link(
+            paper.get("title", ""), paper_url(document)))
+            + escape(f" ({paper.get('authors', '')}, arXiv {paper_id(document)})"),
+            class_="meta"),
+    ]
+    if review:
+        top.append(_element("p", escape(f"Reviewed by {review.get('reviewer', '')}"
+                                        f" on {review.get('date', '')}"), class_="meta"))
+    top.append(_html_filter(claims))
+    sourced = sum(claim.sourced for claim in claims)
+    top.append(_element("p", f"{sourced} of {len(claims)} sourced", class_="sourced"))
+    if total != len(claims):
+        top.append(_element("p", escape(shown_line(len(claims), total).capitalize()),
+                            class_="meta"))
+    body = [_element("header", "\n".join(top), class_="top"),
+            _element("section", _element("h2", "Claims", id="claims-heading") + "\n"
+                     + "\n".join(_html_claim(document, claim) for claim in claims),
+                     aria_labelledby="claims-heading")]
+    if results:
+        shown = {claim.id for claim in claims}
+        body.append(_element("section", _element("h2", "Checks", id="checks-heading")
+                             + _element("ul", "\n".join(
+                                 _html_check(result, shown) for result in results),
+                                 class_="checks"),
+                             aria_labelledby="checks-heading"))
+    footer = "Written by the claims kit from claims.yaml."
+    if review.get("url"):
+        footer += " The page carries its reviews as schema.org ClaimReview (JSON-LD)."
+    body.append(_element("footer", escape(footer)))
+    return ("<!DOCTYPE html>\n"
+            + _element("html", "\n" + _element("head", "\n".join(head)) + "\n"
+                       + _element("body", _element("main", "\n".join(body))) + "\n",
+                       lang="en")
+            + "\n")
 
-    console = Console(record=True, file=io.StringIO(), width=120,
-                      color_system="truecolor", force_terminal=True)
-    title = f"Claims checklist: {clean(document.article.get('title', ''))}"
-    console.print(Text(title, style="bold"))
-    console.print(Checklist(claims, results, total))
-    page_format = HTML_PAGE.format(title=html.escape(title))
-    return console.export_html(code_format=page_format, inline_styles=True)
+
+def _html_filter(claims: list[Claim]) -> str:
+    """The verdict counts, each a checkbox that shows or hides its claims."""
+    counts = {verdict: 0 for verdict in VERDICTS}
+    for claim in claims:
+        counts[claim.verdict] += 1
+    chips = [_element("legend", "Show")]
+    for verdict, number in counts.items():
+        if number:
+            box = f'<input type="checkbox" id="show-{verdict}" checked>'
+            chips.append(_element("label", f"{box} {verdict_label(verdict)}: {number}",
+                                  class_=f"chip v-{verdict}"))
+    return _element("fieldset", "\n".join(chips), class_="filter")
+
+
+def _html_claim(document: Document, claim: Claim) -> str:
+    import html
+
+    escape = html.escape
+    source = claim.source
+    heading = _element("div", _element("span", escape(verdict_label(claim.verdict)),
+                                       class_="verdict")
+                       + _element("a", "#" + escape(claim.id), href=f"#{claim.id}",
+                                  class_="anchor"),
+                       class_="claim-head")
+    outlet = document.article.get("outlet", "")
+    quotes = [_element("figure", _element("figcaption", escape(f"The article ({outlet})"))
+                       + _element("blockquote", escape(claim.article_quote)))]
+    if source.quote is not None:
+        caption = "The source"
+        if not source.quote_exact:
+            caption += _element("span", "paraphrase", class_="tag")
+        quotes.append(_element("figure", _element("figcaption", caption)
+                               + _element("blockquote", escape(source.quote)),
+                               class_="source"))
+    else:
+        quotes.append(_element("figure", _element("figcaption", "The source")
+                               + _element("blockquote", "No source found yet.",
+                                          class_="missing")))
+    parts = [heading, _element("h3", escape(claim.claim)),
+             _element("div", "".join(quotes), class_="quotes")]
+    if claim.note:
+        parts.append(_element("p", escape(claim.note), class_="note"))
+    facts = []
+    if claim.sourced:
+        facts.append(_element("dt", "Source") + _element(
+            "dd", _link(describe_source(claim), source_link(document, claim))))
+    if claim.value is not None:
+        facts.append(_element("dt", "Value") + _element("dd", escape(value_text(claim))))
+    if facts:
+        parts.append(_element("dl", "".join(facts), class_="facts"))
+    return _element("article", "\n".join(parts), id=claim.id,
+                    class_=f"claim v-{claim.verdict}")
+
+
+def _html_check(result, shown: set) -> str:
+    import html
+
+    escape = html.escape
+    check = result.check
+    title = (_element("span", escape(f"{CHECK_MARKS[result.ok]} {CHECK_WORDS[result.ok]}"),
+                      class_="verdict " + {True: "v-supported", False: "v-contradicted"}
+                      .get(result.ok, "v-overstated"))
+             + " " + _element("strong", escape(check.id)))
+    parts = [title]
+    if check.description:
+        parts.append(_element("p", escape(check.description)))
+    parts.append(_element("p", escape(check_outcome(result))))
+    uses = ", ".join(_link(claim_id, f"#{claim_id}" if claim_id in shown else None)
+                     for claim_id in result.claims)
+    if uses:
+        parts.append(_element("p", "Uses: " + uses, class_="uses"))
+    return _element("li", "\n".join(parts), class_="check", id=f"check-{check.id}")
+
+
+# name → how it is written, and the file extensions that mean it.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Format:
+    render: Callable
+    extensions: tuple[str, ...]
+    machine: bool  # data for programs: a filtered count goes to stderr
+    notes: Callable | None = None  # (document, claims) → lines for stderr
+
+
+def html_notes(document: Document, claims: list[Claim]) -> list[str]:
+    """The page embeds ClaimReview only where the header gives review.url."""
+    return claimreview_notes(document, claims) if (document.review or {}).get("url") else []
 
 
 FORMATS = {
-    "json": render_json,
-    "markdown": render_markdown,
-    "csv": render_csv,
-    "claimreview": render_claimreview,
-    "html": render_html,
+    "json": Format(render=render_json, extensions=(".json",), machine=True),
+    "markdown": Format(render=render_markdown, extensions=(".md", ".markdown"), machine=False),
+    "csv": Format(render=render_csv, extensions=(".csv",), machine=True),
+    "claimreview": Format(render=render_claimreview, extensions=(".jsonld",), machine=True,
+                          notes=claimreview_notes),
+    "html": Format(render=render_html, extensions=(".html", ".htm"), machine=False,
+                   notes=html_notes),
 }
+
+
+def format_for(path: str) -> str | None:
+    """The format a file name's extension asks for, if any."""
+    extension = os.path.splitext(path)[1].lower()
+    return next((name for name, fmt in FORMATS.items() if extension in fmt.extensions), None)

@@ -90,6 +90,22 @@ def document(claims: str = GPUS + SIZES + LICENSE + LEAK, extra: str = "") -> st
     return HEADER + "claims:\n" + claims + extra
 
 
+def with_changes(record, **changes):
+    """A copy of a record with some fields changed (records are immutable)."""
+    return type(record)(**{**{name: getattr(record, name) for name in record.__slots__},
+                           **changes})
+
+
+def versioned(document_, locator="Table 4"):
+    """The document as the header will give it: paper.version, and a locator
+    on the first claim (the validator fills neither yet)."""
+    first = document_.claims[0]
+    claims = [with_changes(first, source=with_changes(first.source, locator=locator)),
+              *document_.claims[1:]]
+    return with_changes(document_, paper={**document_.paper, "version": "v3"},
+                        claims=claims)
+
+
 def position(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
     """1-based (line, col) where the n-th occurrence of needle starts."""
     index = -1

@@ -151,7 +151,7 @@ def test_export_writes_atomically_to_a_file(run, claims_file, tmp_path):
     out.write_text("old")
     result = run("export", "-f", path, "--format", "markdown", "-o", str(out))
     assert (result.code, result.out, result.err) == (0, "", "")
-    assert out.read_text().startswith("# Claims checklist: An article\n")
+    assert out.read_text().startswith("# Claims checked: An article\n")
     assert sorted(os.listdir(tmp_path)) == ["claims.yaml", "out.md"]
 
 

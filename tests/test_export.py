@@ -1,0 +1,581 @@
+"""Every export format, from inline files: whole outputs, and whole outcomes
+of `kit.py export` (exit code, stdout, stderr)."""
+import csv
+import html.parser
+import io
+import json
+
+import pytest
+
+from claimkit.cli import load_document
+from claimkit.model import VERDICTS
+from claimkit.render import FORMATS, RATINGS, VERDICT_WORDS, neutralize_cell
+from conftest import GPUS, LEAK, SIZES, document, versioned
+
+CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
+REVIEW = 'review: {reviewer: Tester, date: "2026-11-27"}'
+PUBLISHED = 'review: {reviewer: Tester, date: "2026-11-27", url: "https://example.org/r"}'
+
+
+def published(text: str) -> str:
+    """The file with review.url in its header, as a publisher's would be."""
+    return text.replace(REVIEW, PUBLISHED)
+
+
+@pytest.fixture
+def loaded(claims_file):
+    """The four-claim file with a check, review.url, paper.version and a locator."""
+    loaded = load_document(claims_file(published(document(extra=CHECKS))))
+    document_, results = loaded.document, loaded.results
+    assert loaded.problems == loaded.check_problems == []
+    return versioned(document_), results
+
+
+MARKDOWN = """\
+# Claims checked: An article
+
+The Outlet, 2024-07-24: checked against *[A paper](https://arxiv.org/abs/2407.21783)*\
+ (Someone, arXiv 2407.21783v3); reviewed by Tester on 2026-11-27.
+
+✔ 1 supported · ▲ 1 overstated · ○ 1 not-in-paper · ☐ 1 unsourced  
+3/4 claims sourced
+
+Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sourced.
+
+## §1 Introduction (p. 1)
+
+- [x] **✔ Supported** · model-sizes
+  There are 8B, 70B and 405B models.
+
+  > **The article (The Outlet):** with 8B, 70B, and 405B versions
+
+  > **The source:** a herd of three language models with 8B, 70B, and 405B parameters.
+
+  Source: [§1 Introduction, p. 1](https://arxiv.org/pdf/2407.21783v3#page=1)
+
+## §3.3.1 Training Infrastructure (p. 8)
+
+- [x] **▲ Overstated** · gpus-16k
+  More than 16K GPUs were used.
+
+  > **The article (The Outlet):** used more than 16K H100 GPUs
+
+  > **The source:** trained on up to 16K H100 GPUs
+
+  The paper says up to 16K.
+
+  Source: [§3.3.1 Table 4, p. 8](https://arxiv.org/pdf/2407.21783v3#page=8)  
+  Value: 16000 GPUs
+
+## Outside the paper, or not yet sourced
+
+- [x] **○ Not in the paper** · license-outputs
+  The license allows using outputs to improve other models.
+
+  > **The article (The Outlet):** use the output of the Llama model to enhance other models
+
+  > **The source:** allowing developers to use the outputs from Llama models
+
+  From the blog.
+
+  Source: [ai.meta.com/blog/meta-llama-3-1/](https://ai.meta.com/blog/meta-llama-3-1/)
+
+- [ ] **☐ Not yet sourced** · leak
+  It leaked two days early.
+
+  > **The article (The Outlet):** accidental leak
+
+  Nothing found yet.
+
+## Checks
+
+- ✔ double: computed 32,000, expected 32,000
+"""
+
+CSV = """\
+id,claim,article_quote,verdict,section,title,locator,page,page_url,quote,quote_exact,url,value,unit,note
+gpus-16k,More than 16K GPUs were used.,used more than 16K H100 GPUs,overstated,3.3.1,\
+Training Infrastructure,Table 4,8,https://arxiv.org/pdf/2407.21783v3#page=8,\
+trained on up to 16K H100 GPUs,true,,16000,GPUs,The paper says up to 16K.
+model-sizes,"There are 8B, 70B and 405B models.","with 8B, 70B, and 405B versions",supported,1,\
+Introduction,,1,https://arxiv.org/pdf/2407.21783v3#page=1,\
+"a herd of three language models with 8B, 70B, and 405B parameters.",true,,,,
+license-outputs,The license allows using outputs to improve other models.,\
+use the output of the Llama model to enhance other models,not-in-paper,,,,,,\
+allowing developers to use the outputs from Llama models,true,\
+https://ai.meta.com/blog/meta-llama-3-1/,,,From the blog.
+leak,It leaked two days early.,accidental leak,unsourced,,,,,,,,,,,Nothing found yet.
+""".replace("\n", "\r\n")
+
+JSON_CLAIMS = [
+    {"id": "gpus-16k", "claim": "More than 16K GPUs were used.",
+     "article_quote": "used more than 16K H100 GPUs", "verdict": "overstated",
+     "source": {"section": "3.3.1", "title": "Training Infrastructure", "locator": "Table 4",
+                "page": 8, "page_url": "https://arxiv.org/pdf/2407.21783v3#page=8",
+                "quote": "trained on up to 16K H100 GPUs", "url": None},
+     "note": "The paper says up to 16K.", "value": 16000, "unit": "GPUs"},
+    {"id": "model-sizes", "claim": "There are 8B, 70B and 405B models.",
+     "article_quote": "with 8B, 70B, and 405B versions", "verdict": "supported",
+     "source": {"section": "1", "title": "Introduction", "locator": None, "page": 1,
+                "page_url": "https://arxiv.org/pdf/2407.21783v3#page=1",
+                "quote": "a herd of three language models with 8B, 70B, and 405B parameters.",
+                "url": None}},
+    {"id": "license-outputs",
+     "claim": "The license allows using outputs to improve other models.",
+     "article_quote": "use the output of the Llama model to enhance other models",
+     "verdict": "not-in-paper",
+     "source": {"section": None, "title": None, "locator": None, "page": None,
+                "page_url": None,
+                "quote": "allowing developers to use the outputs from Llama models",
+                "url": "https://ai.meta.com/blog/meta-llama-3-1/"},
+     "note": "From the blog."},
+    {"id": "leak", "claim": "It leaked two days early.", "article_quote": "accidental leak",
+     "verdict": "unsourced",
+     "source": {"section": None, "title": None, "locator": None, "page": None,
+                "page_url": None, "quote": None, "url": None},
+     "note": "Nothing found yet."},
+]
+JSON = {"claims": JSON_CLAIMS,
+        "checks": [{"id": "double", "claims": ["gpus-16k"], "expected": 32000,
+                    "computed": 32000.0, "ok": True}]}
+
+
+def review(claim_id: str, claim: str, rating: int, name: str, body: str | None) -> dict:
+    item = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"https://example.org/r#{claim_id}",
+        "claimReviewed": claim,
+        "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5,
+                         "worstRating": 1, "alternateName": name},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Organization", "name": "The Outlet"},
+            "datePublished": "2024-07-24",
+            "appearance": {"@type": "CreativeWork", "headline": "An article"},
+        },
+        "author": {"@type": "Organization", "name": "Tester", "url": "https://example.org/"},
+        "datePublished": "2026-11-27",
+    }
+    if body is not None:
+        item["reviewBody"] = body
+    return item
+
+
+CLAIMREVIEW = [
+    review("gpus-16k", "More than 16K GPUs were used.", 2, "Overstated",
+           "The paper says up to 16K."),
+    review("model-sizes", "There are 8B, 70B and 405B models.", 5, "Supported", None),
+    review("license-outputs", "The license allows using outputs to improve other models.",
+           3, "Not in the paper", "From the blog."),
+]
+
+
+@pytest.mark.parametrize(("name", "read", "expected"), [
+    ("markdown", str, MARKDOWN),
+    ("csv", str, CSV),
+    ("json", json.loads, JSON),
+    ("claimreview", json.loads, CLAIMREVIEW),
+])
+def test_each_format_whole(loaded, name, read, expected):
+    document_, results = loaded
+    assert read(FORMATS[name].render(document_, document_.claims, results, 4)) == expected
+
+
+def test_csv_reads_back_with_the_documented_columns(loaded):
+    document_, results = loaded
+    rows = list(csv.DictReader(io.StringIO(
+        FORMATS["csv"].render(document_, document_.claims, results, 4))))
+    assert [(row["id"], row["quote_exact"], row["locator"]) for row in rows] == [
+        ("gpus-16k", "true", "Table 4"), ("model-sizes", "true", ""),
+        ("license-outputs", "true", ""), ("leak", "", "")]
+
+
+PARAPHRASE = SIZES.replace("      quote: a herd", "      quote_exact: false\n      quote: a herd")
+
+
+@pytest.mark.parametrize(("name", "marked"), [
+    ("markdown", "> **The source (paraphrase):** a herd of three"),
+    ("csv", '"a herd of three language models with 8B, 70B, and 405B parameters.",false,'),
+    ("json", '"quote_exact": false'),
+    ("html", '<figcaption>The source<span class="tag">paraphrase</span></figcaption>'),
+])
+def test_a_paraphrase_is_marked_in_every_format_that_shows_quotes(claims_file, name, marked):
+    loaded = load_document(claims_file(document(PARAPHRASE)))
+    document_, results = loaded.document, loaded.results
+    assert marked in FORMATS[name].render(document_, document_.claims, results, 1)
+
+
+def test_markdown_escapes_the_data(claims_file):
+    text = document(SIZES.replace("There are 8B, 70B and 405B models.",
+                                  "\"- A *bold* [link](x) <b> `code` # | ~~\""))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+    out = FORMATS["markdown"].render(document_, document_.claims, results, 7)
+    assert "Showing 1 of 7 claims." in out.splitlines()
+    assert r"  \- A \*bold\* \[link\](x) \<b\> \`code\` \# \| \~\~" in out.splitlines()
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+    ("+1+2", "'+1+2"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("plain text", "plain text"),
+    ("a=b", "a=b"),
+    (None, ""),
+])
+def test_csv_cells_are_neutralised_as_owasp_advises(cell, safe):
+    assert neutralize_cell(cell) == safe
+
+
+def test_a_formula_in_a_claim_is_neutralised_in_the_file(claims_file):
+    text = document(SIZES.replace("There are 8B, 70B and 405B models.",
+                                  "\"=cmd|'/C calc'!A0\""))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+    rows = list(csv.reader(io.StringIO(
+        FORMATS["csv"].render(document_, document_.claims, results, 1))))
+    assert rows[1][1] == "'=cmd|'/C calc'!A0"
+
+
+def test_every_published_verdict_has_a_rating_and_plain_words():
+    assert sorted(RATINGS) == sorted(set(VERDICTS) - {"unsourced"})
+    assert all(1 <= rating <= 5 for rating in RATINGS.values())
+    assert RATINGS["supported"] == 5 and RATINGS["contradicted"] == 1
+    assert [VERDICT_WORDS[v] for v in RATINGS] == [
+        "Supported", "Imprecise", "Not in the paper", "Overstated", "Contradicted"]
+
+
+# Google Search Central, "Fact check (ClaimReview) structured data": the
+# properties it requires and recommends, by type.  A `url` of the review is
+# required; author and itemReviewed are recommended; within them, the
+# Rating's alternateName is required, its numbers recommended; the Claim's
+# author, datePublished and appearance recommended; an author's name and url.
+GOOGLE_CLAIMREVIEW = {
+    "ClaimReview": ("claimReviewed", "reviewRating", "url", "author", "itemReviewed"),
+    "Rating": ("alternateName", "ratingValue", "bestRating", "worstRating"),
+    "Claim": ("author", "datePublished", "appearance"),
+    "Organization": ("name",),
+    "CreativeWork": ("headline",),
+}
+
+
+def google_gaps(item, where="") -> list[str]:
+    """Every property Google requires or recommends that an object lacks."""
+    gaps = []
+    if isinstance(item, dict):
+        for key in GOOGLE_CLAIMREVIEW.get(item.get("@type"), ()):
+            if item.get(key) in (None, ""):
+                gaps.append(f"{where}{item['@type']}.{key}")
+        for key, value in item.items():
+            gaps += google_gaps(value, f"{where}{key}/")
+    return gaps
+
+
+def test_claimreview_has_what_google_requires_and_recommends(claims_file):
+    text = published(document()).replace(
+        'date: "2024-07-24"}', 'date: "2024-07-24", url: "https://example.org/a"}')
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+    reviews = json.loads(FORMATS["claimreview"].render(document_, document_.claims, results, 4))
+    assert [google_gaps(item) for item in reviews] == [[], [], []]
+    assert all(item["itemReviewed"]["appearance"]["url"] == "https://example.org/a"
+               for item in reviews)
+    assert all(len(item["claimReviewed"]) <= 75 for item in reviews)
+    # The test's own table can fail: an object without a url is caught.
+    assert google_gaps({"@type": "ClaimReview", "reviewRating": {"@type": "Rating"}}) == [
+        "ClaimReview.claimReviewed", "ClaimReview.url", "ClaimReview.author",
+        "ClaimReview.itemReviewed", "reviewRating/Rating.alternateName",
+        "reviewRating/Rating.ratingValue", "reviewRating/Rating.bestRating",
+        "reviewRating/Rating.worstRating"]
+
+
+LONG_CLAIM = "More than sixteen thousand H100 GPUs, each with 80 GB, were used to train it"
+LONG = GPUS.replace("More than 16K GPUs were used.", LONG_CLAIM)
+
+
+def starts(prefix: str):
+    return lambda out: out.startswith(prefix)
+
+
+def cases():
+    """(file text, argv after the file, exit code, stdout, stderr), over
+    `export`; stdout is the whole text, or a test of it."""
+    unpublished = document()
+    return [
+        # Unsourced claims are not published; their count goes to stderr.
+        (published(document()), ["--format", "claimreview"], 0,
+         json.dumps(CLAIMREVIEW, indent=2, ensure_ascii=False) + "\n",
+         "kit.py: note: 1 unsourced claim not published as ClaimReview\n"),
+        (published(document(SIZES + LEAK + LEAK.replace("id: leak", "id: leak-2"))),
+         ["--format", "claimreview", "--verdict", "supported"], 0,
+         lambda out: [item["url"] for item in json.loads(out)]
+         == ["https://example.org/r#model-sizes"],
+         "kit.py: showing 1 of 3 claims\n"),
+        (published(document(LONG)), ["--format", "claimreview"], 0,
+         lambda out: json.loads(out)[0]["claimReviewed"] == LONG_CLAIM,
+         ("kit.py: warning: gpus-16k: claimReviewed is 76 characters;"
+         " Google advises at most 75\n")),
+        (unpublished, ["--format", "claimreview"], 2, "",
+         ("kit.py: error: {path}: ClaimReview needs review.url in the file's header"
+         " (each review's url is review.url#claim-id)\n")),
+        # Without review.url the page is written, without the JSON-LD.
+        (unpublished, ["--format", "html"], 0,
+         lambda out: out.startswith("<!DOCTYPE html>") and "ld+json" not in out, ""),
+        (published(document()), ["--format", "html"], 0,
+         lambda out: '<script type="application/ld+json">' in out,
+         "kit.py: note: 1 unsourced claim not published as ClaimReview\n"),
+        (unpublished, ["--format", "csv", "--excel"], 0, starts("\ufeffid,claim,"), ""),
+        (unpublished, ["--format", "csv"], 0, starts("id,claim,"), ""),
+        (unpublished, ["--format", "markdown", "--excel"], 2, "",
+         "kit.py: error: --excel is for csv, not markdown\n"),
+        (unpublished, ["--excel"], 2, "", "kit.py: error: --excel is for csv, not json\n"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "argv", "code", "out", "err"), cases())
+def test_export_outcomes(run, claims_file, text, argv, code, out, err):
+    path = claims_file(text)
+    result = run("export", "-f", path, *argv)
+    assert (result.code, result.err) == (code, err.replace("{path}", path))
+    assert result.out == out if isinstance(out, str) else out(result.out), result.out[:200]
+
+
+TWO = published(document(GPUS + SIZES))
+
+
+@pytest.mark.parametrize(("name", "argv", "code", "err", "written"), [
+    ("out.html", [], 0, "", "<!DOCTYPE html>\n<html lang=\"en\">"),
+    ("OUT.HTM", [], 0, "", "<!DOCTYPE html>\n<html lang=\"en\">"),
+    ("out.md", [], 0, "", "# Claims checked: An article\n"),
+    ("out.csv", [], 0, "", "id,claim,article_quote,"),
+    ("out.json", [], 0, "", '{\n  "claims": ['),
+    ("out.jsonld", [], 0, "", '[\n  {\n    "@context": "https://schema.org",'),
+    ("out.html", ["--format", "html"], 0, "", "<!DOCTYPE html>"),
+    # An extension that names no format does not contradict one.
+    ("notes.txt", ["--format", "markdown"], 0, "", "# Claims checked"),
+    ("out.csv", ["--format", "json"], 2,
+     "kit.py: error: -o {out} does not end in .json, the extension of --format json\n", None),
+    ("report.html", ["--format", "claimreview"], 2,
+     ("kit.py: error: -o {out} does not end in .jsonld, the extension of --format"
+     " claimreview\n"), None),
+    ("out.txt", [], 2,
+     ("kit.py: error: cannot tell the format of -o {out} from its extension; give --format,"
+     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm\n"), None),
+    ("out", [], 2,
+     ("kit.py: error: cannot tell the format of -o {out} from its extension; give --format,"
+     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm\n"), None),
+])
+def test_the_output_files_extension_names_the_format(run, claims_file, tmp_path, name, argv,
+                                                     code, err, written):
+    out = tmp_path / name
+    result = run("export", "-f", claims_file(TWO), "-o", str(out), *argv)
+    assert (result.code, result.out, result.err) == (code, "", err.replace("{out}", str(out)))
+    if written is None:
+        assert not out.exists()
+    else:
+        assert out.read_text(encoding="utf-8").startswith(written)
+
+
+def test_the_claims_file_is_refused_before_its_extension_is_read(run, claims_file):
+    path = claims_file(TWO)
+    result = run("export", "-f", path, "-o", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: refusing to write over the claims file {path}\n")
+
+
+def test_excel_writes_a_byte_order_mark_to_the_file(run, claims_file, tmp_path):
+    out = tmp_path / "out.csv"
+    assert run("export", "-f", claims_file(TWO), "-o", str(out), "--excel").code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,claim,")
+    assert data.count(b"\xef\xbb\xbf") == 1
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1][0] == "gpus-16k"
+
+
+# -- the HTML page, parsed ---------------------------------------------------
+
+class Page(html.parser.HTMLParser):
+    """The page as a tree of (tag, attributes, children); text as strings."""
+
+    VOID = frozenset({"meta", "input", "br", "link", "img"})
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.root = ("", {}, [])
+        self.stack = [self.root]
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        node = (tag, dict(attrs), [])
+        self.stack[-1][2].append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        assert self.stack[-1][0] == tag, (tag, self.stack[-1][0])
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.stack[-1][2].append(data)
+
+    def all(self, node=None):
+        """Every element, in document order."""
+        node = node or self.root
+        for child in node[2]:
+            if isinstance(child, tuple):
+                yield child
+                yield from self.all(child)
+
+    @staticmethod
+    def text(node) -> str:
+        return "".join(child if isinstance(child, str) else Page.text(child)
+                       for child in node[2])
+
+    def find(self, tag, node=None, **attrs):
+        return [n for n in self.all(node) if n[0] == tag
+                and all(n[1].get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+def html_page(document_, results, total=None):
+    text = FORMATS["html"].render(document_, document_.claims, results,
+                                  len(document_.claims) if total is None else total)
+    return text, Page(text)
+
+
+def test_html_has_one_entry_per_claim_with_its_evidence(loaded):
+    document_, results = loaded
+    _, page = html_page(document_, results)
+    entries = page.find("article")
+    assert [entry[1]["id"] for entry in entries] == [c.id for c in document_.claims]
+    rows = []
+    for entry in entries:
+        rows.append((
+            entry[1]["class"],
+            Page.text(page.find("span", entry, class_="verdict")[0]),
+            Page.text(page.find("h3", entry)[0]),
+            [Page.text(q) for q in page.find("blockquote", entry)],
+            [Page.text(p) for p in page.find("p", entry, class_="note")],
+            [(Page.text(a), a[1]["href"]) for a in page.find("dd", entry)
+             and page.find("a", page.find("dd", entry)[0])],
+            [Page.text(d) for d in page.find("dd", entry)],
+        ))
+    assert rows == [
+        ("claim v-overstated", "▲ Overstated", "More than 16K GPUs were used.",
+         ["used more than 16K H100 GPUs", "trained on up to 16K H100 GPUs"],
+         ["The paper says up to 16K."],
+         [("§3.3.1 Table 4, p. 8", "https://arxiv.org/pdf/2407.21783v3#page=8")],
+         ["§3.3.1 Table 4, p. 8", "16000 GPUs"]),
+        ("claim v-supported", "✔ Supported", "There are 8B, 70B and 405B models.",
+         ["with 8B, 70B, and 405B versions",
+          "a herd of three language models with 8B, 70B, and 405B parameters."],
+         [],
+         [("§1 Introduction, p. 1", "https://arxiv.org/pdf/2407.21783v3#page=1")],
+         ["§1 Introduction, p. 1"]),
+        ("claim v-not-in-paper", "○ Not in the paper",
+         "The license allows using outputs to improve other models.",
+         ["use the output of the Llama model to enhance other models",
+          "allowing developers to use the outputs from Llama models"],
+         ["From the blog."],
+         [("ai.meta.com/blog/meta-llama-3-1/", "https://ai.meta.com/blog/meta-llama-3-1/")],
+         ["ai.meta.com/blog/meta-llama-3-1/"]),
+        ("claim v-unsourced", "☐ Not yet sourced", "It leaked two days early.",
+         ["accidental leak", "No source found yet."], ["Nothing found yet."], [], []),
+    ]
+
+
+def test_html_top_counts_and_checks(loaded):
+    document_, results = loaded
+    _, page = html_page(document_, results, total=9)
+    header = page.find("header", class_="top")[0]
+    assert [Page.text(p) for p in page.find("p", header)] == [
+        "Claims checked against the source",
+        "The Outlet · 2024-07-24",
+        "Checked against A paper (Someone, arXiv 2407.21783v3)",
+        "Reviewed by Tester on 2026-11-27",
+        "3 of 4 sourced",
+        "Showing 4 of 9 claims",
+    ]
+    assert [a[1]["href"] for a in page.find("a", header)] == ["https://arxiv.org/abs/2407.21783"]
+    assert [" ".join(Page.text(label).split()) for label in page.find("label", header)] == [
+        "✔ Supported: 1", "▲ Overstated: 1", "○ Not in the paper: 1", "☐ Not yet sourced: 1"]
+    assert [(box[1]["id"], "checked" in box[1]) for box in page.find("input", header)] == [
+        ("show-supported", True), ("show-overstated", True), ("show-not-in-paper", True),
+        ("show-unsourced", True)]
+    check = page.find("li", class_="check")[0]
+    assert [Page.text(p) for p in page.find("p", check)] == [
+        "computed 32,000, expected 32,000", "Uses: gpus-16k"]
+    assert [a[1]["href"] for a in page.find("a", check)] == ["#gpus-16k"]
+
+
+def test_html_links_the_article_where_it_has_a_url(claims_file):
+    text = document(SIZES).replace('date: "2024-07-24"}',
+                                   'date: "2024-07-24", url: "https://example.org/a?x=1&y=2"}')
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+    page_text, page = html_page(document_, results)
+    heading = page.find("h1")[0]
+    assert [(Page.text(a), a[1]["href"]) for a in page.find("a", heading)] == [
+        ("An article", "https://example.org/a?x=1&y=2")]
+    assert 'href="https://example.org/a?x=1&amp;y=2"' in page_text
+
+
+HOSTILE = '<script>alert(1)</script> & "quotes" </script><!-- [bold]x'
+
+
+def test_html_escapes_everything_from_the_file(claims_file):
+    text = published(document(GPUS.replace("More than 16K GPUs were used.", repr(HOSTILE))
+                              .replace("The paper says up to 16K.", repr(HOSTILE))
+                              .replace("used more than 16K H100 GPUs", repr(HOSTILE))))
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+    _page_text, page = html_page(document_, results)
+    entry = page.find("article")[0]
+    assert Page.text(page.find("h3", entry)[0]) == HOSTILE
+    assert Page.text(page.find("p", entry, class_="note")[0]) == HOSTILE
+    assert Page.text(page.find("blockquote", entry)[0]) == HOSTILE
+    scripts = page.find("script")
+    assert [s[1] for s in scripts] == [{"type": "application/ld+json"}]
+    data = Page.text(scripts[0])
+    assert "<" not in data
+    assert json.loads(data)[0]["claimReviewed"] == HOSTILE
+
+
+def test_html_is_self_contained_and_styled_for_every_screen(loaded):
+    document_, results = loaded
+    page_text, page = html_page(document_, results)
+    assert not [n for n in page.all() if "src" in n[1] or n[0] in ("link", "img", "iframe")]
+    hrefs = [a[1]["href"] for a in page.find("a")]
+    assert all(href.startswith(("#", "https://")) for href in hrefs)
+    style = Page.text(page.find("style")[0])
+    assert "url(" not in style and "@import" not in style
+    for rule in ("overflow-wrap: anywhere", "prefers-color-scheme: dark", "@media print",
+                 "break-inside: avoid", 'name="viewport"'):
+        assert rule in page_text, rule
+
+
+def test_html_embeds_the_same_claimreview_as_the_export(loaded):
+    document_, results = loaded
+    _, page = html_page(document_, results)
+    embedded = json.loads(Page.text(page.find("script", type="application/ld+json")[0]))
+    assert embedded == json.loads(
+        FORMATS["claimreview"].render(document_, document_.claims, results, 4))
+
+
+def test_formats_come_from_one_table():
+    assert {name: fmt.extensions for name, fmt in FORMATS.items()} == {
+        "json": (".json",), "markdown": (".md", ".markdown"), "csv": (".csv",),
+        "claimreview": (".jsonld",), "html": (".html", ".htm")}
+
+
+def test_the_readme_documents_the_csv_columns_in_order():
+    from claimkit.render import CSV_FIELDS
+    from conftest import ROOT
+
+    with open(f"{ROOT}/README.md", encoding="utf-8") as handle:
+        readme = " ".join(handle.read().split())
+    assert f"`{', '.join(CSV_FIELDS)}`" in readme
