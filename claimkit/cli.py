@@ -4,16 +4,20 @@ import os
 import sys
 from collections.abc import Sequence
 
+from claimkit import output
 from claimkit.load import LoadError, load_nodes, read_text
 from claimkit.model import VERDICTS, Problem, TooManyProblems
 from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # the shell's codes for SIGINT, SIGTERM
 EXIT_CODES = """\
 exit codes:
   0  ok: the file is clean (and, for check, every quote and check holds)
   1  the claims have problems (each printed as FILE:LINE:COL: error: ...)
-  2  a file could not be read or parsed, or the command line was wrong
+  2  a file could not be read, parsed or written, or the command line was wrong
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
 """
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
@@ -199,33 +203,6 @@ def make_console():
     return Console(highlight=False, emoji=False)
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write through a temp file in the same folder, then rename over."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777  # keep an existing file's mode
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # what open() would have given a new file
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".kit-", suffix=".tmp")
-    try:
-        os.chmod(temp, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 def run_check(args, document, problems: list[Problem]) -> int:
     display = display_path(args.file)
     reports = []
@@ -259,14 +236,9 @@ def run(args) -> int:
     if args.command == "check" and args.strict and not args.article:
         print("kit.py: error: --strict needs --article", file=sys.stderr)
         return EXIT_UNREADABLE
-    if args.command == "export" and args.output:
-        if os.path.abspath(args.output) == os.path.abspath(args.file) or (
-            os.path.exists(args.output) and os.path.exists(args.file)
-            and os.path.samefile(args.output, args.file)
-        ):
-            print(f"kit.py: error: refusing to write over the claims file {args.file}",
-                  file=sys.stderr)
-            return EXIT_UNREADABLE
+    if args.command == "export" and args.output == "":
+        print("kit.py: error: -o needs a file name", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         document, results, problems, check_problems = load_document(args.file)
         if args.command == "check":
@@ -296,44 +268,55 @@ def run(args) -> int:
 
     claims = select_claims(document.claims, args)
     total = len(document.claims)
+    from claimkit.render import shown_line
+
+    if len(claims) != total and (args.command == "list"
+                                 or args.format in ("json", "csv", "claimreview")):
+        # The checklist and machine formats stay pure; the count goes beside them.
+        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     if args.command == "list":
         from claimkit.render import Checklist
 
-        make_console().print(Checklist(claims, results, total))
+        make_console().print(Checklist(claims, results))
         return EXIT_OK
 
-    from claimkit.render import FORMATS, shown_line
+    from claimkit.render import FORMATS
 
     text = FORMATS[args.format](document, claims, results, total)
-    if len(claims) != total and args.format in ("json", "csv", "claimreview"):
-        # Machine formats stay pure; the count goes beside them.
-        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
-    if args.output:
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            print(f"kit.py: error: cannot write {args.output}:"
-                  f" {error.strerror or error}", file=sys.stderr)
-            return EXIT_UNREADABLE
+    if args.output is not None:
+        output.write_output(args.output, text, [args.file, display_path(DEFAULT_FILE)])
     else:
-        sys.stdout.write(text)
+        sys.stdout.write_utf8(text)  # a file format is UTF-8, whatever the locale
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+def parse_and_run(argv: list[str], description: str | None) -> int:
     parser = build_parser(description, argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error (argparse says 2)
         return exit.code if isinstance(exit.code, int) else EXIT_UNREADABLE
-    try:
-        code = run(args)
-        sys.stdout.flush()
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
+    """Run the kit; every fault of the output, and a signal, is one line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # stdout and stderr are wrapped (claimkit/output.py): a closed pipe
+    # (`| head`) ends quietly with the command's own exit code.
+    with output.channels() as stdout:
+        try:
+            code = parse_and_run(argv, description)
+            stdout.flush()
+            return code
+        except output.OutputError as error:
+            message, code = f"error: {error}", EXIT_UNREADABLE
+        except KeyboardInterrupt:
+            message, code = "interrupted", EXIT_INTERRUPTED
+        except output.Terminated:
+            message, code = "terminated", EXIT_TERMINATED
+        output.abandon(stdout.stream)  # what is still buffered may never be taken
+        from claimkit.render import clean
+
+        print(f"kit.py: {clean(message)}", file=sys.stderr)
         return code
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as json.tool does,
-        # and keep Python from complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
