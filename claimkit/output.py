@@ -191,6 +191,10 @@ def top_level_keys(path: str, limit: int) -> set[str]:
     depth, is_key = 0, True
     try:
         for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    break
             if not isinstance(event, yaml.NodeEvent):  # stream and document marks
                 continue
             if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
@@ -201,10 +205,6 @@ def top_level_keys(path: str, limit: int) -> set[str]:
                 is_key = not is_key
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                if depth == 0:
-                    break
     except yaml.YAMLError:
         pass
     return keys
