@@ -18,7 +18,6 @@ import re
 import signal
 import stat
 import sys
-import threading
 
 # The marks render.py draws, for a stdout that cannot encode them (LC_ALL=C
 # without UTF-8 mode, PYTHONIOENCODING=ascii).  One character each, so the
@@ -145,9 +144,10 @@ def channels():
     saved = sys.stdout, sys.stderr
     sys.stdout = Channel(sys.stdout, "standard output")
     sys.stderr = Channel(sys.stderr, None)
-    handler = None
-    if threading.current_thread() is threading.main_thread():
+    try:
         handler = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread, where only handlers may be set
+        handler = None
     try:
         yield sys.stdout
     finally:
