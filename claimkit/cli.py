@@ -5,6 +5,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import field
 
+from claimkit import output
 from claimkit.evaluate import run_checks
 from claimkit.load import LoadError, load_nodes, read_text
 from claimkit.model import (
@@ -28,11 +29,14 @@ from claimkit.render import (
 from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # the shell's codes for SIGINT, SIGTERM
 EXIT_CODES = """\
 exit codes:
   0  ok: the file is clean (and, for check, every quote and check holds)
   1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)
-  2  a file could not be read or parsed, or the command line was wrong
+  2  a file could not be read, parsed or written, or the command line was wrong
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
 """
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
@@ -94,7 +98,8 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
 
 
 def choose_format(args) -> str:
-    """The export format: --format, else the -o file's extension, else json.
+    """The export format: --format, else the -o file's extension, else json
+    (for stdout, and for a stream such as /dev/stdout or a FIFO, as for stdout).
 
     Raises ValueError with the usage message when they disagree or the
     extension names no format.
@@ -106,7 +111,7 @@ def choose_format(args) -> str:
                          f" the extension of --format {args.format}")
     if args.format:
         chosen = args.format
-    elif args.output:
+    elif args.output and not (by_extension is None and output.is_stream(args.output)):
         if by_extension is None:
             raise ValueError(f"cannot tell the format of -o {args.output} from its"
                              " extension; give --format, or end the name in one of "
@@ -209,33 +214,6 @@ def make_console():
     return Console(highlight=False, emoji=False)
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write through a temp file in the same folder, then rename over."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777  # keep an existing file's mode
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # what open() would have given a new file
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".kit-", suffix=".tmp")
-    try:
-        os.chmod(temp, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 def run_check(args, document, problems: list[Problem]) -> int:
     display = display_path(args.file)
     reports = []
@@ -265,19 +243,23 @@ def run_check(args, document, problems: list[Problem]) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
+def protected_files(args) -> list[str]:
+    """The claims files `export -o` never writes: the -f file and the shipped one."""
+    return [args.file, display_path(DEFAULT_FILE)]
+
+
 def run(args) -> int:
     if args.command == "check" and args.strict and not args.article:
         print("kit.py: error: --strict needs --article", file=sys.stderr)
         return EXIT_UNREADABLE
-    if args.command == "export" and args.output and (
-        os.path.abspath(args.output) == os.path.abspath(args.file) or (
-            os.path.exists(args.output) and os.path.exists(args.file)
-            and os.path.samefile(args.output, args.file))
-    ):
-            print(f"kit.py: error: refusing to write over the claims file {args.file}",
-                  file=sys.stderr)
-            return EXIT_UNREADABLE
     if args.command == "export":
+        # Where -o must not write is said before anything else about it.
+        reason = None if args.output is None else (
+            output.refusal(args.output, protected_files(args)) if args.output
+            else "-o needs a file name")
+        if reason is not None:
+            print(f"kit.py: error: {clean(reason)}", file=sys.stderr)
+            return EXIT_UNREADABLE
         try:
             args.format = choose_format(args)
         except ValueError as error:
@@ -309,8 +291,11 @@ def run(args) -> int:
 
     claims = select_claims(document.claims, args)
     total = len(document.claims)
+    if len(claims) != total and (args.command == "list" or FORMATS[args.format].machine):
+        # The checklist and machine formats stay pure; the count goes beside them.
+        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     if args.command == "list":
-        make_console().print(Checklist(claims, loaded.results, total))
+        make_console().print(Checklist(claims, loaded.results))
         return EXIT_OK
 
     fmt = FORMATS[args.format]
@@ -319,38 +304,42 @@ def run(args) -> int:
     except ExportError as error:
         print(f"kit.py: error: {display_path(args.file)}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    if len(claims) != total and fmt.machine:
-        # Machine formats stay pure; the count goes beside them.
-        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     for line in fmt.notes(document, claims) if fmt.notes else ():
         print(f"kit.py: {line}", file=sys.stderr)
     if args.excel:
         text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
-    if args.output:
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            print(f"kit.py: error: cannot write {args.output}:"
-                  f" {error.strerror or error}", file=sys.stderr)
-            return EXIT_UNREADABLE
+    if args.output is not None:
+        output.write_output(args.output, text, protected_files(args))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write_utf8(text)  # a file format is UTF-8, whatever the locale
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
+def parse_and_run(argv: list[str], description: str | None) -> int:
     parser = build_parser(description)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error (argparse says 2)
         return exit.code if isinstance(exit.code, int) else EXIT_UNREADABLE
-    try:
-        code = run(args)
-        sys.stdout.flush()
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
+    """Run the kit; every fault of the output, and a signal, is one line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # stdout and stderr are wrapped (claimkit/output.py): a closed pipe
+    # (`| head`) ends quietly with the command's own exit code.
+    with output.channels() as stdout:
+        try:
+            code = parse_and_run(argv, description)
+            stdout.flush()
+            return code
+        except output.OutputError as error:
+            message, code = f"error: {error}", EXIT_UNREADABLE
+        except KeyboardInterrupt:
+            message, code = "interrupted", EXIT_INTERRUPTED
+        except output.Terminated:
+            message, code = "terminated", EXIT_TERMINATED
+        output.abandon(stdout.stream)  # what is still buffered may never be taken
+        print(f"kit.py: {clean(message)}", file=sys.stderr)
         return code
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as json.tool does,
-        # and keep Python from complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK

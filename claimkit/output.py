@@ -1,0 +1,349 @@
+"""Where the kit's output goes: stdout, stderr and `export -o`, each fault one outcome.
+
+- `channels()` wraps sys.stdout and sys.stderr for one run.  A closed or
+  failing stdout becomes an OutputError (one line, exit 2); a closed pipe
+  (`| head`) silences stdout and lets the command finish with its own exit
+  code; a stdout that cannot encode the marks gets ASCII ones; stderr never
+  fails and is never stdout, even when it is closed.  SIGTERM raises
+  Terminated, so that whatever is being written is cleaned up.
+- `write_output(path, text, protected)` writes `-o`: a regular or new file
+  atomically, through symlinks to their target; a character device, a FIFO
+  or a file descriptor (/dev/stdout) as a stream; anything else, and any
+  claims file, not at all.
+"""
+import contextlib
+import errno
+import os
+import re
+import signal
+import stat
+import sys
+
+# The marks render.py draws, for a stdout that cannot encode them (LC_ALL=C
+# without UTF-8 mode, PYTHONIOENCODING=ascii).  One character each, so the
+# checklist's columns stay aligned; any other character that the encoding
+# lacks is shown escaped (\u2026).
+ASCII_MARKS = str.maketrans({
+    "✔": "+", "✘": "x", "▲": "!", "○": "o", "☐": "_",
+    "─": "-", "—": "-", "→": ">", "·": "-", "§": "S", "±": "~",
+})
+
+
+class OutputError(Exception):
+    """Output that cannot be written; the message is one line for stderr."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived.  A BaseException, like KeyboardInterrupt, so that
+    cleanup code that re-raises everything sees it and nothing swallows it."""
+
+
+def encodable(text: str, encoding: str) -> str:
+    """The text as an `encoding` stream can take it: ASCII marks, then escapes."""
+    return text.translate(ASCII_MARKS).encode(encoding, "backslashreplace").decode(encoding)
+
+
+def abandon(stream) -> None:
+    """Point the process's own stdout or stderr at /dev/null.
+
+    Python flushes them at exit; what is still buffered for a closed pipe, a
+    full disk or a reader that stopped reading would fail or block there again.
+    """
+    if stream is None or stream not in (sys.__stdout__, sys.__stderr__):
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+class Channel:
+    """sys.stdout or sys.stderr for one run, with every fault handled once.
+
+    `name` is None for stderr, whose faults are silent: there is nowhere left
+    to report them.  For stdout, a closed pipe is silent too (the reader has
+    all it wanted); any other fault raises OutputError.
+    """
+
+    def __init__(self, stream, name: str | None) -> None:
+        self.stream, self.name, self.failed = stream, name, False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        try:
+            return self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        if self.stream is None:
+            raise OSError(errno.EBADF, "closed")
+        return self.stream.fileno()
+
+    def write(self, text: str) -> int:
+        self._attempt(self._write, text)
+        return len(text)
+
+    def write_utf8(self, text: str) -> None:
+        """Write a file format's text as UTF-8 bytes, whatever the locale says."""
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.write(text)
+            return
+        self._attempt(self._write_bytes, buffer, text.encode("utf-8"))
+
+    def flush(self) -> None:
+        if self.stream is not None:  # nothing was written to a closed stream
+            self._attempt(self.stream.flush)
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:  # nothing was written: the text is encoded first
+            self.stream.write(encodable(text, self.encoding))
+
+    def _write_bytes(self, buffer, data: bytes) -> None:
+        self.stream.flush()
+        buffer.write(data)
+
+    def _attempt(self, action, *args) -> None:
+        if self.failed:
+            return
+        if self.stream is None:
+            self._fail(None)
+            return
+        try:
+            action(*args)
+        except (OSError, ValueError) as error:  # ValueError: the stream was closed
+            self._fail(error)
+
+    def _fail(self, error: Exception | None) -> None:
+        self.failed = True
+        abandon(self.stream)
+        if self.name is None or isinstance(error, BrokenPipeError):
+            return
+        if error is None:
+            raise OutputError(f"{self.name} is closed")
+        reason = getattr(error, "strerror", None) or error
+        raise OutputError(f"cannot write to {self.name}: {reason}")
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+@contextlib.contextmanager
+def channels():
+    """sys.stdout and sys.stderr as Channels, and SIGTERM raising Terminated,
+    for the duration; the streams and the handler are restored after."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = Channel(sys.stdout, "standard output")
+    sys.stderr = Channel(sys.stderr, None)
+    try:
+        handler = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread, where only handlers may be set
+        handler = None
+    try:
+        yield sys.stdout
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGTERM, handler)
+        sys.stdout, sys.stderr = saved
+
+
+# -- export -o ---------------------------------------------------------------
+
+# /proc/PID/fd and /proc/PID/task/TID/fd: what /dev/stdout and /dev/fd/N lead to.
+_DESCRIPTORS = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd")
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket"}
+HEADER_KEYS = ("article", "paper", "sections")
+
+
+def through_descriptor(path: str) -> bool:
+    """Whether the path is, or links through, an open file descriptor:
+    /dev/stdout, /dev/fd/1, /proc/self/fd/1.  Their target is what the shell
+    opened (`>> log`), to be written into, never replaced."""
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        folder = os.path.dirname(os.path.abspath(path))
+        if _DESCRIPTORS.fullmatch(os.path.realpath(folder)):
+            return True
+        if not os.path.islink(path):
+            return False
+        path = os.path.join(folder, os.readlink(path))
+    return False
+
+
+def is_stream(path: str) -> bool:
+    """Whether `-o path` is written as a stream: a file descriptor, a
+    character device or a FIFO, rather than a file of its own."""
+    if through_descriptor(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def top_level_keys(path: str, limit: int) -> set[str]:
+    """The keys of a YAML file's top-level mapping, read up to the first
+    syntax error, so that a claims file in mid-edit still shows its keys."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, "rb") as handle:
+        text = handle.read(limit).decode("utf-8-sig", errors="replace")
+    keys: set[str] = set()
+    depth, is_key = 0, True
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    break
+            if not isinstance(event, yaml.NodeEvent):  # stream and document marks
+                continue
+            if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
+                break
+            if depth == 1:
+                if is_key and isinstance(event, yaml.ScalarEvent):
+                    keys.add(event.value)
+                is_key = not is_key
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+    except yaml.YAMLError:
+        pass
+    return keys
+
+
+def is_claims_file(path: str) -> bool:
+    """A claims file: a top-level mapping with `claims` and a header key.
+
+    The header key tells a claims file from the JSON export, whose top level
+    holds `claims` too and which a second export may replace.
+    """
+    from claimkit.load import MAX_BYTES
+
+    keys = top_level_keys(path, MAX_BYTES)
+    return "claims" in keys and any(key in keys for key in HEADER_KEYS)
+
+
+def refusal(path: str, protected: list[str]) -> str | None:
+    """Why `path` must not be written, or None.  Follows symlinks."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror}"
+    if stat.S_IFMT(info.st_mode) in _KINDS:
+        return f"refusing to write {path}: it is {_KINDS[stat.S_IFMT(info.st_mode)]}"
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    for name in protected:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(name, path):
+                return f"refusing to write over the claims file {name}"
+    try:
+        if is_claims_file(path):
+            return f"refusing to write over the claims file {path}"
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror}"
+    return None
+
+
+def write_output(path: str, text: str, protected: list[str]) -> None:
+    """Write `-o`, or raise OutputError with the reason it was not written.
+
+    - a regular file, or a new one: atomically, through symlinks to the file
+      they name (the link stays a link);
+    - a character device (/dev/null, a terminal), a FIFO with a reader, or a
+      file descriptor (/dev/stdout, /dev/fd/N): as a stream;
+    - a directory, a block device, a socket, a FIFO that no one reads, the
+      files in `protected` and any other claims file: refused.
+    """
+    if not path:
+        raise OutputError("-o needs a file name")
+    reason = refusal(path, protected)
+    if reason is not None:
+        raise OutputError(reason)
+    try:
+        if through_descriptor(path):
+            write_stream(path, text)
+            return
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is None or stat.S_ISREG(mode):
+            write_atomically(os.path.realpath(path), text)
+        else:
+            write_stream(path, text)
+    except OSError as error:
+        if error.errno == errno.ENXIO and stat.S_ISFIFO(_mode(path)):
+            raise OutputError(f"cannot write {path}: no process is reading the FIFO") from None
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return 0
+
+
+def write_stream(path: str, text: str) -> None:
+    """Write into what is there, never creating or replacing it.
+
+    A FIFO is opened without waiting: with no reader, that fails (ENXIO)
+    rather than hang.  The bytes go out through os.write, unbuffered: after
+    Ctrl-C at a stalled reader, a buffered file's close would flush, and
+    block, again.
+    """
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | os.O_NONBLOCK)
+    try:
+        os.set_blocking(handle, True)
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(handle, data):]
+    finally:
+        os.close(handle)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write through a temp file in the same folder, then rename over."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777  # keep an existing file's mode
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # what open() would have given a new file
+    # A signal between mkstemp and the try below would leave the temp file;
+    # held back until then, it arrives inside the try and is cleaned up.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    temp = None
+    try:
+        try:
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=".kit-", suffix=".tmp")
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.chmod(temp, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise

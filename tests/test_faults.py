@@ -1,0 +1,470 @@
+"""Fault injection: output targets, signals and output channels.
+
+Each case gives its exit code and the first line of stderr, and every case
+checks that no file changed but the one it asked for: the test's folder is
+snapshotted before and after, and so is the shipped claims.yaml.
+"""
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import termios
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+import claimkit.cli
+from claimkit import output
+from claimkit.cli import display_path
+from conftest import GPUS, LICENSE, ROOT, SHIPPED, SIZES, document
+
+KIT = os.path.join(ROOT, "kit.py")
+MANY = document("".join(SIZES.replace("id: model-sizes", f"id: claim-{index}")
+                        for index in range(60)))
+BROKEN = document(SIZES.replace("verdict: supported", "verdict: maybe"))
+
+
+def snapshot(folder) -> dict:
+    """Every entry of the folder: its kind, its link or content, its mtime."""
+    entries = {}
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            what = ("link", os.readlink(path))
+        elif stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                what = ("file", handle.read(), info.st_mtime_ns, info.st_ino)
+        else:
+            what = (stat.S_IFMT(info.st_mode), info.st_ino)
+        entries[name] = what
+    return entries
+
+
+def shipped_hash() -> str:
+    with open(SHIPPED, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def char_device(path: str) -> bool:
+    return stat.S_ISCHR(os.stat(path).st_mode)
+
+
+# -- the kit writes only what it may ------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """`export -o NAME` with the folder prepared by `setup`."""
+    name: str
+    setup: str = ""  # what NAME is: file, claims, link, dangling, loop, fifo, folder, ...
+    code: int
+    err: str  # first line of stderr; {path} is NAME's full path, {file} the -f file
+    changed: tuple = ()
+
+
+TARGETS = [
+    Target(name="out.json", setup="file", code=0, err="", changed=("out.json",)),
+    Target(name="new.json", code=0, err="", changed=("new.json",)),
+    Target(name="link.json", setup="link", code=0, err="", changed=("target.json",)),
+    Target(name="dangling.json", setup="dangling", code=0, err="", changed=("created.json",)),
+    Target(name="export.json", setup="export", code=0, err="", changed=("export.json",)),
+    Target(name="other.yaml", setup="claims", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="editing.yaml", setup="claims-mid-edit", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="claims.yaml", code=2,
+           err="kit.py: error: refusing to write over the claims file {file}"),
+    Target(name="to-shipped.yaml", setup="link-to-shipped", code=2,
+           err="kit.py: error: refusing to write over the claims file {shipped}"),
+    Target(name="fifo", setup="fifo", code=2,
+           err="kit.py: error: cannot write {path}: no process is reading the FIFO"),
+    Target(name="read-fifo", setup="fifo-with-reader", code=0, err=""),
+    Target(name="folder", setup="folder", code=2,
+           err="kit.py: error: refusing to write {path}: it is a directory"),
+    Target(name="loop", setup="loop", code=2,
+           err="kit.py: error: cannot write {path}: Too many levels of symbolic links"),
+    Target(name="", code=2, err="kit.py: error: -o needs a file name"),
+    Target(name="null", setup="device", code=0, err=""),
+    Target(name="full", setup="device", code=2,
+           err="kit.py: error: cannot write {path}: No space left on device"),
+]
+
+
+def prepare(tmp_path, target: Target) -> str:
+    path = str(tmp_path / target.name) if target.name else ""
+    if target.setup == "file":
+        (tmp_path / target.name).write_text("old")
+    elif target.setup == "link":
+        (tmp_path / "target.json").write_text("old")
+        os.symlink("target.json", path)
+    elif target.setup == "dangling":
+        os.symlink("created.json", path)
+    elif target.setup == "export":
+        (tmp_path / target.name).write_text(json.dumps({"claims": [], "checks": []}))
+    elif target.setup == "claims":
+        (tmp_path / target.name).write_text(document(GPUS))
+    elif target.setup == "claims-mid-edit":
+        (tmp_path / target.name).write_text(document(GPUS, extra="  - id: [unclosed\n"))
+    elif target.setup == "link-to-shipped":
+        os.symlink("shipped/claims.yaml", path)
+    elif target.setup in ("fifo", "fifo-with-reader"):
+        os.mkfifo(path)
+    elif target.setup == "folder":
+        os.mkdir(path)
+    elif target.setup == "loop":
+        os.symlink("loop", path)
+    elif target.setup == "device":
+        return device(tmp_path, target.name)
+    return path
+
+
+DEVICES = {"null": 3, "full": 7}  # the minor numbers of /dev/null and /dev/full
+
+
+def device(tmp_path, name: str) -> str:
+    """/dev/null or /dev/full, or as root (who could replace the real ones,
+    were the kit broken) a node of the same device made in tmp_path."""
+    if os.geteuid() != 0:
+        return f"/dev/{name}"
+    path = str(tmp_path / name)
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, DEVICES[name]))
+    return path
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda target: target.setup or target.name)
+def test_export_writes_only_what_it_may(run, tmp_path, monkeypatch, target):
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(document(GPUS + LICENSE))
+    shipped_file = stand_in_for_the_shipped_file(tmp_path, monkeypatch)
+    path = prepare(tmp_path, target)
+    before, shipped = snapshot(tmp_path), shipped_hash()
+    reader = None
+    if target.setup == "fifo-with-reader":
+        reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run("export", "-f", str(claims), "-o", path)
+        sent = os.read(reader, 1 << 20) if reader is not None else b""
+    finally:
+        if reader is not None:
+            os.close(reader)
+    assert (result.code, first_line(result.err), result.out) == (
+        target.code, target.err.format(path=path, file=claims, shipped=shipped_file), "")
+    after = snapshot(tmp_path)
+    assert changed(before, after) == set(target.changed)
+    assert shipped_hash() == shipped
+    if target.code == 0 and target.changed:
+        written = json.loads((tmp_path / target.changed[0]).read_text())
+        assert [claim["id"] for claim in written["claims"]] == ["gpus-16k", "license-outputs"]
+    if reader is not None:
+        assert json.loads(sent)["claims"][0]["id"] == "gpus-16k"
+    if target.setup in ("link", "dangling"):
+        assert os.path.islink(path)
+    for name in DEVICES:
+        assert char_device(f"/dev/{name}")
+    if target.setup == "device":
+        assert char_device(path)
+
+
+def stand_in_for_the_shipped_file(tmp_path, monkeypatch) -> str:
+    """A copy of the shipped claims.yaml that the kit takes for it, so that a
+    kit that fails to protect it damages only the copy."""
+    (tmp_path / "shipped").mkdir()
+    stand_in = tmp_path / "shipped" / "claims.yaml"
+    with open(SHIPPED, "rb") as handle:
+        stand_in.write_bytes(handle.read())
+    monkeypatch.setattr(claimkit.cli, "DEFAULT_FILE", str(stand_in))
+    return display_path(str(stand_in))
+
+
+def test_the_shipped_file_is_refused_when_another_file_is_read(run, tmp_path, monkeypatch):
+    # `export -f copy.yaml -o claims.yaml`, the audit's case.
+    shipped = stand_in_for_the_shipped_file(tmp_path, monkeypatch)
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(document())
+    before = snapshot(tmp_path / "shipped")
+    result = run("export", "-f", str(copy), "--format", "csv", "-o", shipped)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: refusing to write over the claims file {shipped}\n")
+    assert snapshot(tmp_path / "shipped") == before
+
+
+def test_a_new_file_through_a_symlink_keeps_the_link_and_the_targets_mode(run, tmp_path):
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(document())
+    (tmp_path / "target.csv").write_text("old")
+    os.chmod(tmp_path / "target.csv", 0o600)
+    os.symlink("target.csv", tmp_path / "link.csv")
+    result = run("export", "-f", str(claims), "--format", "csv", "-o", str(tmp_path / "link.csv"))
+    assert (result.code, result.err) == (0, "")
+    assert os.readlink(tmp_path / "link.csv") == "target.csv"
+    assert os.stat(tmp_path / "target.csv").st_mode & 0o777 == 0o600
+    assert (tmp_path / "target.csv").read_text().startswith("id,claim,")
+
+
+# -- signals ---------------------------------------------------------------------
+
+def kit_process(argv, tmp_path, *, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=None, redirect: str = "", hook: str = ""):
+    """`python kit.py ARGV` in tmp_path; `hook` is Python run before main,
+    `redirect` a shell redirection (`>&-`) made before Python starts."""
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("FORCE_COLOR", "NO_COLOR", "PYTHONIOENCODING")}
+    environment.update(env or {})
+    bootstrap = (f"import sys; sys.path.insert(0, {ROOT!r}); import kit\n{hook}\n"
+                 "raise SystemExit(kit.main(sys.argv[1:]))")
+    command = [sys.executable, "-c", bootstrap, *argv]
+    if redirect:
+        command = ["/bin/sh", "-c", f'exec "$@" {redirect}', "sh", *command]
+    return subprocess.Popen(command, cwd=tmp_path, stdout=stdout, stderr=stderr,
+                            env=environment)
+
+
+def wait_until(condition, process) -> None:
+    """Poll (not a timing test: the deadline only stops a broken run)."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def pipe_full(read_end: int) -> bool:
+    pending = bytearray(4)
+    fcntl.ioctl(read_end, termios.FIONREAD, pending)
+    return int.from_bytes(pending, sys.byteorder) >= fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ)
+
+
+# The stall is the test's: os.fsync, called while the temp file is open,
+# announces itself and sleeps until the signal comes.
+STALL_IN_FSYNC = """
+import os, time
+def stall(fd):
+    os.write(1, b"writing\\n")
+    time.sleep(60)
+os.fsync = stall
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interrupt:
+    name: str
+    argv: tuple
+    where: str  # "stdout": a pipe nobody reads; "fifo": -o a FIFO nobody reads; "fsync"
+    signum: int
+    code: int
+    err: str
+    changed: tuple = field(default=())
+
+
+INTERRUPTS = [
+    Interrupt(name="ctrl-c-list", argv=("list",), where="stdout", signum=signal.SIGINT,
+              code=130, err="kit.py: interrupted"),
+    Interrupt(name="sigterm-list", argv=("list",), where="stdout", signum=signal.SIGTERM,
+              code=143, err="kit.py: terminated"),
+    Interrupt(name="sigterm-export-stdout", argv=("export", "--format", "csv"),
+              where="stdout", signum=signal.SIGTERM, code=143, err="kit.py: terminated"),
+    Interrupt(name="ctrl-c-export-fifo", argv=("export", "-o", "fifo"), where="fifo",
+              signum=signal.SIGINT, code=130, err="kit.py: interrupted"),
+    Interrupt(name="sigterm-export-fifo", argv=("export", "-o", "fifo"), where="fifo",
+              signum=signal.SIGTERM, code=143, err="kit.py: terminated"),
+    Interrupt(name="sigterm-export-file", argv=("export", "-o", "out.json"), where="fsync",
+              signum=signal.SIGTERM, code=143, err="kit.py: terminated"),
+    Interrupt(name="ctrl-c-export-file", argv=("export", "-o", "out.json"), where="fsync",
+              signum=signal.SIGINT, code=130, err="kit.py: interrupted"),
+]
+
+
+@pytest.mark.parametrize("case", INTERRUPTS, ids=lambda case: case.name)
+def test_a_signal_ends_the_run_with_one_line_and_no_temp_file(tmp_path, case):
+    (tmp_path / "claims.yaml").write_text(MANY)
+    (tmp_path / "out.json").write_text("old")
+    os.mkfifo(tmp_path / "fifo")
+    before, shipped = snapshot(tmp_path), shipped_hash()
+    argv = [*case.argv, "-f", "claims.yaml"]
+    read_end = None
+    if case.where == "stdout":
+        read_end, write_end = os.pipe()
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+        process = kit_process(argv, tmp_path, stdout=write_end)
+        os.close(write_end)
+        wait_until(lambda: pipe_full(read_end), process)
+    elif case.where == "fifo":
+        read_end = os.open(tmp_path / "fifo", os.O_RDONLY | os.O_NONBLOCK)
+        fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 4096)
+        process = kit_process(argv, tmp_path)
+        wait_until(lambda: pipe_full(read_end), process)
+    else:
+        process = kit_process(argv, tmp_path, hook=STALL_IN_FSYNC)
+        assert process.stdout.readline() == b"writing\n"
+        assert [name for name in os.listdir(tmp_path) if name.startswith(".kit-")]
+    process.send_signal(case.signum)
+    _, err = process.communicate(timeout=60)
+    if read_end is not None:
+        os.close(read_end)
+    assert (process.returncode, first_line(err.decode())) == (case.code, case.err)
+    assert len(err.splitlines()) == 1
+    assert snapshot(tmp_path) == before  # no .kit-*.tmp, out.json as it was
+    assert shipped_hash() == shipped
+
+
+@pytest.mark.parametrize("signum, exception", [(signal.SIGINT, KeyboardInterrupt),
+                                               (signal.SIGTERM, output.Terminated)])
+def test_a_signal_while_the_temp_file_is_made_arrives_after_it_can_be_cleaned(
+        tmp_path, monkeypatch, signum, exception):
+    # The signal comes while mkstemp runs; it is held back until the temp
+    # file's name is known, so the cleanup finds it.
+    import tempfile
+
+    made = []
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(**options):
+        made.append(real_mkstemp(**options))
+        os.kill(os.getpid(), signum)
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    handler = signal.signal(signal.SIGTERM, output._terminate)
+    try:
+        with pytest.raises(exception):
+            output.write_atomically(str(tmp_path / "out.json"), "{}")
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert len(made) == 1
+    assert os.listdir(tmp_path) == []
+
+
+# -- output channels -----------------------------------------------------------
+
+CLOSED_PIPE = "a pipe whose reader has gone"
+UNFAULTED = "the first line of stderr without the fault"
+ASCII = {"PYTHONIOENCODING": "ascii"}
+C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+FANCY = document(SIZES.replace("There are 8B, 70B and 405B models.",
+                               "\"Three sizes \u2026 \u4e2d\u6587 \U0001f600.\""))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Channel:
+    name: str
+    argv: tuple
+    fault: str = ""  # a shell redirection that breaks stdout or stderr, or CLOSED_PIPE
+    env: dict = field(default_factory=dict)
+    text: str = document()
+    code: int
+    err: str
+    out: object = None  # a function of stdout's bytes that must hold
+    changed: tuple = ()
+
+
+CHANNELS = [
+    Channel(name="closed-list", argv=("list",), fault=">&-", code=2,
+            err="kit.py: error: standard output is closed"),
+    Channel(name="closed-check", argv=("check",), fault=">&-", code=2,
+            err="kit.py: error: standard output is closed"),
+    Channel(name="closed-export-to-a-file", argv=("export", "-o", "out.json"),
+            fault=">&-", code=0, err="", changed=("out.json",)),
+    Channel(name="full-list", argv=("list",), fault=">/dev/full", code=2,
+            err="kit.py: error: cannot write to standard output: No space left on device"),
+    Channel(name="full-show", argv=("show", "gpus-16k"), fault=">/dev/full", code=2,
+            err="kit.py: error: cannot write to standard output: No space left on device"),
+    Channel(name="full-export", argv=("export",), fault=">/dev/full", code=2,
+            err="kit.py: error: cannot write to standard output: No space left on device"),
+    Channel(name="ascii-list", argv=("list",), env=ASCII, code=0, err="",
+            out=lambda out: out.isascii() and b"\n+  model-sizes" in out),
+    Channel(name="c-locale-show", argv=("show", "gpus-16k"), env=C_LOCALE, code=0, err="",
+            out=lambda out: out.isascii() and out.startswith(b"! gpus-16k")),
+    Channel(name="ascii-data", argv=("list",), env=ASCII, text=FANCY, code=0, err="",
+            out=lambda out: b"\\u2026 \\u4e2d\\u6587 \\U0001f600" in out.replace(b"\n   ", b" ")),
+    Channel(name="ascii-export-stays-utf8", argv=("export",), env=ASCII, text=FANCY,
+            code=0, err="", out=lambda out: "\u4e2d\u6587" in json.loads(out)["claims"][0]["claim"]),
+    Channel(name="closed-stderr-filtered-list", argv=("list", "--verdict", "supported"),
+            fault="2>&-", code=0, err="",
+            out=lambda out: b"showing" not in out and b"model-sizes" in out),
+    Channel(name="closed-stderr-check", argv=("check",), fault="2>&-", text=BROKEN,
+            code=1, err="", out=lambda out: out.startswith(b"claims.yaml: ")
+            and out.endswith(b": 1 problem\n")),
+    Channel(name="closed-stderr-filtered-export", argv=("export", "--verdict", "supported"),
+            fault="2>&-", code=0, err="",
+            out=lambda out: [claim["id"] for claim in json.loads(out)["claims"]]
+            == ["model-sizes"]),
+    Channel(name="closed-pipe-check", argv=("check",), fault=CLOSED_PIPE, text=BROKEN,
+            code=1, err=UNFAULTED),
+    Channel(name="closed-pipe-list", argv=("list",), fault=CLOSED_PIPE, code=0, err=""),
+    Channel(name="closed-pipe-export", argv=("export", "--format", "html"),
+            fault=CLOSED_PIPE, code=0, err=""),
+    Channel(name="closed-pipe-bad-article", argv=("check", "--article", "missing.txt"),
+            fault=CLOSED_PIPE, code=2, err=UNFAULTED),
+]
+
+
+@pytest.mark.parametrize("case", CHANNELS, ids=lambda case: case.name)
+def test_every_output_channel_fault_is_one_line(tmp_path, case):
+    (tmp_path / "claims.yaml").write_text(case.text)
+    before, shipped = snapshot(tmp_path), shipped_hash()
+    argv = [*case.argv, "-f", "claims.yaml"]
+    if case.fault == CLOSED_PIPE:
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        process = kit_process(argv, tmp_path, env=case.env, stdout=write_end)
+        os.close(write_end)
+    else:
+        process = kit_process(argv, tmp_path, env=case.env, redirect=case.fault)
+    out, err = process.communicate(timeout=60)
+    out = out or b""
+    err = err.decode()
+    expected = case.err
+    if expected == UNFAULTED:  # the problem itself, as the kit words it
+        _, unfaulted = kit_process([*case.argv, "-f", "claims.yaml"], tmp_path).communicate()
+        expected = first_line(unfaulted.decode())
+        assert expected.startswith(("claims.yaml:", "missing.txt:"))
+    assert (process.returncode, first_line(err)) == (case.code, expected)
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert len(err.splitlines()) <= 1
+    if case.out is not None:
+        assert case.out(out), out
+    after = snapshot(tmp_path)
+    assert changed(before, after) == set(case.changed)
+    assert shipped_hash() == shipped
+
+
+@pytest.mark.parametrize("name", ["link-to-fd", "/dev/fd/1"])
+def test_export_to_a_file_descriptor_appends_to_what_the_shell_opened(tmp_path, name):
+    # `export -o /dev/stdout >> log.txt`.  The link is made in tmp_path (as
+    # /dev/stdout is made): a kit that replaced links would replace only it.
+    if not name.startswith("/"):
+        os.symlink("/proc/self/fd/1", tmp_path / name)
+    (tmp_path / "claims.yaml").write_text(document())
+    log = tmp_path / "log.txt"
+    log.write_text("kept\n")
+    before = snapshot(tmp_path)
+    with open(log, "ab") as append:
+        process = kit_process(["export", "--format", "csv", "-o", name,
+                               "-f", "claims.yaml"], tmp_path, stdout=append)
+        _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, b"")
+    assert changed(before, snapshot(tmp_path)) == {"log.txt"}
+    assert os.stat(log).st_ino == before["log.txt"][3]  # written into, not replaced
+    assert log.read_text().startswith("kept\nid,claim,")
+
+
+def test_an_unwritable_stream_target_is_refused_without_waiting(tmp_path):
+    # A FIFO without a reader would block open() for ever; the kit says so.
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(OSError) as caught:
+        output.write_stream(str(tmp_path / "fifo"), "x")
+    assert caught.value.errno == errno.ENXIO
