@@ -70,7 +70,9 @@ def test_every_quote_found(run, claims_file, tmp_path):
         f"{path}: 4 claims, 0 checks: ok\n"
         f"article quotes: 4 of 4 found in {article}\n"
         "article coverage: 5 sentences, 3 tracked, 0 dismissed, 2 untracked\n"
-        f"paper quotes: 2 of 2 found in {paper}\n")
+        f"paper quotes: 2 of 2 found in {paper}\n"
+        "placement: pages not checked: no form feeds; 1 of 1 under their cited"
+        " section (1 cite a section whose heading is not in the text)\n")
     assert result.code == 0
 
 
@@ -85,7 +87,7 @@ def test_a_missing_quote_names_the_claim_its_line_and_the_closest_passage(
     result = run("check", "-f", path, "--paper", str(paper))
     assert result.err == (
         f"{path}:{line}:{col}: error: claims[0].source.quote: quote of 'gpus-16k'"
-        f" not found in {paper}; closest passage (84% similar):"
+        f" not found in {paper}; closest passage (84% similar, line 2):"
         " \"trained on up to 16K H100 GPUs\"\n")
     assert result.out == (f"{path}: 1 claim, 0 checks: 1 problem\n"
                           f"paper quotes: 0 of 1 found in {paper}\n")
@@ -104,7 +106,7 @@ def test_a_near_miss_in_the_article_is_reported_with_its_similarity(
     first = result.err.splitlines()[0]
     assert first == (
         f"{path}:{line}:{col}: error: claims[0].article_quote: quote of 'model-sizes'"
-        f" not found in {article}; closest passage (97% similar):"
+        f" not found in {article}; closest passage (97% similar, line 4):"
         " \"with 8B, 70B, and 405B versions\"")
     assert result.code == 1
 
@@ -240,9 +242,9 @@ def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE)
     text = document(GPUS.replace("verdict: overstated", "verdict: maybe")
-                    + SIZES.replace("with 8B, 70B, and 405B versions", "with 9B"))
+                    + SIZES.replace("with 8B, 70B, and 405B versions", "with 9B models"))
     path = claims_file(text)
-    line, col = position(text, "with 9B")
+    line, col = position(text, "with 9B models")
     result = run("check", "-f", path, "--article", str(article))
     assert result.code == 1
     assert (f"{path}:{line}:{col}: error: claims[1].article_quote: quote of"
