@@ -82,9 +82,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
-# ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.
+# ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.  A
+# page's first line starts with pdftotext's form feed.
 _HEADING = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
+    r"^[ \t\f]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
     r"|(abstract)[ \t]*(?:\*\*)?[ \t]*$)",
     re.MULTILINE | re.IGNORECASE,
 )
@@ -110,7 +111,7 @@ def _nfkc(text: str) -> str:
             if folded != char and len(folded) <= _MAX_FOLD:
                 table[ord(char)] = folded
     # NFC after a per-character NFKD is NFKC (NFC reorders and composes).
-    return unicodedata.normalize("NFC", text.translate(table))
+    return unicodedata.normalize("NFC", text.translate(table) if table else text)
 
 
 def _fold(text: str) -> str:
