@@ -77,6 +77,9 @@ CHECKABLE = re.compile(
     r"|beat|better|best|worse|first|faster|slower)\b",
     re.IGNORECASE,
 )
+# The same, for lowercased text: IGNORECASE makes the regex four times slower,
+# and the audit runs it over every sentence of the article.
+_CHECKABLE_LOWER = re.compile(CHECKABLE.pattern)
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
@@ -775,7 +778,7 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
             tracked += 1
         elif sentence.dismissed:
             dismissed += 1
-        elif CHECKABLE.search(sentence.text):
+        elif _CHECKABLE_LOWER.search(sentence.text.lower()):
             untracked += 1
             line, col = text.line_col(sentence.start)
             _add_counted(problems, Problem(
