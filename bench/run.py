@@ -225,8 +225,11 @@ def build_quote_texts(folder: str) -> dict:
     from claimkit.cli import load_document
 
     document = load_document(SHIPPED)[0]
+    # The quotes that check --paper looks for.
     paper_quotes = [claim.source.quote for claim in document.claims
-                    if claim.source.quote and claim.source.section is not None]
+                    if claim.source.quote and claim.source.quote_exact and (
+                        claim.source.section is not None
+                        or claim.source.url == document.paper.get("url"))]
     with open(os.path.join(os.path.dirname(ROOT), "shared",
                            "000_a430543c8a9d67c7.txt"), encoding="utf-8") as handle:
         article = handle.read()
