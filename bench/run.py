@@ -65,7 +65,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=21,
                         help="interleaved rounds per command (default 21)")
+    parser.add_argument("--quotes", action="store_true",
+                        help="only the quote rows (check --paper / --article at scale)")
     args = parser.parse_args(argv)
+    if args.quotes:
+        return 1 if quote_rows(args.rounds) else 0
     # Time the kit as an installed copy runs: from compiled bytecode, even
     # where PYTHONDONTWRITEBYTECODE keeps Python from writing it itself.
     compileall.compile_dir(os.path.join(ROOT, "claimkit"), quiet=1)
@@ -114,7 +118,158 @@ def main(argv=None) -> int:
         mark = "ok" if ratio <= goal else "MISSED"
         missed += ratio > goal
         print(f"{label:30} {against:18} {ratio:6.2f} {goal:6.2f}  {mark}")
+    missed += quote_rows(args.rounds)
     return 1 if missed else 0
+
+
+# -- quotes at paper scale (issue 13) -----------------------------------------
+
+# The baselines: what finding quotes costs at the least.  Whitespace folded,
+# then `quote in text`; and a linear sentence splitter for the article.
+QUOTE_BASELINE = """\
+import sys, yaml
+quotes = [line for line in open(sys.argv[2], encoding="utf-8").read().split("\\n") if line]
+text = " ".join(open(sys.argv[1], encoding="utf-8").read().split())
+print(sum(" ".join(quote.split()) in text for quote in quotes))
+"""
+SENTENCE_BASELINE = """\
+import re, sys, yaml
+text = open(sys.argv[1], encoding="utf-8").read()
+print(len(re.split(r"(?<=[.!?])\\s+", text)))
+"""
+FILLER_WORDS = ["the", "of", "and", "to", "in", "we", "a", "is", "for", "that", "with", "on", "as", "our", "this", "are", "by", "be", "model", "data", "training", "results", "which", "from", "it", "at", "can", "use", "more", "each", "these", "than", "also", "performance", "approach", "set", "method", "work", "show"]
+
+
+def filler(size: int, seed: int) -> str:
+    """Prose of plain words: sentences, lines, paragraphs and pages."""
+    import random
+
+    rng = random.Random(seed)
+    out, length, line = [], 0, 0
+    while length < size:
+        words = rng.choices(FILLER_WORDS, k=rng.randint(8, 20))
+        sentence = " ".join(words).capitalize() + ". "
+        out.append(sentence)
+        length += len(sentence)
+        line += len(sentence)
+        if line > 70:
+            out.append("\n\f" if rng.random() < 0.02 else
+                       "\n\n" if rng.random() < 0.2 else "\n")
+            line = 0
+    return "".join(out)
+
+
+def build_quote_texts(folder: str) -> dict:
+    """Texts of 1 and 10 MB with the shipped quotes embedded, as they are or
+    each one word off, and an article inside 1 and 3 MB of prose."""
+    sys.path.insert(0, ROOT)
+    from claimkit.cli import load_document
+
+    document = load_document(SHIPPED)[0]
+    # The quotes that check --paper looks for.
+    paper_quotes = [claim.source.quote for claim in document.claims
+                    if claim.source.quote and claim.source.quote_exact and (
+                        claim.source.section is not None
+                        or claim.source.url == document.paper.get("url"))]
+    with open(os.path.join(os.path.dirname(ROOT), "shared",
+                           "000_a430543c8a9d67c7.txt"), encoding="utf-8") as handle:
+        article = handle.read()
+
+    def off_by_one_word(quote: str) -> str:
+        words = quote.split()
+        words[len(words) // 2] = "zzyzx"
+        return " ".join(words)
+
+    paths = {}
+
+    def write(name: str, text: str) -> None:
+        paths[name] = os.path.join(folder, name)
+        with open(paths[name], "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    for megabytes in (1, 10):
+        body = filler(megabytes << 20, megabytes)
+        step = len(body) // (len(paper_quotes) + 1)
+        for name, change in (("present", lambda quote: quote), ("off", off_by_one_word)):
+            pieces, cut = [], 0
+            for number, quote in enumerate(paper_quotes, 1):
+                at = body.index(". ", number * step) + 2
+                pieces += [body[cut:at], change(quote), ". "]
+                cut = at
+            pieces.append(body[cut:])
+            write(f"paper-{name}-{megabytes}.txt", "".join(pieces))
+    write("quotes.txt", "\n".join(" ".join(quote.split()) for quote in paper_quotes))
+    for megabytes in (1, 3):
+        body = filler(megabytes << 20, 7 + megabytes)
+        write(f"article-{megabytes}.txt", body[: len(body) // 2] + "\n\n" + article
+              + "\n\n" + body[len(body) // 2:])
+    write("spaces.txt", "It has 8B parameters." + " " * 40_000 + "x\n")
+    return paths
+
+
+def time_any(argv: list[str]) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of a command, whatever its exit code."""
+    import resource
+
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def quote_rows(rounds: int) -> int:
+    """The four speed rows of issue 13; returns how many goals were missed."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = build_quote_texts(folder)
+        commands = {}
+        for megabytes in (1, 10):
+            for name in ("present", "off"):
+                text = paths[f"paper-{name}-{megabytes}.txt"]
+                commands[f"paper {name} {megabytes}"] = [PYTHON, KIT, "check", "--paper", text]
+                commands[f"baseline {name} {megabytes}"] = [
+                    PYTHON, "-c", QUOTE_BASELINE, text, paths["quotes.txt"]]
+        for megabytes in (1, 3):
+            text = paths[f"article-{megabytes}.txt"]
+            commands[f"article {megabytes}"] = [PYTHON, KIT, "check", "--article", text]
+            commands[f"splitter {megabytes}"] = [PYTHON, "-c", SENTENCE_BASELINE, text]
+        commands["spaces"] = [PYTHON, KIT, "check", "--article", paths["spaces.txt"]]
+        times = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, command in commands.items():
+                times[name].append(time_any(command)[0])
+        # Peak memory, each in a fresh child (ru_maxrss is a high-water mark).
+        peaks = {}
+        for name in ("paper off 10", "baseline off 10"):
+            peaks[name] = subprocess.run(
+                [PYTHON, "-c", "import resource, subprocess, sys;"
+                 " subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+                 " stderr=subprocess.DEVNULL);"
+                 " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+                 *commands[name]], capture_output=True, text=True).stdout.strip()
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print("quote medians: " + ", ".join(f"{name} {value * 1000:.0f} ms"
+                                        for name, value in median.items()))
+    print(f"peak memory, 10 MB one word off: kit {peaks['paper off 10']} KiB,"
+          f" baseline {peaks['baseline off 10']} KiB")
+    memory = int(peaks["paper off 10"]) / int(peaks["baseline off 10"])
+    rows = [
+        ("check --paper, 1 MB, present", median["paper present 1"]
+         / median["baseline present 1"], 2.5),
+        ("check --paper, 1 MB, one word off", median["paper off 1"]
+         / median["baseline off 1"], 6.0),
+        ("  growth 10 MB / 1 MB", median["paper off 10"] / median["paper off 1"], 10 * 1.3),
+        ("  memory vs baseline, 10 MB", memory, 2.0),
+        ("check --article in 1 MB prose", median["article 1"] / median["splitter 1"], 4.0),
+        ("  growth 3 MB / 1 MB", median["article 3"] / median["article 1"], 3 * 1.3),
+        ("40,000 spaces in --article (s)", median["spaces"], 1.0),
+    ]
+    missed = 0
+    for label, ratio, goal in rows:
+        mark = "ok" if ratio <= goal else "MISSED"
+        missed += ratio > goal
+        print(f"{label:37} {ratio:6.2f} {goal:6.2f}  {mark}")
+    return missed
 
 
 if __name__ == "__main__":

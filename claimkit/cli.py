@@ -7,7 +7,7 @@ from dataclasses import field
 
 from claimkit import output
 from claimkit.evaluate import run_checks
-from claimkit.load import LoadError, load_nodes, read_text
+from claimkit.load import LoadError, load_nodes
 from claimkit.model import (
     VERDICTS,
     CheckResult,
@@ -78,8 +78,8 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
                        help="find every article_quote in this text of the article,"
                        " and list checkable sentences no claim tracks")
     check.add_argument("--paper", metavar="FILE",
-                       help="find every paper quote in this text of the paper"
-                       " (e.g. from pdftotext)")
+                       help="find every paper quote in this text or PDF of the"
+                       " paper, on its cited page and under its cited section")
     check.add_argument("--strict", action="store_true",
                        help="with --article, untracked sentences are problems")
     export = command("export", "write the claims in another format", [filters])
@@ -218,20 +218,16 @@ def run_check(args, document, problems: list[Problem]) -> int:
     display = display_path(args.file)
     reports = []
     if document is not None and (args.article or args.paper):
-        from claimkit.quotes import audit_coverage, check_quotes
+        from claimkit.quotes import check_article, check_paper
 
-        for which, path in (("article", args.article), ("paper", args.paper)):
-            if not path:
-                continue
-            text = read_text(path, path)
-            more, found = check_quotes(document, text, path, which)
+        if args.article:
+            more, lines = check_article(document, args.article, args.strict)
             problems += more
-            wanted = found + len(errors_in(more))
-            reports.append(f"{which} quotes: {found} of {wanted} found in {path}")
-            if which == "article":
-                more, summary = audit_coverage(document, text, path, args.strict)
-                problems += more
-                reports.append(summary)
+            reports += lines
+        if args.paper:
+            more, lines = check_paper(document, args.paper)
+            problems += more
+            reports += lines
     print_problems(problems)
     errors = errors_in(problems)
     if document is not None:

@@ -1,32 +1,46 @@
-"""Quotes: find each claim's quotes in the article and paper texts, and audit
-which of the article's sentences no claim tracks.
+"""Quotes: find each claim's quotes in the article and paper texts, check
+that a paper quote stands on its cited page and under its cited section, and
+audit which of the article's sentences no claim tracks.
 
 Matching forgives layout and typography only: reflowed lines and runs of
 whitespace, curly vs straight quotes, dashes, × vs x, superscripts (10²⁵ vs
 10^25), PDF ligatures (ﬁ, ﬂ) and hyphenation at line ends.  It never forgives
-different words.  A quote that is not found is re-anchored to the closest
-passage of the text, the way Hypothesis re-anchors an annotation.
+different words.
+
+Speed and memory stay linear in the text (a paper is ~600 KB; a wrong copy of
+it must not make the kit crawl): the text is normalised once, in blocks whose
+offsets are kept, so a match in the normalised text maps back to the text as
+it stands; line and page numbers come from bisecting precomputed offsets; a
+quote that is not found is compared by difflib with a few candidate windows
+only, found through the quote's rarest words.
 """
+import bisect
+import itertools
 import re
 import unicodedata
+from collections import Counter
 
+from claimkit.load import LoadError, read_text
 from claimkit.model import (
+    MAX_PROBLEMS,
     Document,
     Problem,
     TooManyProblems,
     add_problem,
-    line_col,
     shorten,
 )
 
-_TYPOGRAPHY = str.maketrans({
+_TYPOGRAPHY = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
     "×": "x",
-    "^": None,
-    "\u00ad": None,  # soft hyphen
-})
+    "^": "",
+    "\u00ad": "",  # soft hyphen
+}
+# A regex finds the few characters to replace: str.translate with a table
+# costs about half a microsecond for every character of non-ASCII text.
+_TYPOGRAPHY_CHARS = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
 # "foun-\ndation" in PDF text is one word broken at a line end.
 _LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
 # A hyphen inside a word is typography too: "pre-training" and the
@@ -34,9 +48,24 @@ _LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # "--" is how plain text writes a dash.
 _DASHES = re.compile(r"-{2,}")
-_TIMES = re.compile(r"(?<=\d)\s*x\s*(?=\d)")
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
+# Applied after whitespace is folded to single spaces.
+_TIMES = re.compile(r"(?<=\d) ?x ?(?=\d)")
+# A compatibility character whose NFKC form is longer than this is kept as it
+# is: ligatures and superscripts fold to 1-3 characters, while U+FDFA folds to
+# 18, and a text of them would grow 18-fold in memory.
+_MAX_FOLD = 4
+# Texts are normalised in blocks of about this many characters, cut at
+# whitespace that no rule joins across, so a match maps back to the text.
+_BLOCK = 4096
+_BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx×ｘ])")
+# A quote shorter than this (normalised), or of fewer words, matches too much
+# to prove anything: "-" would be found everywhere.
+MIN_QUOTE_CHARS = 8
+MIN_QUOTE_WORDS = 2
+# A quote found more often than this is placed by its first occurrences only.
+_MAX_OCCURRENCES = 200
+# How many candidate windows difflib compares with a quote that is not found.
+_CANDIDATES = 4
 
 # Words that make an article sentence checkable even without a figure in it.
 CHECKABLE = re.compile(
@@ -48,208 +77,700 @@ CHECKABLE = re.compile(
     r"|beat|better|best|worse|first|faster|slower)\b",
     re.IGNORECASE,
 )
-_PARAGRAPH = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|\Z))+")
+# The same, for lowercased text: IGNORECASE makes the regex four times slower,
+# and the audit runs it over every sentence of the article.
+_CHECKABLE_LOWER = re.compile(CHECKABLE.pattern)
+# Paragraphs end at a line holding only whitespace.  (Written so that a long
+# run of spaces is scanned once, not once per position.)
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+
+# Headings: a line holding a section number and its title, as pdftotext
+# prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
+# ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.  A
+# page's first line starts with pdftotext's form feed.
+_HEADING = re.compile(
+    r"^[ \t\f]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
+    r"|(abstract)[ \t]*(?:\*\*)?[ \t]*$)",
+    re.MULTILINE | re.IGNORECASE,
+)
+# A heading's title may be cut by a line break; this much of it is enough.
+_MIN_TITLE_PREFIX = 12
+_ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)")
+# Lines that fall between the halves of a quote that crosses a page.
+_PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*",
+                          re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\s*(?:[*∗†‡§¶]|\d{1,2}(?:\s|(?=http)))")
+# Lines at a page's edge that repeat on this many pages are running heads.
+_RUNNING_MIN_PAGES = 3
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, except for characters that would expand past _MAX_FOLD."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    table = {}
+    for char in set(text):
+        if not char.isascii():
+            folded = unicodedata.normalize("NFKD", char)
+            if folded != char and len(folded) <= _MAX_FOLD:
+                table[char] = folded
+    if table:
+        chars = re.compile("[" + "".join(map(re.escape, table)) + "]")
+        text = chars.sub(lambda match: table[match.group()], text)
+    # NFC after a per-character NFKD is NFKC (NFC reorders and composes).
+    return unicodedata.normalize("NFC", text)
+
+
+def _fold(text: str) -> str:
+    """Normalise one block (see normalize)."""
+    if not text.isascii():
+        text = _nfkc(text)
+    if "-" in text:
+        text = _LINE_END_HYPHEN.sub("", text)
+    if not text.isascii():
+        text = _TYPOGRAPHY_CHARS.sub(lambda match: _TYPOGRAPHY[match.group()], text)
+    elif "^" in text:
+        text = text.replace("^", "")
+    if "-" in text:
+        text = _WORD_HYPHEN.sub("", _DASHES.sub("-", text))
+    text = " ".join(text.split())
+    if "x" in text:
+        text = _TIMES.sub("x", text)
+    return text
+
+
+def _block_spans(text: str, start: int = 0, end: int | None = None, size: int = _BLOCK):
+    """(start, end) of blocks of text, cut at whitespace no rule joins across."""
+    end = len(text) if end is None else end
+    while start < end:
+        cut = _BOUNDARY.search(text, start + size, end) if start + size < end else None
+        if cut is None:
+            yield start, end
+            return
+        yield start, cut.start()
+        start = cut.end()
 
 
 def normalize(text: str) -> str:
     """Fold the layout and typography a quote may differ in; keep the words."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _LINE_END_HYPHEN.sub("", text)
-    text = text.translate(_TYPOGRAPHY)
-    text = _DASHES.sub("-", text)
-    text = _WORD_HYPHEN.sub("", text)
-    text = _TIMES.sub("x", text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(filter(None, (_fold(text[start:end])
+                                  for start, end in _block_spans(text))))
 
 
-def closest_passage(quote: str, text: str) -> tuple[str, float]:
-    """The passage of normalized text most like the normalized quote.
+class LineIndex:
+    """1-based line and column of offsets, by bisecting the newlines' offsets."""
 
-    Candidate windows are ranked by how many of the quote's words they hold (a
-    linear scan), and difflib scores only the best few, so this stays fast on
-    a whole paper.
+    def __init__(self, text: str) -> None:
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - line_start + 1
+
+
+class SearchText:
+    """A text prepared for finding quotes: normalised once, with the way back.
+
+    normal is the normalised text; the blocks record where each normalised
+    block starts and which span of the text it came from.
     """
-    import difflib
 
-    words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
-    quote_words = _WORD.findall(quote)
-    if not words or not quote_words:
-        return "", 0.0
-    wanted = set(quote_words)
-    size = min(len(quote_words), len(words))
-    hits = [text[start:end] in wanted for start, end in words]
-    score = sum(hits[:size])
-    scores = [(score, 0)]
-    for first in range(1, len(words) - size + 1):
-        score += hits[first + size - 1] - hits[first - 1]
-        scores.append((score, first))
-    scores.sort(key=lambda pair: (-pair[0], pair[1]))
-    best = ("", 0.0)
-    for _, first in scores[:8]:
-        for extra in (0, 2):
-            start = words[max(0, first - extra)][0]
-            end = words[min(len(words), first + size + extra) - 1][1]
-            passage = text[start:end]
-            ratio = difflib.SequenceMatcher(None, quote, passage).ratio()
-            if ratio > best[1]:
-                best = (passage, ratio)
-    return best
+    def __init__(self, text: str, path: str) -> None:
+        self.text, self.path = text, path
+        pieces, self.norm_starts, self.spans = [], [], []
+        length = 0
+        for start, end in _block_spans(text):
+            piece = _fold(text[start:end])
+            if piece:
+                if pieces:
+                    length += 1
+                self.norm_starts.append(length)
+                self.spans.append((start, end))
+                pieces.append(piece)
+                length += len(piece)
+        self.normal = " ".join(pieces)
+        self.page_breaks = [match.start() for match in re.finditer("\f", text)]
+        self._lines = None
+        self._pieces = {}  # block index → its pieces, to map offsets
+        self._counts = None
+        self._seams = None
 
+    # -- positions -------------------------------------------------------
 
-def check_quotes(document: Document, text: str, text_path: str,
-                 which: str) -> tuple[list[Problem], int]:
-    """Find each claim's article quotes (which="article") or paper quotes
-    (which="paper") in a text; return problems and notes, and how many were
-    found."""
-    haystack = normalize(text)
-    problems = []
-    found = 0
-    paper_url = document.paper.get("url")
-    try:
-        for claim in document.claims:
-            source = claim.source
-            if which == "article":
-                quote, at, field = claim.article_quote, claim.article_quote_at, "article_quote"
-            elif source.quote is None or not (
-                source.section is not None or source.url == paper_url
-            ):
-                continue
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_col(offset)
+
+    def page(self, offset: int) -> int:
+        return bisect.bisect_left(self.page_breaks, offset) + 1
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the text that normal[start:end] came from."""
+        return self._to_text(start, True), self._to_text(end, False)
+
+    def _to_text(self, position: int, is_start: bool) -> int:
+        index = max(0, bisect.bisect_right(self.norm_starts, position) - 1)
+        if not self.spans:
+            return 0
+        # The block in small pieces first, so the search below folds a few
+        # hundred characters at a time.
+        if index not in self._pieces:
+            pieces, length = [], self.norm_starts[index]
+            for start, end in _block_spans(self.text, *self.spans[index], size=256):
+                piece = _fold(self.text[start:end])
+                if piece:
+                    length += 1 if pieces else 0
+                    pieces.append((length, start, end))
+                    length += len(piece)
+            self._pieces[index] = pieces
+        pieces = self._pieces[index]
+        norm_start, block_start, block_end = pieces[max(0, bisect.bisect_right(
+            pieces, (position, len(self.text))) - 1)]
+        target = position - norm_start
+        block = self.text[block_start:block_end]
+
+        def length(cut: int) -> int:  # where block[cut:] starts in the block's normal
+            folded = len(_fold(block[:cut]))
+            return folded + (1 if folded and block[cut - 1].isspace() else 0)
+
+        # Binary search: the last cut at or before the target (a start), or the
+        # first cut that reaches it (an end).
+        low, high = 0, len(block)
+        while low < high:
+            middle = (low + high + (1 if is_start else 0)) // 2
+            if is_start:
+                if length(middle) <= target:
+                    low = middle
+                else:
+                    high = middle - 1
+            elif length(middle) >= target:
+                high = middle
             else:
-                quote, at, field = source.quote, claim.source_quote_at, "source.quote"
-            where = f"claims[{claim.index}].{field}"
-            if which == "paper" and not source.quote_exact:
-                add_problem(problems, Problem(
-                    path=document.path, line=at[0], col=at[1], where=where,
-                    code="quote-paraphrase",
-                    message=f"quote of {claim.id!r} is marked as a paraphrase"
-                    " (quote_exact: false); not looked for",
-                    level="note",
-                ))
+                low = middle + 1
+        return block_start + low
+
+    # -- finding ---------------------------------------------------------
+
+    def find_all(self, needle: str):
+        """Spans in the text where needle (normalised) stands, in order."""
+        found = 0
+        position = self.normal.find(needle)
+        while position >= 0 and found < _MAX_OCCURRENCES:
+            yield self.original(position, position + len(needle))
+            found += 1
+            position = self.normal.find(needle, position + 1)
+        if not found and self.page_breaks:
+            yield from self._find_across_pages(needle)
+
+    def _find_across_pages(self, needle: str):
+        """Spans of needle across a page break, seen through page furniture."""
+        if self._seams is None:
+            self._seams = _Seams(self)
+        yield from self._seams.find_all(needle)
+
+    def closest(self, needle: str) -> tuple[int, int, float] | None:
+        """The span of the text most like needle, and its similarity.
+
+        Candidate windows come from where the quote's rarest words stand
+        (counted once for the whole text); difflib compares only a few.
+        """
+        import difflib
+
+        if self._counts is None:
+            self._counts = Counter()
+            cut = 0
+            while cut < len(self.normal):  # in slices, to bound the word lists
+                end = self.normal.find(" ", cut + (1 << 20))
+                end = len(self.normal) if end < 0 else end
+                self._counts.update(self.normal[cut:end].split(" "))
+                cut = end + 1
+        words = needle.split(" ")
+        offsets, offset = {}, 0
+        for word in words:
+            offsets.setdefault(word, offset)
+            offset += len(word) + 1
+        rare = sorted((self._counts[word], word) for word in offsets if self._counts[word])
+        padded = f" {self.normal} "
+        starts = set()
+        for _, word in rare[:3]:
+            position = padded.find(f" {word} ")
+            for _ in range(_MAX_OCCURRENCES):
+                if position < 0:
+                    break
+                starts.add(max(0, position - offsets[word]))
+                position = padded.find(f" {word} ", position + 1)
+        if not starts:
+            return None
+        wanted = set(words)
+        ranked = sorted(starts, key=lambda start: (
+            -len(wanted.intersection(self.normal[start:start + len(needle)].split(" "))),
+            start))
+        best = None
+        margin = 40
+        for start in ranked[:_CANDIDATES]:
+            low = max(0, start - margin)
+            window = self.normal[low:start + len(needle) + margin]
+            matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
+            blocks = [block for block in matcher.get_matching_blocks() if block.size]
+            if not blocks:
                 continue
-            needle = normalize(quote)
-            if needle in haystack:
-                found += 1
+            first, last = blocks[0].b, blocks[-1].b + blocks[-1].size
+            ratio = difflib.SequenceMatcher(None, needle, window[first:last],
+                                            autojunk=False).ratio()
+            if best is None or ratio > best[2]:
+                best = (low + first, low + last, ratio)
+        if best is None:
+            return None
+        return (*self.original(best[0], best[1]), best[2])
+
+    def shown(self, start: int, end: int, limit: int = 100) -> str:
+        """The text's own words at a span, on one line."""
+        return shorten(" ".join(self.text[start:end].split()), limit)
+
+    def where(self, offset: int) -> str:
+        line = self.line_col(offset)[0]
+        return f"line {line}, page {self.page(offset)}" if self.page_breaks else f"line {line}"
+
+
+class _Seams:
+    """The text around each page break, with the page furniture left out.
+
+    A quote that runs across a page has a page number, a running head or a
+    footnote between its halves in a PDF's text.  Each seam joins the end of
+    one page's body to the start of the next one's.
+    """
+
+    def __init__(self, text: SearchText, reach: int = 1200) -> None:
+        self.text = text
+        whole = text.text
+        breaks = text.page_breaks
+        pages = list(zip([-1, *breaks], [*breaks, len(whole)], strict=False))
+        edges = Counter()
+        for start, end in pages:
+            lines = whole[start + 1:end].split("\n")
+            edge = [line for line in lines[:3] + lines[-3:] if line.strip()]
+            edges.update({_furniture_key(line) for line in edge})
+        running = {key for key, pages_seen in edges.items()
+                   if key and pages_seen >= _RUNNING_MIN_PAGES}
+        self.pieces = []  # per seam: (normal start, SearchText, before span, after start)
+        normals, length = [], 0
+        for (before_start, page_break), (_, after_end) in itertools.pairwise(pages):
+            tail = _body_end(whole, max(before_start + 1, page_break - reach), page_break,
+                             running)
+            head = _body_start(whole, page_break + 1, min(after_end, page_break + 1 + reach),
+                               running)
+            before = whole[tail[0]:tail[1]]
+            after = whole[head[0]:head[1]]
+            seam = SearchText(before + "\n" + after, text.path)
+            self.pieces.append((length, seam, tail, head[0]))
+            normals.append(seam.normal)
+            length += len(seam.normal) + 1
+        self.normal = "\n".join(normals)
+        self.starts = [piece[0] for piece in self.pieces]
+
+    def find_all(self, needle: str):
+        position = self.normal.find(needle)
+        while position >= 0:
+            start, seam, (tail_start, tail_end), head_start = self.pieces[
+                bisect.bisect_right(self.starts, position) - 1]
+            low, high = seam.original(position - start, position - start + len(needle))
+            before = tail_end - tail_start
+            yield tuple(tail_start + offset if offset <= before
+                        else head_start + offset - before - 1 for offset in (low, high))
+            position = self.normal.find(needle, position + 1)
+
+
+def _furniture_key(line: str) -> str:
+    """A page-edge line with its digits left out: "Page 7" and "Page 8" repeat."""
+    return " ".join(re.sub(r"\d+", "", line).split()).casefold()
+
+
+def _is_furniture(line: str, running: set) -> bool:
+    return (not line.strip() or _PAGE_NUMBER.fullmatch(line) is not None
+            or _furniture_key(line) in running)
+
+
+def _body_end(text: str, start: int, end: int, running: set) -> tuple[int, int]:
+    """The span of text[start:end] (a page's end) without its last furniture
+    lines: page numbers, running lines, and a footnote block."""
+    lines = text[start:end].split("\n")
+    while lines and _is_furniture(lines[-1], running):
+        lines.pop()
+    # A footnote block: the last few lines, from one that opens with a marker.
+    for index in range(len(lines) - 1, max(0, len(lines) - 6), -1):
+        if _FOOTNOTE.match(lines[index]):
+            del lines[index:]
+            break
+    while lines and _is_furniture(lines[-1], running):
+        lines.pop()
+    return start, start + len("\n".join(lines))
+
+
+def _body_start(text: str, start: int, end: int, running: set) -> tuple[int, int]:
+    """The span of text[start:end] (a page's start) without its first
+    furniture lines."""
+    offset = start
+    for line in text[start:end].split("\n"):
+        if not _is_furniture(line, running):
+            break
+        offset += len(line) + 1
+    return min(offset, end), end
+
+
+# -- reading the texts ------------------------------------------------------
+
+def read_paper(path: str) -> str:
+    """The paper's text: a text file as it is, or a PDF through pdftotext."""
+    import os
+
+    with_pdf = path.lower().endswith(".pdf")
+    if not with_pdf and os.path.isfile(path):
+        try:
+            with open(path, "rb") as handle:
+                with_pdf = handle.read(5) == b"%PDF-"
+        except OSError:
+            pass  # read_text says what is wrong with the file
+    if not with_pdf:
+        return read_text(path, path)
+    import shutil
+    import subprocess
+
+    def fail(message: str) -> LoadError:
+        return LoadError(Problem(path=path, line=1, col=1, where="", message=message,
+                                 code="pdf-unreadable"))
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise fail("reading a PDF needs pdftotext: install poppler-utils"
+                   " (apt-get install poppler-utils), or pass the paper's text"
+                   " (pdftotext paper.pdf paper.txt)")
+    # Plain mode, not -layout: -layout keeps the two columns of a page side by
+    # side on each line, which cuts every sentence in two.
+    try:
+        result = subprocess.run([pdftotext, "-enc", "UTF-8", path, "-"],
+                                capture_output=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise fail(f"pdftotext failed: {error}") from None
+    if result.returncode != 0:
+        detail = " ".join(result.stderr.decode("utf-8", "replace").split())
+        raise fail(f"pdftotext could not read it: {shorten(detail, 200)}")
+    return result.stdout.decode("utf-8", "replace")
+
+
+# -- the quotes -------------------------------------------------------------
+
+class _Found:
+    """A quote found in a text: the claim, and every span where it stands."""
+
+    __slots__ = ("claim", "spans")
+
+    def __init__(self, claim, spans: list) -> None:
+        self.claim, self.spans = claim, spans
+
+
+def _quote_problem(document: Document, claim, which: str, message: str, code: str,
+                   level: str = "error") -> Problem:
+    field = "article_quote" if which == "article" else "source.quote"
+    at = claim.article_quote_at if which == "article" else claim.source_quote_at
+    return Problem(path=document.path, line=at[0], col=at[1],
+                   where=f"claims[{claim.index}].{field}", message=message,
+                   level=level, code=code)
+
+
+def find_quotes(document: Document, text: SearchText, which: str,
+                problems: list) -> tuple[list[_Found], int]:
+    """Find each claim's article quotes (which="article") or paper quotes
+    (which="paper") in a text.  Adds problems; returns the quotes found and
+    how many were looked for."""
+    found, wanted = [], 0
+    paper_url = document.paper.get("url")
+    for claim in document.claims:
+        source = claim.source
+        if which == "article":
+            quote = claim.article_quote
+        elif source.quote is None or not (
+            source.section is not None or source.url == paper_url
+        ):
+            continue
+        else:
+            quote = source.quote
+        if which == "paper" and not source.quote_exact:
+            add_problem(problems, _quote_problem(
+                document, claim, which,
+                f"quote of {claim.id!r} is marked as a paraphrase"
+                " (quote_exact: false); not looked for", "paraphrase", "note"))
+            continue
+        wanted += 1
+        needle = normalize(quote)
+        if len(needle) < MIN_QUOTE_CHARS or len(needle.split(" ")) < MIN_QUOTE_WORDS:
+            add_problem(problems, _quote_problem(
+                document, claim, which,
+                f"quote of {claim.id!r} is too short to prove anything"
+                f" ({needle!r}); quote at least {MIN_QUOTE_WORDS} words and"
+                f" {MIN_QUOTE_CHARS} characters", "quote-too-short"))
+            continue
+        spans = list(text.find_all(needle))
+        if spans:
+            found.append(_Found(claim, spans))
+            continue
+        closest = text.closest(needle)
+        if closest is None:
+            hint = "no passage shares a word with it"
+        else:
+            start, end, similarity = closest
+            hint = (f"closest passage ({similarity:.0%} similar, {text.where(start)}):"
+                    f" \"{text.shown(start, end)}\"")
+        add_problem(problems, _quote_problem(
+            document, claim, which,
+            f"quote of {claim.id!r} not found in {text.path}; {hint}", "quote-not-found"))
+    return found, wanted
+
+
+def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
+    """Offsets and numbers of the header's sections that head a line of text."""
+    titles = {str(number): normalize(entry[0]).casefold()
+              for number, entry in document.sections.items()}
+    offsets, numbers = [], []
+    for match in _HEADING.finditer(text):
+        number, title, abstract = match.groups()
+        if abstract:
+            number = "abstract"
+        elif number not in titles:
+            continue
+        else:
+            line_title = normalize(title.replace("**", "")).casefold().rstrip(".")
+            wanted = titles[number]
+            if not (line_title == wanted or (
+                    len(line_title) >= _MIN_TITLE_PREFIX and wanted.startswith(line_title))):
                 continue
-            passage, similarity = closest_passage(needle, haystack)
-            add_problem(problems, Problem(
-                path=document.path, line=at[0], col=at[1], where=where,
-                code="quote-not-found",
-                message=f"quote of {claim.id!r} not found in {text_path}; closest passage"
-                f" ({similarity:.0%} similar): \"{shorten(passage, 100)}\"",
-            ))
+        offsets.append(match.start())
+        numbers.append(number)
+    return offsets, numbers
+
+
+def _under(section: str | None, cited: str) -> bool:
+    return section is not None and (section == cited or section.startswith(cited + "."))
+
+
+def place_quotes(document: Document, text: SearchText, found: list[_Found],
+                 problems: list) -> str:
+    """Check that each found paper quote stands on its cited page and under its
+    cited section; add problems and return the summary line."""
+    offsets, numbers = _headings(document, text.text)
+    headed = set(numbers)
+    on_page = pages_wanted = under = sections_wanted = unheaded = 0
+    for item in found:
+        claim, source = item.claim, item.claim.source
+        cited = str(source.section) if source.section is not None else None
+        check_page = bool(text.page_breaks) and isinstance(source.page, int)
+        check_section = bool(offsets) and cited is not None and cited in headed
+        if offsets and cited is not None and cited not in headed:
+            unheaded += 1
+
+        def section_at(offset: int) -> str | None:
+            index = bisect.bisect_right(offsets, offset) - 1
+            return numbers[index] if index >= 0 else None
+
+        def page_ok(span, page=source.page) -> bool:
+            return text.page(span[0]) <= page <= text.page(max(span[0], span[1] - 1))
+
+        # The occurrence that fits best: both, then the section, then the page.
+        span = max(item.spans, key=lambda span: (
+            check_section and _under(section_at(span[0]), cited),
+            check_page and page_ok(span)))
+        if check_page:
+            pages_wanted += 1
+            if page_ok(span):
+                on_page += 1
+            else:
+                first, last = text.page(span[0]), text.page(max(span[0], span[1] - 1))
+                stands = f"page {first}" if first == last else f"pages {first}-{last}"
+                add_problem(problems, _quote_problem(
+                    document, claim, "paper",
+                    f"quote of {claim.id!r} is cited on page {source.page}, but stands"
+                    f" on {stands} of {text.path}", "wrong-page"))
+        if check_section:
+            sections_wanted += 1
+            actual = section_at(span[0])
+            if _under(actual, cited):
+                under += 1
+            else:
+                stands = f"§{actual}" if actual else "before the first heading"
+                add_problem(problems, _quote_problem(
+                    document, claim, "paper",
+                    f"quote of {claim.id!r} is cited under §{cited}, but stands under"
+                    f" {stands} in {text.path}" if actual else
+                    f"quote of {claim.id!r} is cited under §{cited}, but stands"
+                    f" {stands} in {text.path}", "wrong-section"))
+    parts = [f"{on_page} of {pages_wanted} quotes on their cited page"
+             if text.page_breaks else "pages not checked: no form feeds"]
+    if offsets:
+        part = f"{under} of {sections_wanted} under their cited section"
+        if unheaded:
+            part += f" ({unheaded} cite a section whose heading is not in the text)"
+        parts.append(part)
+    else:
+        parts.append("sections not checked: no headings found")
+    return "placement: " + "; ".join(parts)
+
+
+def check_version(document: Document, text: SearchText, problems: list) -> None:
+    """Warn where the text's arXiv stamp is another version than the cited one."""
+    stamp = _ARXIV_STAMP.search(text.text)
+    if stamp is None:
+        return
+    line, col = text.line_col(stamp.start())
+    arxiv, version = stamp.groups()
+    cited_arxiv = document.paper.get("arxiv")
+    cited = document.paper.get("version")
+    if cited is not None and not str(cited).lower().startswith("v"):
+        cited = f"v{cited}"
+    if cited_arxiv and str(cited_arxiv) != arxiv:
+        add_problem(problems, Problem(
+            path=text.path, line=line, col=col, where="", level="warning",
+            message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
+                    f" arXiv:{cited_arxiv}", code="paper-differs"))
+    elif cited is not None and str(cited).lower() != version.lower():
+        add_problem(problems, Problem(
+            path=text.path, line=line, col=col, where="", level="warning",
+            message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
+                    f" {cited}; its pages may differ", code="version-differs"))
+
+
+def check_paper(document: Document, path: str) -> tuple[list[Problem], list[str]]:
+    """Find and place the paper quotes in a text or PDF of the paper.
+    Returns problems and the summary lines.  Raises LoadError."""
+    text = SearchText(read_paper(path), path)
+    problems = []
+    reports = []
+    try:
+        check_version(document, text, problems)
+        found, wanted = find_quotes(document, text, "paper", problems)
+        reports.append(f"paper quotes: {len(found)} of {wanted} found in {path}")
+        if found:
+            reports.append(place_quotes(document, text, found, problems))
     except TooManyProblems:
-        pass  # the last problem says where it stopped
-    return problems, found
+        reports.append(f"paper quotes: stopped in {path}")
+    return problems, reports
+
+
+def check_article(document: Document, path: str,
+                  strict: bool) -> tuple[list[Problem], list[str]]:
+    """Find the article quotes and audit the article's coverage.  Returns
+    problems and the summary lines.  Raises LoadError."""
+    text = SearchText(read_text(path, path), path)
+    problems = []
+    try:
+        found, wanted = find_quotes(document, text, "article", problems)
+    except TooManyProblems:
+        return problems, [f"article quotes: stopped in {path}"]
+    reports = [f"article quotes: {len(found)} of {wanted} found in {path}"]
+    reports.append(audit_coverage(document, text, found, strict, problems))
+    return problems, reports
+
+
+# -- the coverage audit -----------------------------------------------------
+
+def _sentence_spans(text: str):
+    """(start, end) of each sentence: paragraphs end at blank lines, lines
+    inside a paragraph are reflowed, and a leading list marker ("3. ") is not
+    part of the sentence."""
+    starts = [0] + [match.end() for match in _BLANK_LINES.finditer(text)]
+    ends = [match.start() for match in _BLANK_LINES.finditer(text)] + [len(text)]
+    for block_start, block_end in zip(starts, ends, strict=False):
+        start = block_start
+        marker = _LIST_MARKER.match(text, start, block_end)
+        if marker:
+            start = marker.end()
+        for match in _SENTENCE_END.finditer(text, start, block_end):
+            gap = match.group()
+            closing = len(gap) - len(gap.lstrip("\"”’)"))
+            yield from _trimmed(text, start, match.start() + closing)
+            start = match.end()
+        yield from _trimmed(text, start, block_end)
+
+
+def _trimmed(text: str, start: int, end: int):
+    piece = text[start:end]
+    stripped = piece.lstrip()
+    if stripped.strip():
+        start += len(piece) - len(stripped)
+        yield start, start + len(stripped.rstrip())
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
-    """The article's sentences as (line, col, sentence), 1-based.
-
-    Paragraphs are separated by blank lines; lines inside a paragraph are
-    reflowed.  A leading list marker ("3. ") is not part of the sentence.
-    """
-    sentences = []
-    for block in _PARAGRAPH.finditer(text):
-        start = block.start()
-        marker = _LIST_MARKER.match(text, start, block.end())
-        if marker:
-            start = marker.end()
-        for match in _SENTENCE_END.finditer(text, start, block.end()):
-            gap = match.group()
-            closing = len(gap) - len(gap.lstrip("\"”’)"))
-            _add_sentence(sentences, text, start, match.start() + closing)
-            start = match.end()
-        _add_sentence(sentences, text, start, block.end())
-    return sentences
-
-
-def _add_sentence(sentences: list, text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        offset = start + len(piece) - len(piece.lstrip())
-        sentences.append((*line_col(text, offset), _SPACE.sub(" ", stripped)))
+    """The article's sentences as (line, col, sentence), 1-based."""
+    lines = LineIndex(text)
+    return [(*lines.line_col(start), " ".join(text[start:end].split()))
+            for start, end in _sentence_spans(text)]
 
 
 class _Sentence:
     """An article sentence, where it stands, and what became of it."""
 
-    __slots__ = (
-        "col",
-        "dismissed",
-        "end",
-        "line",
-        "normal",
-        "start",
-        "text",
-        "tracked_by",
-    )
+    __slots__ = ("dismissed", "end", "start", "text", "tracked_by")
 
-    def __init__(self, line: int, col: int, text: str, normal: str, start: int) -> None:
-        self.line, self.col, self.text, self.normal = line, col, text, normal
-        # Its span in the normalized article; start is -1 if it cannot be
-        # placed there, and then only a quote inside it can track it.
-        self.start, self.end = start, start + len(normal) if start >= 0 else -1
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
         self.tracked_by = None  # the id of the first claim that quotes it
         self.dismissed = False
 
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.start < end and start < self.end
 
-
-def audit_coverage(document: Document, text: str, text_path: str,
-                   strict: bool) -> tuple[list[Problem], str]:
+def audit_coverage(document: Document, text: SearchText, found: list[_Found],
+                   strict: bool, problems: list) -> str:
     """Which checkable sentences does no claim quote and no dismissal name?
 
-    Returns the problems (untracked sentences are warnings, or errors when
+    Adds the problems (untracked sentences are warnings, or errors when
     strict; a dismissal that names no sentence, several, or a tracked one, is
-    an error) and the summary line.
+    an error) and returns the summary line.
     """
-    haystack = normalize(text)
-    sentences = []
-    cursor = 0
-    for line, col, sentence in split_sentences(text):
-        normal = normalize(sentence)
-        start = haystack.find(normal, cursor)
-        cursor = max(cursor, start + len(normal))
-        sentences.append(_Sentence(line, col, sentence, normal, start))
-
+    sentences = [_Sentence(start, end, " ".join(text.text[start:end].split()))
+                 for start, end in _sentence_spans(text.text)]
+    starts = [sentence.start for sentence in sentences]
     # A quote tracks every sentence it overlaps, so a quote may span two.
-    for claim in document.claims:
-        needle = normalize(claim.article_quote)
-        position = haystack.find(needle)
-        while position >= 0:
-            for sentence in sentences:
-                if sentence.tracked_by is None and sentence.overlaps(
-                        position, position + len(needle)):
-                    sentence.tracked_by = claim.id
-            position = haystack.find(needle, position + 1)
-        for sentence in sentences:
-            if sentence.tracked_by is None and sentence.start < 0 and needle in sentence.normal:
-                sentence.tracked_by = claim.id
+    for item in found:
+        for span_start, span_end in item.spans:
+            index = bisect.bisect_left(starts, span_end) - 1
+            while index >= 0 and sentences[index].end > span_start:
+                if sentences[index].tracked_by is None:
+                    sentences[index].tracked_by = item.claim.id
+                index -= 1
 
-    problems = []
+    # Each sentence is normalised only when a dismissal needs it, and once.
+    normals = {}
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
-        matches = [sentence for sentence in sentences if sentence.normal.startswith(prefix)]
+        matches = []
+        for number, sentence in enumerate(sentences):
+            if (prefix and sentence.text.isascii() and sentence.text[0] not in "^-"
+                    and sentence.text[0] != prefix[0]):
+                continue  # cannot start with it: no need to normalise it
+            if number not in normals:
+                normals[number] = normalize(sentence.text)
+            if normals[number].startswith(prefix):
+                matches.append(sentence)
         where = f"dismissed[{index}].sentence"
         if not matches:
-            message = f"no sentence of {text_path} starts with {shorten(prefix, 60)!r}"
+            message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"
+            code = "dismissal-unmatched"
         elif len(matches) > 1:
-            message = (f"{len(matches)} sentences of {text_path} start with"
+            message = (f"{len(matches)} sentences of {text.path} start with"
                        f" {shorten(prefix, 60)!r}; quote more of the one you mean")
+            code = "dismissal-ambiguous"
         elif matches[0].tracked_by is not None:
             message = (f"sentence is tracked by claim {matches[0].tracked_by!r};"
                        " remove the dismissal")
+            code = "dismissal-tracked"
         else:
             matches[0].dismissed = True
             continue
-        problems.append(Problem(
-            path=document.path, line=dismissal.at[0], col=dismissal.at[1],
-            where=where, code="bad-dismissal", message=message,
-        ))
+        _add_counted(problems, Problem(path=document.path, line=dismissal.at[0],
+                                       col=dismissal.at[1], where=where,
+                                       message=message, code=code))
 
     tracked = dismissed = untracked = 0
     for sentence in sentences:
@@ -257,16 +778,23 @@ def audit_coverage(document: Document, text: str, text_path: str,
             tracked += 1
         elif sentence.dismissed:
             dismissed += 1
-        elif CHECKABLE.search(sentence.text):
+        elif _CHECKABLE_LOWER.search(sentence.text.lower()):
             untracked += 1
-            problems.append(Problem(
-                path=text_path, line=sentence.line, col=sentence.col,
-                code="untracked-sentence",
+            line, col = text.line_col(sentence.start)
+            _add_counted(problems, Problem(
+                path=text.path, line=line, col=col, where="",
                 message=f"untracked sentence states a checkable fact:"
-                f" \"{shorten(sentence.text, 100)}\"",
-                level="error" if strict else "warning",
-            ))
+                        f" \"{shorten(sentence.text, 100)}\"",
+                level="error" if strict else "warning", code="untracked-sentence"))
     total = tracked + dismissed + untracked
-    summary = (f"article coverage: {total} sentences, {tracked} tracked,"
-               f" {dismissed} dismissed, {untracked} untracked")
-    return problems, summary
+    return (f"article coverage: {total} sentences, {tracked} tracked,"
+            f" {dismissed} dismissed, {untracked} untracked")
+
+
+def _add_counted(problems: list, problem: Problem) -> None:
+    """Collect a problem through the one cap; past it, keep counting only."""
+    if len(problems) < MAX_PROBLEMS:
+        try:
+            add_problem(problems, problem)
+        except TooManyProblems:
+            pass

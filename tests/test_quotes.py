@@ -1,7 +1,8 @@
 """Quote checks against article and paper texts, and the coverage audit."""
 import pytest
 
-from claimkit.quotes import normalize, split_sentences
+from claimkit.model import Claim, Document, Source
+from claimkit.quotes import SearchText, check_article, check_paper, normalize, split_sentences
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
 
 ARTICLE = """\
@@ -70,7 +71,9 @@ def test_every_quote_found(run, claims_file, tmp_path):
         f"{path}: 4 claims, 0 checks: ok\n"
         f"article quotes: 4 of 4 found in {article}\n"
         "article coverage: 5 sentences, 3 tracked, 0 dismissed, 2 untracked\n"
-        f"paper quotes: 2 of 2 found in {paper}\n")
+        f"paper quotes: 2 of 2 found in {paper}\n"
+        "placement: pages not checked: no form feeds; 1 of 1 under their cited"
+        " section (1 cite a section whose heading is not in the text)\n")
     assert result.code == 0
 
 
@@ -85,7 +88,7 @@ def test_a_missing_quote_names_the_claim_its_line_and_the_closest_passage(
     result = run("check", "-f", path, "--paper", str(paper))
     assert result.err == (
         f"{path}:{line}:{col}: error[quote-not-found]: claims[0].source.quote: quote of 'gpus-16k'"
-        f" not found in {paper}; closest passage (84% similar):"
+        f" not found in {paper}; closest passage (84% similar, line 2):"
         " \"trained on up to 16K H100 GPUs\"\n")
     assert result.out == (f"{path}: 1 claim, 0 checks: 1 problem\n"
                           f"paper quotes: 0 of 1 found in {paper}\n")
@@ -104,7 +107,7 @@ def test_a_near_miss_in_the_article_is_reported_with_its_similarity(
     first = result.err.splitlines()[0]
     assert first == (
         f"{path}:{line}:{col}: error[quote-not-found]: claims[0].article_quote: quote of 'model-sizes'"
-        f" not found in {article}; closest passage (97% similar):"
+        f" not found in {article}; closest passage (97% similar, line 4):"
         " \"with 8B, 70B, and 405B versions\"")
     assert result.code == 1
 
@@ -120,7 +123,7 @@ def test_a_paraphrase_is_reported_not_failed(run, claims_file, tmp_path):
     line, col = position(text, "the paper says at most")
     result = run("check", "-f", path, "--paper", str(paper))
     assert (result.code, result.err) == (0, (
-        f"{path}:{line}:{col}: note[quote-paraphrase]: claims[0].source.quote: quote of 'gpus-16k' is"
+        f"{path}:{line}:{col}: note[paraphrase]: claims[0].source.quote: quote of 'gpus-16k' is"
         " marked as a paraphrase (quote_exact: false); not looked for\n"))
     assert result.out.endswith(f"paper quotes: 0 of 0 found in {paper}\n")
 
@@ -216,13 +219,16 @@ dismissed:
         "article coverage: 3 sentences, 1 tracked, 2 dismissed, 0 untracked\n")
 
 
-@pytest.mark.parametrize("sentence, message", [
-    ("Nothing like it", "no sentence of ARTICLE starts with 'Nothing like it'"),
-    ("The", "2 sentences of ARTICLE start with 'The'; quote more of the one you mean"),
-    ("The model uses", "sentence is tracked by claim 'gpus-16k'; remove the dismissal"),
+@pytest.mark.parametrize("sentence, code, message", [
+    ("Nothing like it", "dismissal-unmatched",
+     "no sentence of ARTICLE starts with 'Nothing like it'"),
+    ("The", "dismissal-ambiguous",
+     "2 sentences of ARTICLE start with 'The'; quote more of the one you mean"),
+    ("The model uses", "dismissal-tracked",
+     "sentence is tracked by claim 'gpus-16k'; remove the dismissal"),
 ])
 def test_a_dismissal_must_name_exactly_one_untracked_sentence(
-        run, claims_file, tmp_path, sentence, message):
+        run, claims_file, tmp_path, sentence, code, message):
     article = tmp_path / "article.txt"
     article.write_text(COVERAGE_ARTICLE)
     text = document(GPU_CLAIM, f"dismissed:\n  - {{sentence: {sentence}, reason: r}}\n")
@@ -230,7 +236,7 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
     line, col = position(text, "{sentence: ")
     col += len("{sentence: ")
     result = run("check", "-f", path, "--article", str(article))
-    expected = f"{path}:{line}:{col}: error[bad-dismissal]: dismissed[0].sentence: " + message.replace(
+    expected = f"{path}:{line}:{col}: error[{code}]: dismissed[0].sentence: " + message.replace(
         "ARTICLE", str(article))
     assert expected in result.err.splitlines()
     assert result.code == 1
@@ -240,10 +246,287 @@ def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE)
     text = document(GPUS.replace("verdict: overstated", "verdict: maybe")
-                    + SIZES.replace("with 8B, 70B, and 405B versions", "with 9B"))
+                    + SIZES.replace("with 8B, 70B, and 405B versions", "with 9B models"))
     path = claims_file(text)
-    line, col = position(text, "with 9B")
+    line, col = position(text, "with 9B models")
     result = run("check", "-f", path, "--article", str(article))
     assert result.code == 1
     assert (f"{path}:{line}:{col}: error[quote-not-found]: claims[1].article_quote: quote of"
             f" 'model-sizes' not found in {article}") in result.err
+
+
+# -- placement: pages, sections, page furniture, version --------------------
+
+
+SECTIONS = {"abstract": ("Abstract", 1), "3.3": ("Infrastructure, Scaling, and Efficiency", 2),
+            "3.3.1": ("Training Infrastructure", 2), "3.3.2": ("Parallelism for Model Scaling", 3),
+            "3.4": ("Training Recipe", 4)}
+
+
+def paper_document(*quotes, version=None) -> Document:
+    """A document whose claims cite (section, page, quote), one each."""
+    paper = {"arxiv": "2407.21783", "url": "https://arxiv.org/abs/2407.21783"}
+    if version:
+        paper["version"] = version
+    claims = [Claim(id=f"c{index}", claim="x", article_quote="an article quote",
+                    source=Source(section=section, title=SECTIONS[section][0], page=page,
+                                  quote=quote, quote_exact=True, url=None),
+                    verdict="supported", note=None, value=None, unit=None, at=(index, 1),
+                    article_quote_at=(index, 20), source_quote_at=(index, 30), index=index)
+               for index, (section, page, quote) in enumerate(quotes)]
+    return Document(path="claims.yaml", article={}, paper=paper, review={},
+                    sections=SECTIONS, claims=claims, checks=[], dismissed=[])
+
+
+# pdftotext's shape: a form feed ends each page, headings are bare lines, and
+# a page ends with its number (and here a footnote).
+PDFTOTEXT = (
+    "arXiv:2407.21783v1 [cs.AI] 23 Jul 2024\nAbstract\nWe present a herd of models.\n"
+    "1\n\f"
+    "3.3 Infrastructure, Scaling, and Eﬃciency\nWe describe our hardware.\n"
+    "3.3.1 Training Infrastructure\nLlama 3 405B is trained on up to 16K H100 GPUs,\n"
+    "each running at 700W TDP with 80GB HBM3, using Meta’s Grand Teton AI\n"
+    "1 See https://example.com for the server design.\n2\n\f"
+    "The Llama 3 Herd of Models\nserver platform. Each server is equipped with eight GPUs.\n"
+    "3.3.2 Parallelism for Model Scaling\nWe use 4D parallelism.\n3\n\f"
+    "3.4 Training Recipe\nThe recipe has three stages.\n4\n\f"
+    "The Llama 3 Herd of Models\nMore about the recipe.\n5\n\f"
+    "The Llama 3 Herd of Models\nAnd the end.\n6\n\f"
+)
+# The same paper as Markdown renders it: headings, and no pages.
+MARKDOWN = """\
+# The Llama 3 Herd of Models
+
+## Abstract
+
+We present a herd of models.
+
+## 3.3 Infrastructure, Scaling, and Efficiency
+
+We describe our hardware.
+
+### 3.3.1 Training Infrastructure
+
+Llama 3 405B is trained on up to 16K H100 GPUs, each running at 700W TDP
+with 80GB HBM3.
+
+### 3.3.2 Parallelism for Model Scaling
+
+We use 4D parallelism.
+
+## 3.4 Training Recipe
+
+The recipe has three stages.
+"""
+
+
+def run_paper(tmp_path, text: str, document: Document):
+    paper = tmp_path / "paper.txt"
+    paper.write_text(text, encoding="utf-8")
+    problems, reports = check_paper(document, str(paper))
+    return ([(p.code, p.level, p.line, p.col, p.message.replace(str(paper), "PAPER"))
+             for p in problems], [r.replace(str(paper), "PAPER") for r in reports])
+
+
+@pytest.mark.parametrize("text, quotes, expected_problems, placement", [
+    # Every quote where it is cited.
+    (PDFTOTEXT, [("3.3.1", 2, "trained on up to 16K H100 GPUs"),
+                 ("3.3", 3, "We use 4D parallelism."),
+                 ("abstract", 1, "We present a herd of models.")],
+     [], "placement: 3 of 3 quotes on their cited page; 3 of 3 under their cited section"),
+    # Cited on page 3, it stands on page 2.
+    (PDFTOTEXT, [("3.3.1", 3, "trained on up to 16K H100 GPUs")],
+     [("wrong-page", "error", 0, 30,
+       "quote of 'c0' is cited on page 3, but stands on page 2 of PAPER")],
+     "placement: 0 of 1 quotes on their cited page; 1 of 1 under their cited section"),
+    # Under §3.3.2, cited as §3.4: a sibling, not a parent.
+    (PDFTOTEXT, [("3.4", 3, "We use 4D parallelism.")],
+     [("wrong-section", "error", 0, 30,
+       "quote of 'c0' is cited under §3.4, but stands under §3.3.2 in PAPER")],
+     "placement: 1 of 1 quotes on their cited page; 0 of 1 under their cited section"),
+    # The same in Markdown: sections are checked, pages cannot be.
+    (MARKDOWN, [("3.4", 3, "We use 4D parallelism."),
+                ("3.3", 2, "up to 16K H100 GPUs, each running at 700W TDP")],
+     [("wrong-section", "error", 0, 30,
+       "quote of 'c0' is cited under §3.4, but stands under §3.3.2 in PAPER")],
+     "placement: pages not checked: no form feeds; 1 of 2 under their cited section"),
+    # No headings and no pages: both parts are skipped, and said so.
+    ("trained on up to 16K H100 GPUs\n", [("3.3.1", 2, "trained on up to 16K H100 GPUs")],
+     [], "placement: pages not checked: no form feeds; sections not checked: no headings found"),
+])
+def test_paper_quotes_stand_on_their_cited_page_and_section(
+        tmp_path, text, quotes, expected_problems, placement):
+    problems, reports = run_paper(tmp_path, text, paper_document(*quotes))
+    assert problems == expected_problems
+    assert reports == [f"paper quotes: {len(quotes)} of {len(quotes)} found in PAPER", placement]
+
+
+def test_a_quote_across_a_page_is_found_through_its_page_number_and_footnote(tmp_path):
+    # Page 2 ends with a footnote and its page number; page 3 opens with a
+    # running head.  The quote runs from one page into the next: either page
+    # is its page.
+    quote = "using Meta’s Grand Teton AI server platform. Each server is equipped"
+    for page in (2, 3):
+        problems, reports = run_paper(tmp_path, PDFTOTEXT,
+                                      paper_document(("3.3.1", page, quote)))
+        assert (problems, reports) == ([], [
+            "paper quotes: 1 of 1 found in PAPER",
+            "placement: 1 of 1 quotes on their cited page; 1 of 1 under their cited section"])
+    problems, _ = run_paper(tmp_path, PDFTOTEXT, paper_document(("3.3.1", 4, quote)))
+    assert problems == [("wrong-page", "error", 0, 30,
+                         "quote of 'c0' is cited on page 4, but stands on pages 2-3 of PAPER")]
+
+
+@pytest.mark.parametrize("version, expected", [
+    ("v3", [("version-differs", "warning", 1, 1,
+             "the text is arXiv:2407.21783v1, but the claims cite v3; its pages may differ")]),
+    ("3", [("version-differs", "warning", 1, 1,
+            "the text is arXiv:2407.21783v1, but the claims cite v3; its pages may differ")]),
+    ("v1", []),
+    (None, []),
+])
+def test_a_text_of_another_version_is_warned_about(tmp_path, version, expected):
+    problems, _ = run_paper(tmp_path, PDFTOTEXT, paper_document(
+        ("3.3.1", 2, "trained on up to 16K H100 GPUs"), version=version))
+    assert problems == expected
+
+
+def test_a_missing_quote_shows_the_closest_passage_as_it_stands(tmp_path):
+    problems, reports = run_paper(tmp_path, PDFTOTEXT, paper_document(
+        ("3.3.1", 2, "each running at 750W TDP with 80GB HBM3")))
+    assert problems == [(
+        "quote-not-found", "error", 0, 30,
+        "quote of 'c0' not found in PAPER; closest passage (97% similar, line 9, page 2):"
+        " \"each running at 700W TDP with 80GB HBM3\"")]
+    assert reports == ["paper quotes: 0 of 1 found in PAPER"]
+    # The text's own spelling, not the normalised one: "pre-training" stays.
+    problems, _ = run_paper(tmp_path, "intro\n\nWe use high-\nquality pre-training data.\n",
+                            paper_document(("3.3", 2, "We use high-quality pre-training date.")))
+    assert problems == [(
+        "quote-not-found", "error", 0, 30,
+        "quote of 'c0' not found in PAPER; closest passage (97% similar, line 3):"
+        " \"We use high- quality pre-training data.\"")]
+
+
+@pytest.mark.parametrize("quote", ["^", "-", "—", "   ", "GPUs", "8B 70B"])
+def test_a_quote_too_short_to_prove_anything_is_an_error(tmp_path, quote):
+    problems, reports = run_paper(tmp_path, PDFTOTEXT, paper_document(("3.3.1", 2, quote)))
+    from claimkit.quotes import normalize
+    assert problems == [(
+        "quote-too-short", "error", 0, 30,
+        f"quote of 'c0' is too short to prove anything ({normalize(quote)!r});"
+        " quote at least 2 words and 8 characters")]
+    assert reports == ["paper quotes: 0 of 1 found in PAPER"]
+
+
+def test_a_too_short_article_quote_tracks_no_sentence(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("It has 8B parameters.\n\nIt beat GPT-4o.\n")
+    document = paper_document(("3.3.1", 2, "trained on up to 16K H100 GPUs"))
+    claim = document.claims[0]
+    document = Document(path="claims.yaml", article={}, paper=document.paper, review={},
+                        sections=SECTIONS, claims=[Claim(**{
+                            **{name: getattr(claim, name) for name in claim.__slots__},
+                            "article_quote": "^"})], checks=[], dismissed=[])
+    problems, reports = check_article(document, str(article), False)
+    assert [(p.code, p.line) for p in problems] == [
+        ("quote-too-short", 0), ("untracked-sentence", 1), ("untracked-sentence", 3)]
+    assert reports == [f"article quotes: 0 of 1 found in {article}",
+                       "article coverage: 2 sentences, 0 tracked, 0 dismissed, 2 untracked"]
+
+
+# -- PDF input -----------------------------------------------------------------
+
+def tiny_pdf(pages: list[str]) -> bytes:
+    """A valid PDF of one line of Helvetica per page, written byte by byte."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for text in pages:
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
+                       f" /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return out
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdftotext") is None,
+                    reason="pdftotext (poppler-utils) is not installed")
+def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(tiny_pdf(["3.3.1 Training Infrastructure",
+                              "Llama 3 405B is trained on up to 16K H100 GPUs."]))
+    problems, reports = check_paper(paper_document(
+        ("3.3.1", 2, "trained on up to 16K H100 GPUs"),
+        ("3.3.1", 1, "Llama 3 405B is trained")), str(pdf))
+    assert [(p.code, p.message) for p in problems] == [(
+        "wrong-page", f"quote of 'c1' is cited on page 1, but stands on page 2 of {pdf}")]
+    assert reports == [
+        f"paper quotes: 2 of 2 found in {pdf}",
+        "placement: 1 of 2 quotes on their cited page; 2 of 2 under their cited section"]
+
+
+def test_a_pdf_without_pdftotext_is_exit_2_with_what_to_do(
+        run, claims_file, tmp_path, monkeypatch):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(tiny_pdf(["Llama 3 405B is trained on up to 16K H100 GPUs."]))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pdftotext on it
+    path = claims_file(document(GPUS))
+    result = run("check", "-f", path, "--paper", str(pdf))
+    assert (result.code, result.out, result.err) == (2, "", (
+        f"{pdf}:1:1: error[pdf-unreadable]: reading a PDF needs pdftotext: install poppler-utils"
+        " (apt-get install poppler-utils), or pass the paper's text"
+        " (pdftotext paper.pdf paper.txt)\n"))
+
+
+# -- hostile texts: linear time, bounded memory ------------------------------
+
+def test_nfkc_growth_is_bounded():
+    # U+FDFA folds to 18 characters under NFKC; the kit keeps it as it is.
+    text = "\ufdfa" * 10_000 + " ﬁne 10²⁵ Ｈ100"
+    assert SearchText(text, "p").normal == "\ufdfa" * 10_000 + " fine 1025 H100"
+
+
+def test_a_long_line_of_spaces_is_one_sentence_break():
+    assert split_sentences("One sentence." + " " * 80_000 + "two.\n\n" + " " * 80_000 + "\nThree 3.") == [
+        (1, 1, "One sentence. two."), (4, 1, "Three 3.")]
+
+
+@pytest.mark.parametrize("option, content", [
+    ("--article", "It has 8B parameters." + " " * 80_000 + "x\n" + " " * 80_000 + "\n"),
+    ("--paper", "\ufdfa" * 2_000_000),
+    ("--paper", ("word " * 5 + "\n") * 200_000),
+])
+def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, option, content):
+    # A hang guard, not a timing: the limits are ten times what is needed.
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    text = tmp_path / "text.txt"
+    text.write_text(content, encoding="utf-8")
+    path = claims_file(document(GPUS))
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run([sys.executable, f"{ROOT}/kit.py", "check", "-f", path, option,
+                             str(text)], capture_output=True, text=True, timeout=60,
+                            preexec_fn=limit_memory)
+    assert result.returncode == 1
+    assert "quote of 'gpus-16k' not found" in result.stderr
+    assert "Traceback" not in result.stderr
