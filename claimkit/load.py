@@ -39,6 +39,10 @@ MAX_BYTES = 50 * 1024 * 1024
 # claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
 # room for anything sensible and stops hostile nesting long before it costs.
 MAX_DEPTH = 32
+# Values kept in the tree (keys not counted).  A sane file spends ten bytes
+# or more on each, and 50 MB of claims holds some 2,000,000; `[[[[…` or `[1,1,1,…`
+# spend one or two, and would otherwise cost gigabytes for 50 MB.
+MAX_VALUES = 3_000_000
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -177,6 +181,7 @@ class _Composer:
     def __init__(self, display: str, problems: list[Problem]) -> None:
         self.display = display
         self.problems = problems
+        self.values = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
@@ -272,6 +277,11 @@ class _Composer:
 
     def _attach(self, frame: _Frame, node: Node) -> None:
         parent = frame.node
+        if parent.kind is SEQ or frame.key is not None:
+            self.values += 1
+            if self.values > MAX_VALUES:
+                raise self.fail((node.line, node.col), frame.where, "too-large",
+                                f"the file holds more than {MAX_VALUES:,} values")
         if parent.kind is SEQ:
             parent.value.append(node)
         elif frame.key is None:  # this node is a key

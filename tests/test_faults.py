@@ -668,3 +668,90 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
         assert case.out(result.out), result.out
     assert changed(before, snapshot(tmp_path)) == set()
     assert shipped_hash() == shipped
+
+
+# -- the memory bound ----------------------------------------------------------
+
+# README, "Hostile input": the peak memory measured on these (and on 50 MB of
+# small claims, too slow for the suite) is under 1.2 GB.  The limit is on
+# address space, which runs some hundreds of MB above the resident peak.
+MEMORY_LIMIT = 2 * 1024 ** 3
+NEAR_CAP = 50 * 1024 * 1024 - 4096
+BIG = [
+    ("one-huge-scalar", lambda: HEADER_CLAIMS + "  - claim: " + "a" * (NEAR_CAP - 2048) + "\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("one-huge-unknown-key", lambda: HEADER_CLAIMS + "  - ? " + "k" * (NEAR_CAP - 2048)
+     + "\n    : 1\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("spaces-before-a-comment", lambda: HEADER_CLAIMS + "  - claim: x" + " " * (NEAR_CAP - 2048)
+     + "# c\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("many-aliases", lambda: "a: &a x\nb: [" + "*a, " * (NEAR_CAP // 4) + "]\n",
+     "claims.yaml:2:5: error[alias]: b[0]: aliases (*a) are not allowed; write the value"
+     " out in full"),
+    ("deep-ish-nesting", lambda: HEADER_CLAIMS + ("  - " + "[" * 30 + "x" + "]" * 30 + "\n")
+     * 110_000, "claims.yaml:96783:24: error[too-large]: claims[96773]" + "[0]" * 18
+     + ": the file holds more than 3,000,000 values"),
+]
+HEADER_CLAIMS = document("")
+
+
+def limit_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+@pytest.mark.parametrize("name, make, err", BIG, ids=[case[0] for case in BIG])
+def test_the_worst_inputs_finish_within_the_memory_bound(tmp_path, name, make, err):
+    (tmp_path / "claims.yaml").write_text(make())
+    process = subprocess.Popen([sys.executable, KIT, "check", "-f", "claims.yaml"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=limit_memory)
+    # The timeout only stops a hang; speed is bench/run.py's business.
+    _, stderr = process.communicate(timeout=600)
+    assert first_line(stderr.decode()) == err
+    assert process.returncode in (1, 2)
+
+
+# -- text from the file is never markup or a format string -------------------------
+
+MARKUP = "[bold]x[/b][link=https://e.x]y[/link]{0}{code}%s"
+MARKUP_FIELDS = ["title: An article", "outlet: The Outlet", "title: A paper",
+                 "authors: Someone", "reviewer: Tester",
+                 "claim: More than 16K GPUs were used.", "article_quote: used more than",
+                 "quote: trained on up to", "note: The paper says", "unit: GPUs"]
+# (Dismissals appear in no output but check's own messages.)
+MARKUP_COMMANDS = [("list",), ("show", "gpus-16k"), ("check",),
+                   *(("export", "--format", name) for name in ("json", "markdown", "csv",
+                                                               "claimreview", "html"))]
+
+
+@pytest.mark.parametrize("slot", MARKUP_FIELDS)
+def test_markup_and_format_strings_in_every_field_come_out_literally(run, tmp_path,
+                                                                     monkeypatch, slot):
+    import html
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    base = document(GPUS + LICENSE, CHECK + DISMISSAL)
+    start = base.index(slot)
+    ends = [base.index(mark, start) for mark in (",", "}", "\n") if mark in base[start:]]
+    end = min(ends) if slot.startswith(("title: A", "outlet", "authors", "reviewer")) \
+        else base.index("\n", start)
+    key, _, rest = base[start:end].partition(": ")
+    text = (base[:start] + f'{key}: "{MARKUP} {rest}"' + base[end:]).replace(
+        "review: {reviewer", "review: {url: 'https://r.example/', reviewer")
+    (tmp_path / "claims.yaml").write_text(text)
+    shown = ""
+    for command in MARKUP_COMMANDS:
+        result = run(*command, "-f", str(tmp_path / "claims.yaml"))
+        assert (command, result.code) == (command, 0)
+        assert "\x1b]8;" not in result.out  # no terminal hyperlink
+        # As a reader sees it: entities decoded, Markdown's escapes and
+        # JSON's slashes undone, lines joined.
+        out = html.unescape(result.out).replace("\\", "")
+        shown += "".join(out.replace("│", "").split())
+    assert MARKUP in shown
