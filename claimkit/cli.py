@@ -38,6 +38,7 @@ exit codes:
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM)
 """
+MIN_WIDTH, MAX_WIDTH = 20, 500  # the terminal widths the kit renders for
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
 
@@ -209,9 +210,13 @@ def make_console():
     from rich.console import Console
 
     if os.environ.get("NO_COLOR"):
-        return Console(color_system=None, highlight=False, emoji=False)
-    # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
-    return Console(highlight=False, emoji=False)
+        console = Console(color_system=None, highlight=False, emoji=False)
+    else:
+        # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
+        console = Console(highlight=False, emoji=False)
+    # COLUMNS=0 would print nothing, COLUMNS=100000000 lines of gigabytes.
+    console.width = min(max(console.width, MIN_WIDTH), MAX_WIDTH)
+    return console
 
 
 def run_check(args, document, problems: list[Problem]) -> int:
@@ -233,9 +238,9 @@ def run_check(args, document, problems: list[Problem]) -> int:
     if document is not None:
         counts = f"{count(len(document.claims), 'claim')}, {count(len(document.checks), 'check')}"
         verdict = count(len(errors), "problem") if errors else "ok"
-        print(f"{display}: {counts}: {verdict}")
+        print(clean(f"{display}: {counts}: {verdict}"))
     for line in reports:
-        print(line)
+        print(clean(line))
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 

@@ -19,7 +19,14 @@ allows; refusing it here means there is nothing to walk back out of.)
 """
 import operator
 
-from claimkit.model import CheckResult, Document, Problem, TooManyProblems, add_problem
+from claimkit.model import (
+    CheckResult,
+    Document,
+    Problem,
+    TooManyProblems,
+    add_problem,
+    shorten,
+)
 
 MAX_EXPRESSION = 500  # characters
 MAX_TOKENS = 200
@@ -199,6 +206,8 @@ class _Parser:
                 value = float(text)
             except ValueError:
                 self.refuse(f"{text!r} is not a number")
+            if not -INFINITY < value < INFINITY:
+                self.refuse(f"{shorten(text, 40)} is past the largest number (about 1.8e308)")
             self.index += 1
             return ("number", value)
         if kind == "name":

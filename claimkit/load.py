@@ -16,11 +16,17 @@ calling ``yaml.load``:
 import codecs
 import functools
 import gc
+import os
+import re
+import stat
+import sys
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
 
 from claimkit.model import (
+    CONTROL_CHARACTERS,
     Problem,
     add_problem,
     is_ascii_digits,
@@ -33,6 +39,10 @@ MAX_BYTES = 50 * 1024 * 1024
 # claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
 # room for anything sensible and stops hostile nesting long before it costs.
 MAX_DEPTH = 32
+# Values kept in the tree (keys not counted).  A sane file spends ten bytes
+# or more on each, and 50 MB of claims holds some 2,000,000; `[[[[…` or `[1,1,1,…`
+# spend one or two, and would otherwise cost gigabytes for 50 MB.
+MAX_VALUES = 3_000_000
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,6 +87,10 @@ class Node:
     line: int
     col: int
     keys: dict | None = None
+    # For a plain string value: the (line, col) of a '#' that ended it, where
+    # the text may go on past it, and whether the '#' starts its own line
+    # (see comment_after).
+    cut: tuple[int, int, bool] | None = None
 
 
 @dataclass(slots=True)
@@ -125,9 +139,16 @@ def read_text(path: str, display: str) -> str:
                                  message=message))
 
     try:
-        with open(path, "rb") as handle:
-            # Read one byte past the cap so a device or a growing file that
-            # stat cannot size is caught too.
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(descriptor, "rb") as handle:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise fail("unreadable", "not a regular file")
+            # Read one byte past the cap so a file growing while it is read
+            # is caught too.
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise fail("unreadable", "no such file") from None
@@ -160,6 +181,7 @@ class _Composer:
     def __init__(self, display: str, problems: list[Problem]) -> None:
         self.display = display
         self.problems = problems
+        self.values = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
@@ -171,6 +193,7 @@ class _Composer:
                                  where=where, code=code, message=message))
 
     def compose(self, text: str) -> Node | None:
+        self.text = text
         loader = Loader(text)
         # The tree is acyclic and freed as a whole, so the cyclic collector
         # has nothing to find in it; left on, its passes over the growing
@@ -254,6 +277,11 @@ class _Composer:
 
     def _attach(self, frame: _Frame, node: Node) -> None:
         parent = frame.node
+        if parent.kind is SEQ or frame.key is not None:
+            self.values += 1
+            if self.values > MAX_VALUES:
+                raise self.fail((node.line, node.col), frame.where, "too-large",
+                                f"the file holds more than {MAX_VALUES:,} values")
         if parent.kind is SEQ:
             parent.value.append(node)
         elif frame.key is None:  # this node is a key
@@ -280,7 +308,8 @@ class _Composer:
 
     def _scalar(self, event, at: tuple[int, int], stack: list[_Frame]) -> Node:
         tag, text = event.tag, event.value
-        if tag is None and event.implicit[0]:
+        explicit = not (tag is None and event.implicit[0])
+        if not explicit:
             tag = _resolve(text)
         elif tag is None or tag == "!":
             tag = "tag:yaml.org,2002:str"
@@ -289,14 +318,57 @@ class _Composer:
             self.problem(at, _child_where(stack), "tag", _tag_message(tag))
             return Node(BAD, None, *at)
         if kind is STR:
-            return Node(STR, text, *at)
+            return self._text(event, tag, explicit, at, stack)
+        fault = None
         try:
             value = self._convert(kind, tag, text)
-        except (ValueError, TypeError, OverflowError, KeyError, yaml.YAMLError):
-            self.problem(at, _child_where(stack), "bad-value",
-                         f"{shorten(text, 40)!r} is not a valid {kind}")
+        except (ValueError, TypeError, OverflowError, KeyError, IndexError,
+                yaml.YAMLError):
+            fault = ("bad-value", f"{shorten(text, 40)!r} is not a valid {kind}")
+        else:
+            fault = _number_fault(kind, text, value)
+        if fault is not None:
+            self.problem(at, _child_where(stack), *fault)
             return Node(BAD, None, *at)
         return Node(kind, value, *at)
+
+    def _text(self, event, tag: str, explicit: bool, at: tuple[int, int],
+              stack: list[_Frame]) -> Node:
+        """A string scalar: refused if it holds a control character, and
+        marked where a '#' may have cut it short."""
+        text = event.value
+        if explicit and tag == _TIMESTAMP and _resolve(text) != _TIMESTAMP:
+            self.problem(at, _child_where(stack), "bad-value",
+                         f"{shorten(text, 40)!r} is not a valid timestamp")
+            return Node(BAD, None, *at)
+        control = CONTROL_CHARACTERS.search(text)
+        if control is not None:
+            char = control.group()
+            place = self._find_raw(event, char)
+            name = unicodedata.name(char, "")
+            where = f"at column {place[1]}" if place else "(written as an escape)"
+            self.problem(place or at, _child_where(stack), "control-character",
+                         f"character U+{ord(char):04X}{f' ({name})' if name else ''}"
+                         f" {where} is not allowed: control characters and bidi"
+                         " overrides can hide or reorder what a reader sees;"
+                         " delete it")
+            return Node(BAD, None, *at)
+        node = Node(STR, text, *at)
+        frame = stack[-1] if stack else None
+        if not event.style and frame is not None and frame.node.kind is MAP \
+                and frame.key is not None:
+            node.cut = comment_after(self.text, event.end_mark, frame.key_at[1])
+        return node
+
+    def _find_raw(self, event, char: str) -> tuple[int, int] | None:
+        """Where a character stands in the scalar's source, if it is there raw."""
+        start, end = event.start_mark, event.end_mark
+        source = self.text[start.index:end.index]
+        offset = source.find(char)
+        if offset < 0:
+            return None
+        line, col = line_col(source, offset)
+        return start.line + line, (start.column + col if line == 1 else col)
 
     def _convert(self, kind: str, tag: str, text: str):
         if kind is NULL:
@@ -326,6 +398,61 @@ def _resolve(text: str) -> str:
 
 
 _RESOLVER = yaml.resolver.Resolver()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+# A number written with more characters than this is refused before it is
+# converted: the largest float needs 309 digits, and converting a long
+# sexagesimal (1:2:3:...) costs time quadratic in its length.
+MAX_NUMBER_TEXT = 400
+_LARGEST = int(sys.float_info.max)
+INFINITY = float("inf")
+
+
+def _number_fault(kind: str, text: str, value) -> tuple[str, str] | None:
+    """The (code, message) when a number cannot be carried through: NaN,
+    infinity, or past what a float (and a strict JSON reader) holds."""
+    if kind is BOOL or kind is NULL:
+        return None
+    shown = shorten(text, 40)
+    if value != value:
+        return "bad-value", f"expected a number, got {shown}"
+    if kind is FLOAT and value in (INFINITY, -INFINITY) and "inf" in text.lower():
+        return "bad-value", f"expected a finite number, got {shown}"
+    if len(text) > MAX_NUMBER_TEXT or abs(value) > _LARGEST:
+        return "number-too-large", (f"{shown!r} is past the largest number the kit"
+                                    " holds (about 1.8e308)")
+    return None
+
+
+# A plain scalar ends at " #", and at a line that starts with "#": what
+# follows is a comment.  _BLANKS and _BREAK walk from its end to that '#'.
+_BLANKS = re.compile(r"[ \t]*")
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:
+    """The (line, col, own line) of a '#' that may have cut a plain value short.
+
+    `end` is the scalar's end mark and `indent` the 1-based column of its
+    key.  A '#' after blanks on the same line is one; so is a '#' that starts
+    the next non-blank line indented deeper than the key, where the line
+    would otherwise have gone on with the text.  The walk only crosses the
+    blanks that follow the scalar, so a whole file costs linear time.
+    """
+    position = _BLANKS.match(text, end.index).end()
+    if text.startswith("#", position):
+        return end.line + 1, end.column + 1 + position - end.index, False
+    line = end.line + 1
+    while True:
+        newline = _BREAK.match(text, position)
+        if newline is None:
+            return None
+        line += 1
+        start = newline.end()
+        position = _BLANKS.match(text, start).end()
+        if text.startswith("#", position):
+            col = position - start + 1
+            return (line, col, True) if col > indent else None
 
 
 def _child_where(stack: list[_Frame]) -> str:

@@ -1,4 +1,5 @@
 """Model: the values the kit passes between its sections."""
+import re
 from dataclasses import dataclass
 
 # A file with more problems than this is reported up to here, then reading
@@ -17,6 +18,19 @@ VERDICTS = (
 
 record = dataclass(frozen=True, slots=True, kw_only=True)
 
+# C0 and C1 controls but tab and newline, DEL, and the bidi marks,
+# embeddings, overrides and isolates: characters that act on a terminal, or
+# hide or reorder what a reader sees.  validate refuses them in a claims
+# file; every message and rendering shows them escaped.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """The text with each control character escaped: ESC as \\x1b."""
+    return CONTROL_CHARACTERS.sub(
+        lambda match: match.group().encode("unicode_escape").decode(), text)
+
 
 def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
     """The 1-based line and column of an offset into text (or bytes)."""
@@ -33,6 +47,18 @@ def join_where(where: str, key) -> str:
 def is_ascii_digits(text: str) -> bool:
     """One or more of 0-9, and nothing else (not ³, not ٣)."""
     return text.isascii() and text.isdigit()
+
+
+def section_order(number: str) -> tuple:
+    """Sort key: the abstract first, then 3.9 before 3.10.
+
+    Each part compares by its length without leading zeros, then its digits,
+    so that no part is ever converted to int: a number of any length sorts.
+    """
+    if number == "abstract":
+        return (0,)
+    parts = (part.lstrip("0") for part in number.split("."))
+    return (1, *((len(part), part) for part in parts))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -19,6 +19,8 @@ import signal
 import stat
 import sys
 
+from claimkit.model import escape_controls
+
 # The marks render.py draws, for a stdout that cannot encode them (LC_ALL=C
 # without UTF-8 mode, PYTHONIOENCODING=ascii).  One character each, so the
 # checklist's columns stay aligned; any other character that the encoding
@@ -102,6 +104,8 @@ class Channel:
             self._attempt(self.stream.flush)
 
     def _write(self, text: str) -> None:
+        if self.name is None:  # stderr: a file name or argument echoed in a
+            text = escape_controls(text)  # message never acts on the terminal
         try:
             self.stream.write(text)
         except UnicodeEncodeError:  # nothing was written: the text is encoded first

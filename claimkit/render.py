@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from claimkit.evaluate import format_value
-from claimkit.model import VERDICTS, Claim, Document
+from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
 
 MARKS = {
     "supported": "✔",
@@ -51,26 +51,18 @@ RATINGS = {
     "contradicted": 1,
 }
 
-# C0 and C1 controls, DEL, and the bidirectional overrides that can make a
-# line read differently from what it holds.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLD = re.compile("[\t\n]")
 
 
 def clean(text) -> str:
     """Text safe for a terminal: controls shown escaped, never raw."""
-    text = _FOLD.sub(" ", str(text))
-    return _UNSAFE.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+    return escape_controls(_FOLD.sub(" ", str(text)))
 
 
 def section_key(section: str | None) -> tuple:
     """Sort key that puts the abstract first, 3.10 after 3.9, and claims
     with no section last."""
-    if section is None:
-        return (2,)
-    if section == "abstract":
-        return (0,)
-    return (1, *(int(part) for part in section.split(".")))
+    return (2,) if section is None else section_order(section)
 
 
 def describe_source(claim: Claim) -> str:
@@ -308,12 +300,13 @@ def render_claim(document: Document, claim: Claim):
     )
     source = claim.source
     quotes = Table(show_lines=False, expand=True)
-    quotes.add_column(f"article ({clean(document.article.get('outlet', ''))})",
+    # A header given as a str would be read as markup: Text, like every cell.
+    quotes.add_column(Text(f"article ({clean(document.article.get('outlet', ''))})"),
                       ratio=1, overflow="fold")
     label = "source"
     if source.quote is not None and not source.quote_exact:
         label += " (paraphrase)"
-    quotes.add_column(label, ratio=1, overflow="fold")
+    quotes.add_column(Text(label), ratio=1, overflow="fold")
     quotes.add_row(Text(clean(claim.article_quote)),
                    Text(clean(source.quote) if source.quote else "—"))
     details = Table.grid(padding=(0, 1))

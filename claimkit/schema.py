@@ -67,7 +67,8 @@ DATE = Shape(name="date", code="bad-date", expected="a date as YYYY-MM-DD",
              pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}", test=is_real_date)
 SECTION = Shape(name="section", code="bad-section-number",
                 expected='a section number like "3.3.1", or abstract',
-                pattern=r"abstract|[0-9]+(?:\.[0-9]+)*")
+                # Bounded, so a number stays a number people cite and sort.
+                pattern=r"abstract|[0-9]{1,4}(?:\.[0-9]{1,4}){0,5}")
 VERSION = Shape(name="version", code="bad-version", expected="a version like v3",
                 pattern=r"v[0-9]+")
 LOCATOR = Shape(name="locator", code="bad-locator",
@@ -91,6 +92,9 @@ class Field:
     keys: Shape | None = None  # a mapping with free keys of this shape
     min_items: int = 0
     description: str = ""
+    # Prose: text a person writes in sentences, which a ' #' would silently
+    # cut short (not an id, a verdict, a date or a url).
+    prose: bool = False
 
 
 @record
@@ -113,9 +117,14 @@ class Mapping:
 
 
 def text(*, required: bool = False, shape: Shape = TEXT, nullable: bool = False,
-         description: str = "") -> Field:
+         description: str = "", prose: bool = False) -> Field:
     return Field(kinds=(STR, NULL) if nullable else (STR,), required=required,
-                 shape=shape, description=description)
+                 shape=shape, description=description, prose=prose)
+
+
+def prose(*, required: bool = False, nullable: bool = False, description: str = "") -> Field:
+    """Free text (see Field.prose)."""
+    return text(required=required, nullable=nullable, description=description, prose=True)
 
 
 NUMBER = (INT, FLOAT)
@@ -123,14 +132,14 @@ PAGE = Field(kinds=(INT, NULL), minimum=(1, "a page number"))
 SOURCED = tuple(verdict for verdict in VERDICTS if verdict != "unsourced")
 
 ARTICLE = Mapping(description="The news article being checked.", fields={
-    "title": text(required=True),
-    "outlet": text(required=True),
+    "title": prose(required=True),
+    "outlet": prose(required=True),
     "date": text(required=True, shape=DATE),
     "url": text(shape=URL, nullable=True),
 })
 PAPER = Mapping(description="The paper the article reports on.", fields={
-    "title": text(required=True),
-    "authors": text(required=True),
+    "title": prose(required=True),
+    "authors": prose(required=True),
     "arxiv": text(required=True),
     "url": text(required=True, shape=URL),
     "date": text(required=True, shape=DATE),
@@ -139,23 +148,23 @@ PAPER = Mapping(description="The paper the article reports on.", fields={
 })
 REVIEW = Mapping(description="Who reviewed the claims, and when (the author of"
                  " ClaimReview exports).", fields={
-    "reviewer": text(required=True),
+    "reviewer": prose(required=True),
     "date": text(required=True, shape=DATE),
     "url": text(shape=URL, nullable=True),
 })
-SECTION_ENTRY = Mapping(fields={"title": text(required=True), "page": PAGE})
+SECTION_ENTRY = Mapping(fields={"title": prose(required=True), "page": PAGE})
 SOURCE = Mapping(
     fields={
         "section": text(shape=SECTION, nullable=True,
                         description="A section listed under `sections`, quoted."),
-        "title": text(nullable=True,
-                      description="The section's title, as listed under `sections`."),
+        "title": prose(nullable=True,
+                       description="The section's title, as listed under `sections`."),
         "page": Field(kinds=(INT, NULL), minimum=(1, "a page number"),
                       description="The page the quoted words stand on, within"
                                   " the section."),
         "locator": text(shape=LOCATOR, nullable=True,
                         description="A table, figure, footnote or equation."),
-        "quote": text(nullable=True, description="The source's own words, read in the source."),
+        "quote": prose(nullable=True, description="The source's own words, read in the source."),
         "quote_exact": Field(kinds=(BOOL,), description="false when the quote is a paraphrase."),
         "url": text(shape=URL, nullable=True,
                     description="The outside source, where the paper is silent."),
@@ -165,13 +174,13 @@ SOURCE = Mapping(
 CLAIM = Mapping(
     fields={
         "id": text(required=True, shape=ID),
-        "claim": text(required=True, description="The claim, restated in one sentence."),
-        "article_quote": text(required=True, description="The article's exact words, short."),
+        "claim": prose(required=True, description="The claim, restated in one sentence."),
+        "article_quote": prose(required=True, description="The article's exact words, short."),
         "source": Field(kinds=(MAP,), required=True, item=SOURCE),
         "verdict": text(required=True, shape=VERDICT),
-        "note": text(),
+        "note": prose(),
         "value": Field(kinds=NUMBER, description="A plain number, e.g. 3.8e25."),
-        "unit": text(),
+        "unit": prose(),
     },
     needs={"value": "unit", "unit": "value"},
     rules=(
@@ -192,16 +201,16 @@ CLAIM = Mapping(
 )
 CHECK = Mapping(fields={
     "id": text(required=True, shape=ID),
-    "description": text(),
+    "description": prose(),
     "compute": text(required=True, description="An expression over claim values:"
                     " numbers, claim ids (with _ for -), + - * / **, parentheses,"
                     " comparisons."),
     "expect": Field(kinds=(STR, INT, FLOAT, BOOL), required=True),
     "tolerance": Field(kinds=NUMBER, minimum=(0, "a relative tolerance"),
                        description="Relative tolerance, e.g. 0.05."),
-    "note": text(),
+    "note": prose(),
 })
-DISMISSAL = Mapping(fields={"sentence": text(required=True), "reason": text(required=True)})
+DISMISSAL = Mapping(fields={"sentence": prose(required=True), "reason": prose(required=True)})
 DOCUMENT = Mapping(fields={
     "article": Field(kinds=(MAP,), required=True, item=ARTICLE),
     "paper": Field(kinds=(MAP,), required=True, item=PAPER),

@@ -21,6 +21,8 @@ from claimkit.model import (
     TooManyProblems,
     add_problem,
     join_where,
+    section_order,
+    shorten,
 )
 from claimkit.schema import Field, Mapping
 
@@ -42,7 +44,8 @@ def describe_kinds(kinds) -> str:
 
 
 def _shown(value, limit: int = 40) -> str:
-    text = repr(value)
+    # Sliced before repr, so a 49 MB value costs what its first characters cost.
+    text = repr(value[:limit] if isinstance(value, str) else value)
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
 
 
@@ -52,20 +55,17 @@ def _absent(node: Node, key: str) -> bool:
     return child is None or child.kind is NULL
 
 
+MAX_SUGGESTED = 64  # the longest key a did-you-mean is looked for
+
+
 def _unknown_key(key, fields: dict) -> str:
     message = f"unknown key {_shown(key)}"
-    if isinstance(key, str):
+    # difflib's time and memory grow with the key: a long one is no typo.
+    if isinstance(key, str) and len(key) <= MAX_SUGGESTED:
         close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
         if close:
             return f"{message} (did you mean {close[0]!r}?)"
     return f"{message} (expected one of {', '.join(fields)})"
-
-
-def section_order(number: str) -> tuple:
-    """Sort key: the abstract first, then 3.9 before 3.10."""
-    if number == "abstract":
-        return (0,)
-    return (1, *(int(part) for part in number.split(".")))
 
 
 def section_spans(sections: dict) -> dict:
@@ -120,7 +120,8 @@ class _Validator:
         for key, child in node.value.items():
             field = spec.fields.get(key)
             if field is None:
-                self.problem(node.keys[key], join_where(where, key), "unknown-key",
+                shown = shorten(key, 40) if isinstance(key, str) else key
+                self.problem(node.keys[key], join_where(where, shown), "unknown-key",
                              _unknown_key(key, spec.fields))
             elif self.value(child, field, join_where(where, key)):
                 good[key] = child
@@ -136,7 +137,8 @@ class _Validator:
 
     def value(self, node: Node, field: Field, where: str) -> bool:
         """Whether a value has its field's kind, shape and least value."""
-        if node.kind is BAD:
+        if node.kind is BAD:  # reported while loading; the item is not kept
+            self.clean = False
             return False
         if node.kind not in field.kinds:
             message = f"expected {describe_kinds(field.kinds)}, got {_NAMES[node.kind]}"
@@ -149,8 +151,13 @@ class _Validator:
             self.at(node, where, shape.code,
                     f"expected {shape.expected}, got {_shown(node.value)}")
             return False
-        if node.kind in schema.NUMBER and node.value != node.value:
-            self.at(node, where, "bad-value", "expected a number, got .nan")
+        if node.cut is not None and field.prose:
+            line, col, own_line = node.cut
+            self.problem((line, col), where, "comment-in-text",
+                         ("a line that starts with '#' is a YAML comment, so the text"
+                          " stopped before it" if own_line else
+                          "text after ' #' is a YAML comment and was dropped")
+                         + "; quote the value")
             return False
         if field.minimum is not None and node.kind in schema.NUMBER:
             least, what = field.minimum

@@ -1,13 +1,17 @@
 """The command line through kit.main(): commands, filters, exit codes and
 terminal conventions."""
+import io
 import json
 import os
 
 import pytest
+from rich.console import Console
 
 import claimkit.cli
 import claimkit.model
-from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document
+from claimkit.cli import load_document
+from claimkit.render import Checklist, render_claim
+from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document, with_changes
 
 ESCAPE = "\x1b"
 
@@ -192,14 +196,23 @@ def test_export_refuses_to_write_over_the_claims_file(run, claims_file):
     assert open(path).read() == before
 
 
-HOSTILE = SIZES.replace("There are 8B, 70B and 405B models.",
-                        '"[bold red]x[/] \\e[31mred\\e[0m \\a bell \\u202e gnp."')
+# Control characters never pass validation (tests/test_faults.py); the
+# renderers escape them all the same, should one reach them another way.
+HOSTILE = "[bold red]x[/] \x1b[31mred\x1b[0m \x07 bell \u202e gnp."
 
 
-def test_markup_and_escapes_in_data_are_shown_literally_in_list(run, claims_file,
-                                                                 monkeypatch):
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    out = run("list", "-f", claims_file(document(HOSTILE))).out
+def hostile_claim(claims_file):
+    document_ = load_document(claims_file(document(SIZES))).document
+    claim = with_changes(document_.claims[0], claim=HOSTILE, note=HOSTILE)
+    return document_, claim
+
+
+def test_markup_and_escapes_in_data_are_shown_literally_in_list(claims_file):
+    _, claim = hostile_claim(claims_file)
+    console = Console(file=io.StringIO(), width=100, force_terminal=True,
+                      color_system="standard")
+    console.print(Checklist([claim], []))
+    out = console.file.getvalue()
     plain = out.replace("\x1b[1m", "").replace("\x1b[0m", "").replace("\x1b[32m", "")
     plain = " ".join(line.strip() for line in plain.splitlines())
     assert "[bold red]x[/]" in plain
@@ -207,21 +220,25 @@ def test_markup_and_escapes_in_data_are_shown_literally_in_list(run, claims_file
     assert "\x07" not in out and "\u202e" not in out and "\x1b[31m" not in out
 
 
-def test_escapes_in_data_are_shown_literally_in_show(run, claims_file):
-    out = run("show", "-f", claims_file(document(HOSTILE)), "model-sizes").out
+def test_escapes_in_data_are_shown_literally_in_show(claims_file):
+    document_, claim = hostile_claim(claims_file)
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(render_claim(document_, claim))
+    out = console.file.getvalue()
     assert "[bold red]x[/]" in out
     assert "\\x1b[31mred" in out.replace("\n", "")
     assert ESCAPE not in out and "\x07" not in out
 
 
-def test_escapes_in_data_are_shown_literally_in_check_messages(run, claims_file):
+def test_escapes_in_the_file_are_refused_and_never_echoed(run, claims_file):
     text = document(SIZES.replace("verdict: supported", 'verdict: "\\e[2J\\e[31m"')
                     + '    "\\e]0;pwned\\a": 1\n')
     result = run("check", "-f", claims_file(text))
     assert result.code == 1
     assert ESCAPE not in result.err and "\x07" not in result.err
-    assert "got '\\x1b[2J\\x1b[31m'" in result.err
-    assert "unknown key '\\x1b]0;pwned\\x07'" in result.err
+    assert [line.split(": ")[1:3] for line in result.err.splitlines()[:2]] == [
+        ["error[control-character]", "claims[0].verdict"],
+        ["error[control-character]", "claims[0]"]]
 
 
 def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):

@@ -22,7 +22,7 @@ import pytest
 import claimkit.cli
 from claimkit import output
 from claimkit.cli import display_path
-from conftest import GPUS, LICENSE, ROOT, SHIPPED, SIZES, document
+from conftest import GPUS, LICENSE, ROOT, SHIPPED, SIZES, document, position
 
 KIT = os.path.join(ROOT, "kit.py")
 MANY = document("".join(SIZES.replace("id: model-sizes", f"id: claim-{index}")
@@ -468,3 +468,290 @@ def test_an_unwritable_stream_target_is_refused_without_waiting(tmp_path):
     with pytest.raises(OSError) as caught:
         output.write_stream(str(tmp_path / "fifo"), "x")
     assert caught.value.errno == errno.ENXIO
+
+
+# -- hostile input -------------------------------------------------------------
+
+CHECK = "checks:\n  - id: doubled\n    compute: gpus_16k * 2\n    expect: 32000\n"
+DISMISSAL = "dismissed:\n  - sentence: Llama3 Paper Highlights\n    reason: Page furniture.\n"
+
+
+def edited(old: str, new: str, base: str = document(GPUS + LICENSE, CHECK + DISMISSAL)) -> str:
+    assert base.count(old) == 1, old
+    return base.replace(old, new)
+
+
+TAGS = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
+COMMENT = "text after ' #' is a YAML comment and was dropped; quote the value"
+LARGE = "is past the largest number the kit holds (about 1.8e308)"
+CONTROL = ("is not allowed: control characters and bidi overrides can hide or reorder"
+           " what a reader sees; delete it")
+NOT_REGULAR = "error[unreadable]: not a regular file"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hostile:
+    """`kit.py ARGV -f claims.yaml` on a hostile file, or with a hostile argument."""
+    name: str
+    text: str = document(GPUS + LICENSE, CHECK + DISMISSAL)
+    argv: tuple = ("check",)
+    at: str = ""  # where the problem points: "claims.yaml:LINE:COL: " goes before err
+    code: int
+    err: str  # the first line of stderr; {col} is the column of `at`
+    out: object = None  # a function of stdout that must hold
+    env: dict = field(default_factory=dict)
+
+
+HOSTILE = [
+    # A comment swallows text.
+    Hostile(name="comment-in-claim", at="#1", code=1,
+            text=edited("claim: More than 16K GPUs", "claim: More than 16K #1 GPUs"),
+            err=f"error[comment-in-text]: claims[0].claim: {COMMENT}"),
+    Hostile(name="comment-in-source-quote", at="# H100", code=1,
+            text=edited("quote: trained on up to 16K H100", "quote: trained on up to 16K # H100"),
+            err=f"error[comment-in-text]: claims[0].source.quote: {COMMENT}"),
+    Hostile(name="comment-line-in-multi-line-text", at="#1 to", code=1,
+            text=edited("claim: More than 16K GPUs were used.",
+                        "claim: More than 16K GPUs\n      #1 to choose were used."),
+            err="error[comment-in-text]: claims[0].claim: a line that starts with '#' is a"
+                " YAML comment, so the text stopped before it; quote the value"),
+    Hostile(name="comment-in-dismissal-reason", at="# a heading", code=1,
+            text=edited("reason: Page furniture.", "reason: Page furniture # a heading"),
+            err=f"error[comment-in-text]: dismissed[0].reason: {COMMENT}"),
+    Hostile(name="comment-in-check-description", at="#2", code=1,
+            text=edited("    compute: gpus_16k", "    description: GPUs #2\n    compute: gpus_16k"),
+            err=f"error[comment-in-text]: checks[0].description: {COMMENT}"),
+    Hostile(name="comment-in-section-title", at="# of", code=1,
+            text=edited("{title: Introduction, page: 1}", "{title: Introduction # of it\n    }"),
+            err=f"error[comment-in-text]: sections.1.title: {COMMENT}"),
+    Hostile(name="comments-after-keys-ids-verdicts-and-numbers", code=0, err="",
+            text=edited("    verdict: overstated\n", "    verdict: overstated  # see the note\n")
+            .replace("id: gpus-16k\n", "id: gpus-16k # the flagship\n")
+            .replace("value: 16000\n", "value: 16000 # GPUs\n")
+            .replace("    source:\n", "    source: # the paper\n", 1)
+            .replace("quote: trained on up to 16K H100 GPUs\n",
+                     "quote: trained on up to 16K H100 GPUs\n    # a remark about the note\n")),
+    Hostile(name="comment-inside-quotes", code=0, err="",
+            text=edited("claim: More than 16K GPUs were used.",
+                        "claim: 'More than 16K #1 GPUs were used.'")),
+    # Tags on any field.
+    Hostile(name="custom-tag", at="!x", code=1,
+            text=edited("claim: More than", "claim: !x More than"),
+            err=f"error[tag]: claims[0].claim: tag '!x' {TAGS}"),
+    Hostile(name="custom-tag-on-a-mapping", at="!where", code=1,
+            text=edited("    source:\n      section", "    source: !where\n      section"),
+            err=f"error[tag]: claims[0].source: tag '!where' {TAGS}"),
+    Hostile(name="binary-tag", at="!!binary", code=1,
+            text=edited("unit: GPUs", "unit: !!binary R1BVcw=="),
+            err=f"error[tag]: claims[0].unit: tag '!!binary' {TAGS}"),
+    Hostile(name="bool-maybe", at="!!bool", code=1,
+            text=edited("      page: 8", "      page: !!bool maybe"),
+            err="error[bad-value]: claims[0].source.page: 'maybe' is not a valid boolean"),
+    Hostile(name="int-empty", at="!!int", code=1,
+            text=edited("      page: 8", '      page: !!int ""'),
+            err="error[bad-value]: claims[0].source.page: '' is not a valid integer"),
+    Hostile(name="float-empty", at="!!float", code=1,
+            text=edited("value: 16000", 'value: !!float ""'),
+            err="error[bad-value]: claims[0].value: '' is not a valid number"),
+    Hostile(name="float-sign-alone", at="!!float", code=1,
+            text=edited("value: 16000", 'value: !!float "-"'),
+            err="error[bad-value]: claims[0].value: '-' is not a valid number"),
+    Hostile(name="timestamp-x", at="!!timestamp", code=1,
+            text=edited('date: "2026-11-27"', "date: !!timestamp x"),
+            err="error[bad-value]: review.date: 'x' is not a valid timestamp"),
+    Hostile(name="null-x", at="!!null", code=1,
+            text=edited("note: The paper", "note: !!null The paper"),
+            err="error[bad-value]: claims[0].note: 'The paper says up to 16K.' is not a valid null"),
+    # Numbers past the machine's range.
+    Hostile(name="value-of-400-digits", at="9999", code=1,
+            text=edited("value: 16000", "value: " + "9" * 400),
+            err=f"error[number-too-large]: claims[0].value: '{'9' * 39}…' {LARGE}"),
+    Hostile(name="expect-1e400", at="1e400", code=1,
+            text=edited("expect: 32000", "expect: 1e400"),
+            err=f"error[number-too-large]: checks[0].expect: '1e400' {LARGE}"),
+    Hostile(name="tolerance-inf", at=".inf", code=1,
+            text=edited("expect: 32000", "expect: 32000\n    tolerance: .inf"),
+            err="error[bad-value]: checks[0].tolerance: expected a finite number, got .inf"),
+    Hostile(name="value-nan", at=".NaN", code=1,
+            text=edited("value: 16000", "value: .NaN"),
+            err="error[bad-value]: claims[0].value: expected a number, got .NaN"),
+    Hostile(name="hex-past-the-digit-limit", at="0xf", code=1,
+            text=edited("value: 16000", "value: 0x" + "f" * 5000),
+            err=f"error[number-too-large]: claims[0].value: '0x{'f' * 37}…' {LARGE}"),
+    Hostile(name="long-sexagesimal", at="1:1:", code=1,
+            text=edited("value: 16000", "value: " + "1:" * 3000 + "1"),
+            err=f"error[number-too-large]: claims[0].value: '{'1:' * 19}1…' {LARGE}"),
+    Hostile(name="section-of-5000-digits", argv=("list", "--sort", "section"), at='"333', code=1,
+            text=edited('section: "3.3.1"', 'section: "' + "3" * 5000 + '"'),
+            err="error[bad-section-number]: claims[0].source.section: expected a section"
+                f" number like \"3.3.1\", or abstract, got '{'3' * 37}…'"),
+    Hostile(name="compute-1e400", at="1e400 *", code=1,
+            text=edited("compute: gpus_16k * 2", "compute: 1e400 * gpus_16k"),
+            err="error[expression]: checks[0].compute: 1e400 is past the largest number"
+                " (about 1.8e308) (at character 1)"),
+    # Text from the file is never markup or a format string.
+    Hostile(name="closing-tag-in-outlet", argv=("show", "gpus-16k"), code=0, err="",
+            text=edited("outlet: The Outlet", 'outlet: "Synced [/b]"'),
+            out=lambda out: "article (Synced [/b])" in out),
+    Hostile(name="link-in-outlet", argv=("show", "gpus-16k"), code=0, err="",
+            env={"FORCE_COLOR": "1"},
+            text=edited("outlet: The Outlet", 'outlet: "[link=https://evil.example]x[/link]"'),
+            out=lambda out: "\x1b]8;" not in out
+            and "[link=https://evil.example]x[/link]" in out.replace("\n", "").replace("│", "")
+            .replace(" ", "")),
+    Hostile(name="braces-in-title", argv=("export", "--format", "html"), code=0, err="",
+            text=edited("title: An article", 'title: "Llama {3.1} {code} %s"'),
+            out=lambda out: "<title>Claims checked: Llama {3.1} {code} %s</title>" in out),
+    # Control characters, header included, and in echoed names.
+    Hostile(name="escape-in-arxiv", at='"\\e[2J"', code=1,
+            text=edited('arxiv: "2407.21783"', 'arxiv: "\\e[2J"'),
+            err=f"error[control-character]: paper.arxiv: character U+001B (written as an"
+                f" escape) {CONTROL}"),
+    Hostile(name="csi-in-claim", at='"More', code=1,
+            text=edited("claim: More than 16K GPUs were used.",
+                        'claim: "More than 16K \\x9b GPUs were used."'),
+            err=f"error[control-character]: claims[0].claim: character U+009B (written as"
+                f" an escape) {CONTROL}"),
+    Hostile(name="raw-bidi-override-in-note", at="\u202e", code=1,
+            text=edited("note: The paper says", "note: The \u202epaper says"),
+            err="error[control-character]: claims[0].note: character U+202E (RIGHT-TO-LEFT"
+                " OVERRIDE) at column {col} " + CONTROL),
+    Hostile(name="isolate-in-a-key", at='"\\u2066', code=1,
+            text=edited("    unit: GPUs\n", '    unit: GPUs\n    "\\u2066unit": x\n'),
+            err="error[control-character]: claims[0]: character U+2066 (LEFT-TO-RIGHT"
+                f" ISOLATE) (written as an escape) {CONTROL}"),
+    Hostile(name="escape-in-a-file-name", argv=("check", "-f", "no\x1b[2Jsuch.yaml"), code=2,
+            err="no\\x1b[2Jsuch.yaml:1:1: error[unreadable]: no such file"),
+    Hostile(name="escape-in-an-argument", argv=("list", "--bogus\x1b[2J"), code=2,
+            err="usage: kit.py [-h] COMMAND ..."),
+    # Hangs and memory.
+    Hostile(name="fifo-as-the-file", argv=("check", "-f", "fifo"), code=2,
+            err=f"fifo:1:1: {NOT_REGULAR}"),
+    Hostile(name="fifo-as-the-article", argv=("check", "--article", "fifo"), code=2,
+            err=f"fifo:1:1: {NOT_REGULAR}"),
+    Hostile(name="fifo-as-the-paper", argv=("check", "--paper", "fifo"), code=2,
+            err=f"fifo:1:1: {NOT_REGULAR}"),
+    Hostile(name="device-as-the-file", argv=("check", "-f", "/dev/zero"), code=2,
+            err=f"/dev/zero:1:1: {NOT_REGULAR}"),
+    Hostile(name="megabyte-unknown-key", at="xxxx", code=1,
+            text=edited("    unit: GPUs\n", "    unit: GPUs\n    ? " + "x" * 2**20 + "\n    : 1\n"),
+            err=f"error[unknown-key]: claims[0].{'x' * 39}…: unknown key '{'x' * 37}…'"
+                " (expected one of id, claim, article_quote, source, verdict, note, value,"
+                " unit)"),
+    Hostile(name="columns-0", argv=("list",), env={"COLUMNS": "0"}, code=0, err="",
+            out=lambda out: "2/2 claims sourced" in out
+            and max(map(len, out.splitlines())) == 20),
+    Hostile(name="columns-huge", argv=("list",), env={"COLUMNS": "100000000"}, code=0,
+            err="", out=lambda out: "gpus-16k" in out
+            and max(map(len, out.splitlines())) == 500),
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=lambda case: case.name)
+def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
+    monkeypatch.chdir(tmp_path)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "claims.yaml").write_text(case.text, encoding="utf-8")
+    os.mkfifo(tmp_path / "fifo")
+    before, shipped = snapshot(tmp_path), shipped_hash()
+    argv = list(case.argv)
+    if "-f" not in argv:
+        argv += ["-f", "claims.yaml"]
+    result = run(*argv)
+    expected = case.err
+    if case.at:
+        line, col = position(case.text, case.at)
+        expected = f"claims.yaml:{line}:{col}: " + expected.replace("{col}", str(col))
+    assert (result.code, first_line(result.err)) == (case.code, expected)
+    if case.out is not None:
+        assert case.out(result.out), result.out
+    assert changed(before, snapshot(tmp_path)) == set()
+    assert shipped_hash() == shipped
+
+
+# -- the memory bound ----------------------------------------------------------
+
+# README, "Hostile input": the peak memory measured on these (and on 50 MB of
+# small claims, too slow for the suite) is under 1.2 GB.  The limit is on
+# address space, which runs some hundreds of MB above the resident peak.
+MEMORY_LIMIT = 2 * 1024 ** 3
+NEAR_CAP = 50 * 1024 * 1024 - 4096
+BIG = [
+    ("one-huge-scalar", lambda: HEADER_CLAIMS + "  - claim: " + "a" * (NEAR_CAP - 2048) + "\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("one-huge-unknown-key", lambda: HEADER_CLAIMS + "  - ? " + "k" * (NEAR_CAP - 2048)
+     + "\n    : 1\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("spaces-before-a-comment", lambda: HEADER_CLAIMS + "  - claim: x" + " " * (NEAR_CAP - 2048)
+     + "# c\n",
+     "claims.yaml:10:5: error[missing-key]: claims[0]: missing required key 'id'"
+     " (expected a string)"),
+    ("many-aliases", lambda: "a: &a x\nb: [" + "*a, " * (NEAR_CAP // 4) + "]\n",
+     "claims.yaml:2:5: error[alias]: b[0]: aliases (*a) are not allowed; write the value"
+     " out in full"),
+    ("deep-ish-nesting", lambda: HEADER_CLAIMS + ("  - " + "[" * 30 + "x" + "]" * 30 + "\n")
+     * 110_000, "claims.yaml:96783:24: error[too-large]: claims[96773]" + "[0]" * 18
+     + ": the file holds more than 3,000,000 values"),
+]
+HEADER_CLAIMS = document("")
+
+
+def limit_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+@pytest.mark.parametrize("name, make, err", BIG, ids=[case[0] for case in BIG])
+def test_the_worst_inputs_finish_within_the_memory_bound(tmp_path, name, make, err):
+    (tmp_path / "claims.yaml").write_text(make())
+    process = subprocess.Popen([sys.executable, KIT, "check", "-f", "claims.yaml"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=limit_memory)
+    # The timeout only stops a hang; speed is bench/run.py's business.
+    _, stderr = process.communicate(timeout=600)
+    assert first_line(stderr.decode()) == err
+    assert process.returncode in (1, 2)
+
+
+# -- text from the file is never markup or a format string -------------------------
+
+MARKUP = "[bold]x[/b][link=https://e.x]y[/link]{0}{code}%s"
+MARKUP_FIELDS = ["title: An article", "outlet: The Outlet", "title: A paper",
+                 "authors: Someone", "reviewer: Tester",
+                 "claim: More than 16K GPUs were used.", "article_quote: used more than",
+                 "quote: trained on up to", "note: The paper says", "unit: GPUs"]
+# (Dismissals appear in no output but check's own messages.)
+MARKUP_COMMANDS = [("list",), ("show", "gpus-16k"), ("check",),
+                   *(("export", "--format", name) for name in ("json", "markdown", "csv",
+                                                               "claimreview", "html"))]
+
+
+@pytest.mark.parametrize("slot", MARKUP_FIELDS)
+def test_markup_and_format_strings_in_every_field_come_out_literally(run, tmp_path,
+                                                                     monkeypatch, slot):
+    import html
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    base = document(GPUS + LICENSE, CHECK + DISMISSAL)
+    start = base.index(slot)
+    ends = [base.index(mark, start) for mark in (",", "}", "\n") if mark in base[start:]]
+    end = min(ends) if slot.startswith(("title: A", "outlet", "authors", "reviewer")) \
+        else base.index("\n", start)
+    key, _, rest = base[start:end].partition(": ")
+    text = (base[:start] + f'{key}: "{MARKUP} {rest}"' + base[end:]).replace(
+        "review: {reviewer", "review: {url: 'https://r.example/', reviewer")
+    (tmp_path / "claims.yaml").write_text(text)
+    shown = ""
+    for command in MARKUP_COMMANDS:
+        result = run(*command, "-f", str(tmp_path / "claims.yaml"))
+        assert (command, result.code) == (command, 0)
+        assert "\x1b]8;" not in result.out  # no terminal hyperlink
+        # As a reader sees it: entities decoded, Markdown's escapes and
+        # JSON's slashes undone, lines joined.
+        out = html.unescape(result.out).replace("\\", "")
+        shown += "".join(out.replace("│", "").split())
+    assert MARKUP in shown

@@ -2,6 +2,7 @@
 traceback.  Each test says how many inputs it tried."""
 import collections
 import copy
+import json
 import re
 
 import yaml
@@ -11,8 +12,9 @@ from rich.cells import cell_len
 
 import kit
 from claimkit.evaluate import ExpressionError, evaluate
+from claimkit.model import CONTROL_CHARACTERS
 from claimkit.render import wrap
-from conftest import SHIPPED
+from conftest import GPUS, LICENSE, SHIPPED, document
 
 COMMANDS = (["check"], ["list"], ["export", "--format", "csv"],
             ["show", "h100-gpus-16k"])
@@ -263,3 +265,70 @@ def test_expressions_compute_what_python_computes(capsys):
     with capsys.disabled():
         print(f"\n  expressions: tried {len(tried)}")
     assert len(tried) >= 400
+
+
+# -- header fields, tags and numbers ---------------------------------------------
+
+FIXTURE = document(GPUS + LICENSE, "checks:\n  - id: doubled\n    compute: gpus_16k * 2\n"
+                   "    expect: 32000\n    tolerance: 0.05\n")
+# Every kind of field: header text, dates, section keys, claim text, numbers.
+SLOTS = ["title: An article", "outlet: The Outlet", 'date: "2024-07-24"',
+         'arxiv: "2407.21783"', "authors: Someone", "reviewer: Tester",
+         '"3.3.1": {title', "title: Training Infrastructure", "claim: More than 16K GPUs were used.",
+         "quote: trained on up to 16K H100 GPUs", "page: 8", "value: 16000",
+         "unit: GPUs", "expect: 32000", "tolerance: 0.05", "note: From the blog."]
+TAGS = ["!x", "!", "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp",
+        "!!binary", "!!map", "!!python/object:os.system"]
+numbers = (st.integers(-10 ** 500, 10 ** 500).map(str)
+           | st.integers(0, 10 ** 400).map(hex)
+           | st.floats(allow_nan=True, allow_infinity=True).map(repr)
+           | st.sampled_from([".inf", "-.Inf", ".NaN", "1e400", "-1e400", "1:30:00",
+                              "0o777", "0b101", "1_000", "3.8e25", "1e-400"])
+           | st.tuples(st.integers(1, 400), st.integers(-999, 999)).map(
+               lambda pair: "9" * pair[0] + "e" + str(pair[1])))
+hostile_text = st.lists(st.sampled_from(
+    [*"ab #:[]{}%/", "[bold]", "[/b]", "[link=https://e.x]", "{0}", "{code}", "%s",
+     "\\e", "\\x9b", "\\u202e", "\\t", "\u202e", "\u2066"]),
+    min_size=1, max_size=12).map("".join)
+replacements = (st.tuples(st.sampled_from(TAGS), numbers | hostile_text)
+                .map(lambda pair: f'{pair[0]} "{pair[1]}"')
+                | numbers | hostile_text | hostile_text.map(lambda text: f'"{text}"'))
+
+
+def _strings(value):
+    for path in _paths(value):
+        item = value
+        for step in path:
+            item = item[step]
+        if isinstance(item, str):
+            yield path, item
+
+
+def strict_json(text: str):
+    def refuse(name):
+        raise AssertionError(f"{name} in a JSON export")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_random_values_in_every_field(tmp_path, capsys):
+    runner = Runner(tmp_path, capsys)
+    commands = (["check"], ["list", "--sort", "section"], ["show", "gpus-16k"],
+                ["export", "--format", "markdown"], ["export", "--format", "html"])
+
+    @SETTINGS
+    @given(st.sampled_from(SLOTS), replacements)
+    def check(slot, value):
+        key = slot.split(":")[0]
+        text = FIXTURE.replace(slot, f"{key}: {value}" + (" {title" if "{title" in slot else ""))
+        runner.run(text.encode("utf-8"), commands)
+        runner.path.write_bytes(text.encode("utf-8"))
+        code = kit.main(["export", "-f", str(runner.path)])
+        out = runner.capsys.readouterr().out
+        if code == 0:
+            strings = [string for _, string in _strings(strict_json(out))]
+            assert [text for text in strings if CONTROL_CHARACTERS.search(text)] == []
+
+    check()
+    runner.report("values in every field")
+    assert runner.tried >= 100
+    assert runner.exits[0] > 0 and runner.exits[1] > 0
