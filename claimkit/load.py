@@ -69,7 +69,8 @@ class Node:
 
     ``value`` is a dict of key → Node for a mapping, a list of Nodes for a
     list, and a plain Python scalar otherwise.  ``keys`` maps each key of a
-    mapping to the (line, col) where the key stands.
+    mapping to the (line, col) where the key stands.  ``text`` is a number's
+    or a boolean's text as written (3.10, not 3.1), for hints.
     """
 
     kind: str
@@ -77,6 +78,7 @@ class Node:
     line: int
     col: int
     keys: dict | None = None
+    text: str | None = None
 
 
 @dataclass(slots=True)
@@ -296,7 +298,7 @@ class _Composer:
             self.problem(at, _child_where(stack), "bad-value",
                          f"{shorten(text, 40)!r} is not a valid {kind}")
             return Node(BAD, None, *at)
-        return Node(kind, value, *at)
+        return Node(kind, value, *at, text=text)
 
     def _convert(self, kind: str, tag: str, text: str):
         if kind is NULL:

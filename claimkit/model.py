@@ -1,5 +1,5 @@
 """Model: the values the kit passes between its sections."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A file with more problems than this is reported up to here, then reading
 # stops: a hostile file could otherwise make millions of them, at a cost in
@@ -103,6 +103,10 @@ class Claim:
     The *_at fields are 1-based (line, col) positions in the claims file, of
     the claim and of its two quotes (None where there is no source quote);
     index is the claim's place in the file's list of claims.
+
+    A broken claim is one with problems, read as far as it could be: each
+    field that could not be read is None (its source too), whatever its type
+    says.  Only the checklist and `show` see broken claims.
     """
 
     id: str
@@ -117,10 +121,11 @@ class Claim:
     article_quote_at: tuple[int, int]
     source_quote_at: tuple[int, int] | None = None
     index: int
+    broken: bool = False
 
     @property
     def sourced(self) -> bool:
-        return self.verdict != "unsourced"
+        return self.verdict is not None and self.verdict != "unsourced"
 
 
 @record
@@ -165,7 +170,11 @@ class Dismissal:
 
 @record
 class Document:
-    """A whole, valid claims file.  sections maps number → (title, page)."""
+    """A claims file as far as it is valid.  sections maps number → (title, page).
+
+    claims are the claims without problems; broken_claims those with
+    problems, as far as they could be read (Claim.broken).
+    """
 
     path: str
     article: dict
@@ -175,3 +184,11 @@ class Document:
     claims: list[Claim]
     checks: list[Check]
     dismissed: list[Dismissal]
+    broken_claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def every_claim(self) -> list[Claim]:
+        """Every claim the file holds, broken or not, in file order."""
+        if not self.broken_claims:
+            return self.claims
+        return sorted(self.claims + self.broken_claims, key=lambda claim: claim.index)

@@ -24,7 +24,7 @@ import sys
 # checklist's columns stay aligned; any other character that the encoding
 # lacks is shown escaped (\u2026).
 ASCII_MARKS = str.maketrans({
-    "✔": "+", "✘": "x", "▲": "!", "○": "o", "☐": "_",
+    "✔": "+", "✘": "x", "▲": "^", "≈": "~", "○": "o", "☐": "_", "‼": "!",
     "─": "-", "—": "-", "→": ">", "·": "-", "§": "S", "±": "~",
 })
 

@@ -18,7 +18,7 @@ def ids_listed(out: str) -> list[str]:
     for line in out.splitlines():
         words = line.split()
         # A row starts with its mark; the footer's counts start with one too.
-        if len(words) > 1 and words[0] in "✔▲✘○☐" and not words[1].isdigit():
+        if len(words) > 1 and words[0] in "✔▲≈✘○☐‼" and not words[1].isdigit():
             ids.append(words[1])
     return ids
 
@@ -26,7 +26,7 @@ def ids_listed(out: str) -> list[str]:
 def test_help_states_the_exit_codes(run):
     result = run("--help")
     assert result.code == 0
-    assert result.out.startswith("usage: kit.py [-h] COMMAND ...\n")
+    assert result.out.startswith("usage: kit.py [-h] [-f PATH] COMMAND ...\n")
     assert ("exit codes:\n"
             "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
             "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
@@ -97,8 +97,14 @@ def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
                         "model-sizes"]),
     (["--sort", "section"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
                              "leak"]),
-    (["--sort", "verdict"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
-                             "leak"]),
+    # Those that need attention first: contradicted, overstated, imprecise,
+    # unsourced, then not-in-paper and supported.
+    (["--sort", "verdict"], ["contributors", "gpus-16k", "leak", "license-outputs",
+                             "model-sizes"]),
+    (["--section", "§3.3"], ["gpus-16k"]),
+    (["--section", "§ 3.3.1"], ["gpus-16k"]),
+    (["--attention"], ["gpus-16k", "license-outputs", "leak", "contributors"]),
+    (["--attention", "--verdict", "supported"], []),
 ])
 def test_list_filters(run, claims_file, argv, ids):
     # The last claim cites §11, which `--section 1` must not match.
@@ -138,7 +144,7 @@ def test_show_prints_one_claim(run, claims_file):
     assert lines[0] == "○ license-outputs  not-in-paper"
     assert "use the output of the Llama" in result.out
     assert "allowing developers to use the" in result.out
-    assert "source ai.meta.com/blog/meta-llama-3-1/" in result.out
+    assert "source https://ai.meta.com/blog/meta-llama-3-1/" in result.out
     assert "note   From the blog." in result.out
 
 

@@ -387,7 +387,7 @@ CHANNELS = [
     Channel(name="ascii-list", argv=("list",), env=ASCII, code=0, err="",
             out=lambda out: out.isascii() and b"\n+  model-sizes" in out),
     Channel(name="c-locale-show", argv=("show", "gpus-16k"), env=C_LOCALE, code=0, err="",
-            out=lambda out: out.isascii() and out.startswith(b"! gpus-16k")),
+            out=lambda out: out.isascii() and out.startswith(b"^ gpus-16k")),
     Channel(name="ascii-data", argv=("list",), env=ASCII, text=FANCY, code=0, err="",
             out=lambda out: b"\\u2026 \\u4e2d\\u6587 \\U0001f600" in out.replace(b"\n   ", b" ")),
     Channel(name="ascii-export-stays-utf8", argv=("export",), env=ASCII, text=FANCY,

@@ -84,7 +84,7 @@ def test_a_missing_quote_names_the_claim_its_line_and_the_closest_passage(
     line, col = position(text, "trained on more than")
     result = run("check", "-f", path, "--paper", str(paper))
     assert result.err == (
-        f"{path}:{line}:{col}: error[quote-not-found]: claims[0].source.quote: quote of 'gpus-16k'"
+        f"{path}:{line}:{col}: error[quote-not-found]: claims[0] (gpus-16k).source.quote: quote of 'gpus-16k'"
         f" not found in {paper}; closest passage (84% similar):"
         " \"trained on up to 16K H100 GPUs\"\n")
     assert result.out == (f"{path}: 1 claim, 0 checks: 1 problem\n"
@@ -103,7 +103,7 @@ def test_a_near_miss_in_the_article_is_reported_with_its_similarity(
     result = run("check", "-f", path, "--article", str(article))
     first = result.err.splitlines()[0]
     assert first == (
-        f"{path}:{line}:{col}: error[quote-not-found]: claims[0].article_quote: quote of 'model-sizes'"
+        f"{path}:{line}:{col}: error[quote-not-found]: claims[0] (model-sizes).article_quote: quote of 'model-sizes'"
         f" not found in {article}; closest passage (97% similar):"
         " \"with 8B, 70B, and 405B versions\"")
     assert result.code == 1
@@ -120,7 +120,7 @@ def test_a_paraphrase_is_reported_not_failed(run, claims_file, tmp_path):
     line, col = position(text, "the paper says at most")
     result = run("check", "-f", path, "--paper", str(paper))
     assert (result.code, result.err) == (0, (
-        f"{path}:{line}:{col}: note[quote-paraphrase]: claims[0].source.quote: quote of 'gpus-16k' is"
+        f"{path}:{line}:{col}: note[quote-paraphrase]: claims[0] (gpus-16k).source.quote: quote of 'gpus-16k' is"
         " marked as a paraphrase (quote_exact: false); not looked for\n"))
     assert result.out.endswith(f"paper quotes: 0 of 0 found in {paper}\n")
 
@@ -245,5 +245,6 @@ def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_
     line, col = position(text, "with 9B")
     result = run("check", "-f", path, "--article", str(article))
     assert result.code == 1
-    assert (f"{path}:{line}:{col}: error[quote-not-found]: claims[1].article_quote: quote of"
+    assert (f"{path}:{line}:{col}: error[quote-not-found]: claims[1] (model-sizes).article_quote:"
+            " quote of"
             f" 'model-sizes' not found in {article}") in result.err

@@ -1,0 +1,186 @@
+"""The editing loop (issue 14): a file in mid-edit still lists, and every
+message says exactly what to fix.  Each test drives the command line on an
+inline file and compares the whole outcome: exit code, stdout and stderr."""
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from rich.console import Console
+
+from claimkit.cli import load_document
+from claimkit.render import render_claim
+from conftest import GPUS, LEAK, LICENSE, ROOT, SIZES, document, position
+
+VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"
+# GPUS with two mistakes: a section YAML reads as the number 3.1, and a
+# miscapitalised verdict.
+BROKEN_GPUS = GPUS.replace('section: "3.3.1"', "section: 3.10").replace(
+    "verdict: overstated", "verdict: Overstated")
+
+
+def test_list_shows_every_claim_and_marks_the_broken_one(run, claims_file):
+    text = document(BROKEN_GPUS + SIZES + LICENSE + LEAK)
+    path = claims_file(text)
+    section, verdict = position(text, "3.10"), position(text, "Overstated")
+    result = run("list", "-f", path)
+    assert (result.code, result.out, result.err) == (1, """\
+✔ 1 supported   ○ 1 not-in-paper   ☐ 1 unsourced   ‼ 1 with problems
+2/4 claims sourced
+
+   claim                                             source                             verdict
+────────────────────────────────────────────────────────────────────────────────────────────────────
+‼  gpus-16k                                          ?                                  ?
+   More than 16K GPUs were used.
+✔  model-sizes                                       §1 Introduction, p. 1              supported
+   There are 8B, 70B and 405B models.
+○  license-outputs                                   ai.meta.com/blog/meta-llama-3-1/   not-in-paper
+   The license allows using outputs to improve
+   other models.
+☐  leak                                              no source yet                      unsourced
+   It leaked two days early.
+✔ 1 supported   ○ 1 not-in-paper   ☐ 1 unsourced   ‼ 1 with problems
+2/4 claims sourced
+""", f"""\
+{path}:{section[0]}:{section[1]}: error[bad-type]: claims[0] (gpus-16k).source.section: expected a string or null, got a number (write it in quotes: "3.10")
+{path}:{verdict[0]}:{verdict[1]}: error[bad-verdict]: claims[0] (gpus-16k).verdict: expected one of {VERDICT_LIST}, got 'Overstated' (did you mean 'overstated'?)
+kit.py: 2 problems; run `python kit.py check -f {path}`
+""")
+
+
+def test_show_shows_a_broken_claim_with_what_could_be_read(run, claims_file):
+    text = document(GPUS.replace("verdict: overstated", "verdict: suported") + SIZES)
+    path = claims_file(text)
+    line, col = position(text, "suported")
+    result = run("show", "gpus-16k", "-f", path)
+    assert (result.code, result.err) == (1, f"""\
+{path}:{line}:{col}: error[bad-verdict]: claims[0] (gpus-16k).verdict: expected one of {VERDICT_LIST}, got 'suported' (did you mean 'supported'?)
+kit.py: 1 problem; run `python kit.py check -f {path}`
+""")
+    assert result.out.splitlines()[0] == "‼ gpus-16k  ?"
+    assert "source §3.3.1 Training Infrastructure, p. 8" in result.out.splitlines()
+
+
+def test_a_claim_that_is_not_a_mapping_is_listed_as_unread(run, claims_file):
+    path = claims_file(document(SIZES + "  - just some words\n"))
+    result = run("list", "-f", path, "--sort", "verdict")
+    assert result.code == 1
+    rows = result.out.splitlines()[5:7]
+    assert rows == ["‼  ?" + " " * 49 + "?" + " " * 34 + "?",
+                    "   ?"]
+    assert result.err.endswith("kit.py: 1 problem; run"
+                               f" `python kit.py check -f {path}`\n")
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "where", "code", "message"), [
+    # YAML reads 3.10 as the number 3.1, another section: the hint keeps the text.
+    ('section: "3.3.1"', "section: 3.10", "3.10", "claims[0] (gpus-16k).source.section",
+     "bad-type", 'expected a string or null, got a number (write it in quotes: "3.10")'),
+    ("id: gpus-16k", "id: 1e5", "1e5", "claims[0].id",
+     "bad-type", 'expected a string, got a number (write it in quotes: "1e5")'),
+    ("unit: GPUs", "unit: 0x10", "0x10", "claims[0] (gpus-16k).unit",
+     "bad-type", 'expected a string, got an integer (write it in quotes: "0x10")'),
+    ("unit: GPUs", "unit: yes", "yes", "claims[0] (gpus-16k).unit",
+     "bad-type", 'expected a string, got a boolean (write it in quotes: "yes")'),
+    ("verdict: overstated", "verdict: Supported", "Supported", "claims[0] (gpus-16k).verdict",
+     "bad-verdict", f"expected one of {VERDICT_LIST}, got 'Supported' (did you mean 'supported'?)"),
+    ("verdict: overstated", "verdict: overstatd", "overstatd", "claims[0] (gpus-16k).verdict",
+     "bad-verdict", f"expected one of {VERDICT_LIST}, got 'overstatd' (did you mean 'overstated'?)"),
+    ("verdict: overstated", "verdict: wrong", "wrong", "claims[0] (gpus-16k).verdict",
+     "bad-verdict", f"expected one of {VERDICT_LIST}, got 'wrong'"),
+    # Too long to be a typo: difflib never sees it.
+    ("verdict: overstated", "verdict: " + "supported" * 12, "supportedsupported",
+     "claims[0] (gpus-16k).verdict",
+     "bad-verdict", f"expected one of {VERDICT_LIST}, got 'supportedsupportedsupportedsupporteds…'"),
+])
+def test_hints_are_built_from_the_text_as_written(run, claims_file, old, new, needle,
+                                                  where, code, message):
+    text = document(GPUS.replace(old, new))
+    path = claims_file(text)
+    line, col = position(text, needle)
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        1, f"{path}: 1 claim, 0 checks: 1 problem\n",
+        f"{path}:{line}:{col}: error[{code}]: {where}: {message}\n")
+
+
+@pytest.mark.parametrize(("wanted", "hint"), [
+    ("gpus-16", "; did you mean 'gpus-16k'?"),
+    ("GPUS-16K", "; did you mean 'gpus-16k'?"),
+    ("elsewhere", ""),
+    ("x" * 200, ""),
+])
+def test_show_an_unknown_id_suggests_the_closest(run, claims_file, wanted, hint):
+    path = claims_file(document())
+    result = run("show", wanted, "-f", path)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: no claim with id {wanted!r} in {path}{hint}\n")
+
+
+def test_file_goes_before_the_command_as_well_as_after_it(run, claims_file):
+    path = claims_file(document(SIZES))
+    before, after = run("-f", path, "check"), run("check", "-f", path)
+    assert (before.code, before.out, before.err) == (0, f"{path}: 1 claim, 0 checks: ok\n", "")
+    assert (after.code, after.out, after.err) == (before.code, before.out, before.err)
+    # After the command wins, as the later option does.
+    other = claims_file(document(GPUS + SIZES), name="other.yaml")
+    both = run("-f", path, "check", "-f", other)
+    assert (both.code, both.out) == (0, f"{other}: 2 claims, 0 checks: ok\n")
+
+
+def test_check_prints_github_annotations(run, claims_file):
+    text = document(GPUS.replace("verdict: overstated", "verdict: maybe, 100%"))
+    path = claims_file(text)
+    line, col = position(text, "maybe")
+    result = run("check", "-f", path, "--output-format", "github")
+    escaped_path = path.replace(":", "%3A").replace(",", "%2C")
+    assert (result.code, result.out, result.err) == (1, (
+        f"::error file={escaped_path},line={line},col={col},title=error[bad-verdict]::"
+        f"claims[0] (gpus-16k).verdict: expected one of {VERDICT_LIST},"
+        " got 'maybe, 100%25'\n"
+        f"{path}: 1 claim, 0 checks: 1 problem\n"), "")
+
+
+def test_github_annotation_escapes_properties_and_data():
+    from claimkit.cli import github_annotation
+    from claimkit.model import Problem
+
+    problem = Problem(path="a:b,c%.yaml", line=3, col=4, code="bad-id", where="claims[0]",
+                      message="50% of\r\nit", level="warning")
+    assert github_annotation(problem) == (
+        "::warning file=a%3Ab%2Cc%25.yaml,line=3,col=4,title=warning[bad-id]::"
+        "claims[0]: 50%25 of\\r it")
+
+
+def test_a_closed_pipe_keeps_checks_exit_code(claims_file):
+    path = claims_file(document(GPUS.replace("verdict: overstated", "verdict: maybe")
+                                + SIZES.replace("id: model-sizes", "id: Bad")))
+    script = (f"set -o pipefail; {sys.executable} {os.path.join(ROOT, 'kit.py')}"
+              f" check -f {path} --output-format github | head -1")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout.startswith("::error file=") and result.stdout.count("\n") == 1
+
+
+def test_show_links_urls_only_on_a_terminal(claims_file):
+    loaded = load_document(claims_file(document()))
+    claim = loaded.document.claims[2]  # license-outputs, from the blog
+
+    def shown(links: bool) -> str:
+        console = Console(file=io.StringIO(), width=80, force_terminal=True,
+                          color_system="standard")
+        console.print(render_claim(loaded.document, claim, links=links))
+        return console.file.getvalue()
+
+    assert "\x1b]8;id=" in shown(True) and "https://ai.meta.com/blog/meta-llama-3-1/" in shown(True)
+    assert "\x1b]8;" not in shown(False)
+
+
+def test_show_through_a_pipe_has_no_links_and_no_trailing_spaces(run, claims_file):
+    result = run("show", "gpus-16k", "-f", claims_file(document()))
+    assert (result.code, result.err) == (0, "")
+    assert "\x1b" not in result.out
+    assert [line for line in result.out.splitlines() if line != line.rstrip()] == []
+    assert "pdf    https://arxiv.org/pdf/2407.21783#page=8" in result.out.splitlines()
