@@ -187,8 +187,10 @@ def github_annotation(problem: Problem) -> str:
     properties = ",".join(f"{name}={escape_property(clean(value))}" for name, value in (
         ("file", problem.path), ("line", problem.line), ("col", problem.col),
         ("title", f"{problem.level}[{problem.code}]")))
+    hint = [line for line in problem.detail if line.startswith("hint: ")]
     return (f"::{_ANNOTATIONS.get(problem.level, 'error')} {properties}"
-            f"::{escape_data(clean(where + problem.message))}")
+            f"::{escape_data(clean(where + problem.message))}"
+            + "".join(f"%0A{escape_data(clean(line))}" for line in hint))
 
 
 PROBLEM_FORMATS = ("text", "github")
@@ -208,6 +210,8 @@ def print_problems(problems: list[Problem], document: Document | None = None,
             print(github_annotation(problem))
         else:
             print(clean(str(problem)), file=sys.stderr)
+            for line in problem.detail:  # already as a terminal shows it
+                print(line, file=sys.stderr)
 
 
 def count(number: int, noun: str) -> str:
@@ -368,7 +372,7 @@ def run(args) -> int:
         if args.command == "check":
             return run_check(args, document, problems + loaded.check_problems)
     except LoadError as error:
-        print_problems([error.problem])
+        print_problems([error.problem], None, getattr(args, "output_format", "text"))
         return EXIT_UNREADABLE
     errors = errors_in(problems)
     if errors:

@@ -19,10 +19,13 @@ record = dataclass(frozen=True, slots=True, kw_only=True)
 
 
 def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of an offset into text (or bytes)."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
-    return (text.count(newline, 0, offset) + 1,
-            offset - (text.rfind(newline, 0, offset) + 1) + 1)
+    """The 1-based line and column of an offset into text (or bytes).
+
+    A line ends in \n, \r\n or a lone \r (old Mac files), as YAML reads them.
+    """
+    newline, cr = (b"\n", b"\r") if isinstance(text, bytes) else ("\n", "\r")
+    before = text[:offset].replace(cr + newline, newline).replace(cr, newline)
+    return before.count(newline) + 1, len(before) - (before.rfind(newline) + 1) + 1
 
 
 def join_where(where: str, key) -> str:
@@ -45,7 +48,8 @@ class Problem:
 
     code is short and stable (README, "Problem codes"); level is "error" for
     a problem, while "warning" and "note" lines are printed the same way but
-    do not fail a check.
+    do not fail a check.  detail holds lines printed below the problem, as a
+    compiler prints them: the source line, a caret under the column, a hint.
     """
 
     path: str
@@ -55,6 +59,7 @@ class Problem:
     where: str = ""
     message: str
     level: str = "error"
+    detail: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""

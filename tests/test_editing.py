@@ -184,3 +184,62 @@ def test_show_through_a_pipe_has_no_links_and_no_trailing_spaces(run, claims_fil
     assert "\x1b" not in result.out
     assert [line for line in result.out.splitlines() if line != line.rstrip()] == []
     assert "pdf    https://arxiv.org/pdf/2407.21783#page=8" in result.out.splitlines()
+
+
+# (name, the claim's lines as typed, (line, col) in the claim, message, the
+# line shown, hint) for the usual YAML slips: each points at the slip itself.
+SYNTAX_CASES = [
+    ("colon in a plain value", "    claim: The ratio: 50 to 1\n", (2, 21),
+     'a plain value cannot hold ": "', "    claim: The ratio: 50 to 1",
+     'put the value in quotes: claim: "The ratio: 50 to 1"'),
+    ("quote never closed", '    claim: "The ratio\n    verdict: supported\n', (2, 12),
+     'a quoted value opens here and its closing " is missing', '    claim: "The ratio',
+     'end the value with ", or escape a " inside it'),
+    ("text after a quote", '    claim: "The ratio" of 50\n', (2, 24),
+     "text after the closing quote of a quoted value", '    claim: "The ratio" of 50',
+     "put the whole value inside the quotes"),
+    ("indented too little", "    claim: x\n   verdict: supported\n", (3, 4),
+     "this line is indented 3 spaces, the one above it 4", "   verdict: supported",
+     "lines of one mapping start in the same column: indent it like the key it belongs"
+     " beside"),
+    ("indented too much", "    claim: x\n      verdict: supported\n", (3, 7),
+     "this line is indented 6 spaces, more than the 4 of the line above it, so it reads"
+     " as part of that value", "      verdict: supported",
+     "lines of one mapping start in the same column: indent it like the key it belongs"
+     " beside"),
+    # The parser stops at `page`; the slip is `title`, a line earlier.
+    ("slip before the line the parser stops at",
+     '    source:\n      section: "1"\n    title: Intro\n      page: 3\n', (4, 5),
+     "this line is indented 4 spaces, the lines below it 6", "    title: Intro",
+     "lines of one mapping start in the same column: indent it like the key it belongs"
+     " beside"),
+    ("a tab", "\tclaim: x\n", (2, 1), "a tab character where YAML expects spaces",
+     " claim: x", "YAML indents with spaces only: replace the tab with spaces"),
+]
+
+
+@pytest.mark.parametrize(("lines", "at", "message", "shown", "hint"),
+                         [case[1:] for case in SYNTAX_CASES],
+                         ids=[case[0] for case in SYNTAX_CASES])
+def test_a_syntax_error_is_explained_like_a_compiler(run, claims_file, lines, at, message,
+                                                     shown, hint):
+    text = document("  - id: gpus-16k\n" + lines)
+    path = claims_file(text)
+    line = text.count("\n", 0, text.index("  - id: gpus-16k")) + at[0]
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (2, "", (
+        f"{path}:{line}:{at[1]}: error[syntax]: {message}\n"
+        f"{shown}\n"
+        f"{' ' * (at[1] - 1)}^\n"
+        f"hint: {hint}\n"))
+
+
+def test_a_syntax_error_as_a_github_annotation_carries_its_hint(run, claims_file):
+    text = document("  - id: gpus-16k\n    claim: The ratio: 50 to 1\n")
+    path = claims_file(text)
+    line, col = position(text, ": 50")
+    result = run("check", "-f", path, "--output-format", "github")
+    assert (result.code, result.out, result.err) == (2, (
+        f"::error file={path},line={line},col={col},title=error[syntax]::"
+        'a plain value cannot hold ": "%0Ahint: put the value in quotes:'
+        ' claim: "The ratio: 50 to 1"\n'), "")

@@ -133,9 +133,12 @@ def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
     path = claims_file("claims: " + "[" * 200_000 + "]" * 200_000 + "\n")
     result = run("check", "-f", path)
     assert (result.code, result.out) == (2, "")
-    assert result.err.startswith(f"{path}:1:")
-    assert result.err.endswith(": error[syntax]: exceeded maximum nesting depth"
-                               " (while increasing flow level)\n")
+    # The line is shown cut to the part around the column.
+    assert result.err == (
+        f"{path}:1:1008: error[syntax]: exceeded maximum nesting depth"
+        " (while increasing flow level)\n"
+        + "…" + "[" * 120 + "…\n"
+        + " " * 61 + "^\n")
 
 
 def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
@@ -144,7 +147,11 @@ def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         f"{path}:2:5: error[syntax]: did not find expected ',' or ']'"
-        " (while parsing a flow sequence)\n")
+        " (while parsing a flow sequence)\n"
+        "next: 1\n"
+        "    ^\n"
+        "hint: the [ opened at line 1, column 9 is not closed, or its items are not"
+        " separated by commas\n")
 
 
 def test_a_control_character_is_a_problem_shown_escaped(run, claims_file):
@@ -169,7 +176,46 @@ def test_invalid_utf8_names_line_and_byte(run, tmp_path):
     result = run("check", "-f", str(path))
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"{path}:2:13: error[encoding]: invalid UTF-8 byte 0xe9 at byte offset 21\n")
+        f"{path}:2:13: error[encoding]: not UTF-8: byte 0xe9 at byte offset 21 is not"
+        " UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize(("encoding", "line", "col", "offset"), [
+    # A column counts characters, as an editor does: the ü before it is UTF-8.
+    ("cp1252", 3, 16, 41), ("latin-1", 3, 16, 41)])
+def test_a_cp1252_or_latin1_file_is_told_to_be_saved_as_utf8(run, tmp_path, encoding,
+                                                             line, col, offset):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes("article:\n  title: naïve\n  outlet: ü ".encode()
+                     + "Café Çà\n".encode(encoding))
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:{line}:{col}: error[encoding]: not UTF-8: byte 0xe9 at byte offset"
+        f" {offset} is not UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(run, tmp_path, codec):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes("claims: []\n".encode(codec))
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error[encoding]: not UTF-8: the file looks like UTF-16 without a"
+        " byte-order mark (every other byte is 0); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize(("text", "line", "col"), [
+    ("article: {title: A}\rclaims:\r  - id: a\r    claim: \x01\r", 4, 12),
+    ("article: {title: A}\r\nclaims:\r\n  - id: a\r\n    claim: \x01\r\n", 4, 12),
+    ("article: {title: A}\nclaims:\n  - id: a\n    claim: \x01\n", 4, 12),
+])
+def test_positions_are_right_whatever_the_line_ends(run, tmp_path, text, line, col):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(text.encode())
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:{line}:{col}: error[bad-character]: character U+0001 is not allowed"
+        " in YAML\n")
 
 
 def test_utf16_is_named(run, tmp_path):

@@ -52,6 +52,8 @@ class Runner:
 
 # One line: FILE:LINE:COL: error[code]: message
 PROBLEM_LINE = re.compile(r"[^\n]+:[0-9]+:[0-9]+: error\[[a-z]+(?:-[a-z]+)*\]: [^\n]+\n")
+# A syntax error is followed by its line, a caret, and perhaps a hint.
+PROBLEM_LINE = re.compile(PROBLEM_LINE.pattern + r"(?:[^\n]*\n *\^\n(?:hint: [^\n]+\n)?)?")
 # One line: kit.py: error: message
 USAGE_LINE = re.compile(r"kit\.py: error: [^\n]+\n")
 
