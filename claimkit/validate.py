@@ -81,6 +81,15 @@ def did_you_mean(text: str, choices) -> str:
     return f" (did you mean {guess!r}?)" if guess is not None else ""
 
 
+# Keys only a claim has: a mapping elsewhere with two of them is a claim.
+_CLAIM_ONLY = frozenset(("claim", "article_quote", "verdict", "source"))
+
+
+def _is_claim(node: Node, spec: Mapping) -> bool:
+    keys = {key for key in node.value if isinstance(key, str) and key not in spec.fields}
+    return len(keys & _CLAIM_ONLY) >= 2
+
+
 def section_order(number: str) -> tuple:
     """Sort key: the abstract first, then 3.9 before 3.10."""
     if number == "abstract":
@@ -136,6 +145,13 @@ class _Validator:
             return None
         if node.kind is not MAP:
             self.at(node, where, "bad-type", f"expected a mapping, got {_NAMES[node.kind]}")
+            return None
+        if spec is not schema.CLAIM and _is_claim(node, spec):
+            # A claim pasted under dismissed: or checks: would give a problem
+            # per key; one says what to do.
+            keys = ", ".join(key for key in node.value if key in _CLAIM_ONLY)
+            self.at(node, where, "misplaced-claim",
+                    f"looks like a claim (it has {keys}); move it under claims:")
             return None
         good = {}
         for key, child in node.value.items():

@@ -243,3 +243,46 @@ def test_a_syntax_error_as_a_github_annotation_carries_its_hint(run, claims_file
         f"::error file={path},line={line},col={col},title=error[syntax]::"
         'a plain value cannot hold ": "%0Ahint: put the value in quotes:'
         ' claim: "The ratio: 50 to 1"\n'), "")
+
+
+@pytest.mark.parametrize(("after", "where"), [
+    ("dismissed:\n  - sentence: Page furniture\n    reason: A heading.\n", "dismissed[1]"),
+    ("checks:\n", "checks[0]"),
+])
+def test_a_claim_pasted_under_another_list_is_one_problem(run, claims_file, after, where):
+    text = document(SIZES, after + GPUS)
+    path = claims_file(text)
+    line, col = position(text, "id: gpus-16k")
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        1, f"{path}: 1 claim, 0 checks: 1 problem\n",
+        f"{path}:{line}:{col}: error[misplaced-claim]: {where}: looks like a claim (it has"
+        " claim, article_quote, source, verdict); move it under claims:\n")
+
+
+def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
+    from conftest import SHIPPED
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        walk = handle.read().split("### Editing claims.yaml: one mistake and its message", 1)[1]
+    blocks = [block.split("\n", 1)[1] for block in walk.split("```")[1:8:2]]
+    typed, syntax, verdict = blocks[0], blocks[1], blocks[2]
+    with open(SHIPPED, encoding="utf-8") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line == "  - id: h100-gpus-16k\n")
+    assert at + 2 == 552  # the walk-through's line numbers are the shipped file's
+    monkeypatch.chdir(tmp_path)
+    lines[at + 1] = typed
+    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
+    result = run("check", "-f", "claims.yaml")
+    assert (result.code, result.out, result.err) == (2, "", syntax)
+    lines[at + 1] = '    claim: "H100 GPUs used: more than 16,000."\n'
+    lines[at + 10] = lines[at + 10].replace("overstated", "Overstated")
+    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
+    result = run("check", "-f", "claims.yaml")
+    assert (result.code, result.err) == (1, verdict)
+    listed = run("list", "-f", "claims.yaml")
+    assert listed.code == 1
+    rows = [line for line in listed.out.splitlines() if line.startswith("‼")]
+    assert rows[0].endswith("‼ 1 with problems")  # the summary, first
+    assert rows[1].split() == ["‼", "h100-gpus-16k", "§3.3.1", "Training", "Infrastructure,", "?"]
