@@ -71,7 +71,8 @@ class Node:
     ``value`` is a dict of key → Node for a mapping, a list of Nodes for a
     list, and a plain Python scalar otherwise.  ``keys`` maps each key of a
     mapping to the (line, col) where the key stands.  ``text`` is a number's
-    or a boolean's text as written (3.10, not 3.1), for hints.
+    or a boolean's text as written (3.10, not 3.1), for hints, and
+    ``key_text`` the same for a mapping's keys that are not strings.
     """
 
     kind: str
@@ -80,6 +81,7 @@ class Node:
     col: int
     keys: dict | None = None
     text: str | None = None
+    key_text: dict | None = None
 
 
 @dataclass(slots=True)
@@ -391,6 +393,10 @@ class _Composer:
                 frame.key = _UNUSABLE
             else:
                 frame.key = _UNUSABLE if node.kind is BAD else node.value
+                if node.text is not None and frame.key is not _UNUSABLE:
+                    if parent.key_text is None:
+                        parent.key_text = {}
+                    parent.key_text[frame.key] = node.text
         else:
             key, frame.key = frame.key, None
             if key is _UNUSABLE:

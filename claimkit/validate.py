@@ -23,6 +23,7 @@ from claimkit.model import (
     TooManyProblems,
     add_problem,
     join_where,
+    shorten,
 )
 from claimkit.schema import Field, Mapping
 
@@ -249,11 +250,14 @@ class _Validator:
             return sections
         field = schema.DOCUMENT.fields["sections"]
         for key, child in node.value.items():
-            where = f"sections.{key}"
+            # A number's text as written: 3.10 unquoted is read as 3.1.
+            written = (node.key_text or {}).get(key)
+            where = f"sections.{written or key}"
             if not isinstance(key, str):
                 self.problem(node.keys[key], where, "bad-section-number",
-                             f"expected a section number as a string, got {_shown(key)}"
-                             f" (quote it: \"{key}\")")
+                             f"expected a section number as a string, got"
+                             f" {shorten(written, 40) if written else _shown(key)}"
+                             f" (quote it: \"{written or key}\")")
                 continue
             if not field.keys.fits(key):
                 self.problem(node.keys[key], where, field.keys.code,

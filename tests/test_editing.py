@@ -286,3 +286,15 @@ def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
     rows = [line for line in listed.out.splitlines() if line.startswith("‼")]
     assert rows[0].endswith("‼ 1 with problems")  # the summary, first
     assert rows[1].split() == ["‼", "h100-gpus-16k", "§3.3.1", "Training", "Infrastructure,", "?"]
+
+
+def test_a_section_key_keeps_its_text_in_the_hint(run, claims_file):
+    text = document(SIZES).replace('  "11": {title: Contributors, page: null}\n',
+                                   "  3.10: {title: Ten, page: null}\n")
+    path = claims_file(text)
+    line, col = position(text, "3.10:")
+    result = run("check", "-f", path)
+    assert (result.code, result.out, result.err) == (
+        1, f"{path}: 1 claim, 0 checks: 1 problem\n",
+        f"{path}:{line}:{col}: error[bad-section-number]: sections.3.10: expected a section"
+        ' number as a string, got 3.10 (quote it: "3.10")\n')
