@@ -73,7 +73,8 @@ def test_a_claim_that_is_not_a_mapping_is_listed_as_unread(run, claims_file):
                                f" `python kit.py check -f {path}`\n")
 
 
-@pytest.mark.parametrize(("old", "new", "needle", "where", "code", "message"), [
+# (change to GPUS, needle where the problem points, where, code, message)
+HINTS = [
     # YAML reads 3.10 as the number 3.1, another section: the hint keeps the text.
     ('section: "3.3.1"', "section: 3.10", "3.10", "claims[0] (gpus-16k).source.section",
      "bad-type", 'expected a string or null, got a number (write it in quotes: "3.10")'),
@@ -93,16 +94,7 @@ def test_a_claim_that_is_not_a_mapping_is_listed_as_unread(run, claims_file):
     ("verdict: overstated", "verdict: " + "supported" * 12, "supportedsupported",
      "claims[0] (gpus-16k).verdict",
      "bad-verdict", f"expected one of {VERDICT_LIST}, got 'supportedsupportedsupportedsupporteds…'"),
-])
-def test_hints_are_built_from_the_text_as_written(run, claims_file, old, new, needle,
-                                                  where, code, message):
-    text = document(GPUS.replace(old, new))
-    path = claims_file(text)
-    line, col = position(text, needle)
-    result = run("check", "-f", path)
-    assert (result.code, result.out, result.err) == (
-        1, f"{path}: 1 claim, 0 checks: 1 problem\n",
-        f"{path}:{line}:{col}: error[{code}]: {where}: {message}\n")
+]
 
 
 @pytest.mark.parametrize(("wanted", "hint"), [
@@ -245,19 +237,37 @@ def test_a_syntax_error_as_a_github_annotation_carries_its_hint(run, claims_file
         ' claim: "The ratio: 50 to 1"\n'), "")
 
 
-@pytest.mark.parametrize(("after", "where"), [
-    ("dismissed:\n  - sentence: Page furniture\n    reason: A heading.\n", "dismissed[1]"),
-    ("checks:\n", "checks[0]"),
-])
-def test_a_claim_pasted_under_another_list_is_one_problem(run, claims_file, after, where):
-    text = document(SIZES, after + GPUS)
+# (name, file text, needle where the problem points, where, code, message)
+ONE_MISTAKE = [(f"{old} -> {new[:20]}", document(GPUS.replace(old, new)), *rest)
+               for old, new, *rest in HINTS] + [
+    ("claim pasted under dismissed",
+     document(SIZES, "dismissed:\n  - sentence: Page furniture\n    reason: A heading.\n"
+              + GPUS),
+     "id: gpus-16k", "dismissed[1]", "misplaced-claim",
+     "looks like a claim (it has claim, article_quote, source, verdict); move it under"
+     " claims:"),
+    ("claim pasted under checks", document(SIZES, "checks:\n" + GPUS),
+     "id: gpus-16k", "checks[0]", "misplaced-claim",
+     "looks like a claim (it has claim, article_quote, source, verdict); move it under"
+     " claims:"),
+    ("section key YAML reads as a number",
+     document(SIZES).replace('  "11": {title: Contributors, page: null}\n',
+                             "  3.10: {title: Ten, page: null}\n"),
+     "3.10:", "sections.3.10", "bad-section-number",
+     'expected a section number as a string, got 3.10 (quote it: "3.10")'),
+]
+
+
+@pytest.mark.parametrize(("text", "needle", "where", "code", "message"),
+                         [case[1:] for case in ONE_MISTAKE],
+                         ids=[case[0] for case in ONE_MISTAKE])
+def test_one_mistake_is_one_message(run, claims_file, text, needle, where, code, message):
     path = claims_file(text)
-    line, col = position(text, "id: gpus-16k")
+    line, col = position(text, needle)
     result = run("check", "-f", path)
     assert (result.code, result.out, result.err) == (
         1, f"{path}: 1 claim, 0 checks: 1 problem\n",
-        f"{path}:{line}:{col}: error[misplaced-claim]: {where}: looks like a claim (it has"
-        " claim, article_quote, source, verdict); move it under claims:\n")
+        f"{path}:{line}:{col}: error[{code}]: {where}: {message}\n")
 
 
 def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
@@ -286,15 +296,3 @@ def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
     rows = [line for line in listed.out.splitlines() if line.startswith("‼")]
     assert rows[0].endswith("‼ 1 with problems")  # the summary, first
     assert rows[1].split() == ["‼", "h100-gpus-16k", "§3.3.1", "Training", "Infrastructure,", "?"]
-
-
-def test_a_section_key_keeps_its_text_in_the_hint(run, claims_file):
-    text = document(SIZES).replace('  "11": {title: Contributors, page: null}\n',
-                                   "  3.10: {title: Ten, page: null}\n")
-    path = claims_file(text)
-    line, col = position(text, "3.10:")
-    result = run("check", "-f", path)
-    assert (result.code, result.out, result.err) == (
-        1, f"{path}: 1 claim, 0 checks: 1 problem\n",
-        f"{path}:{line}:{col}: error[bad-section-number]: sections.3.10: expected a section"
-        ' number as a string, got 3.10 (quote it: "3.10")\n')
