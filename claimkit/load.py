@@ -219,7 +219,8 @@ def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str)
     lines = LINE_BREAK.split(text)
     here = _line_at(lines, line)
     hint = None
-    if "\t" in here[:max(col, _indent(here) + 1)]:
+    leading = here[:len(here) - len(here.lstrip(" \t"))]
+    if "\t" in leading or ("tab" in (error.problem or "") and "\t" in here):
         col = here.index("\t") + 1
         message = "a tab character where YAML expects spaces"
         hint = "YAML indents with spaces only: replace the tab with spaces"

@@ -57,8 +57,8 @@ def _absent(node: Node, key: str) -> bool:
 
 def _unknown_key(key, fields: dict) -> str:
     message = f"unknown key {_shown(key)}"
-    if isinstance(key, str) and closest(key, fields):
-        return message + did_you_mean(key, fields)
+    if isinstance(key, str) and (hint := did_you_mean(key, fields)):
+        return message + hint
     return f"{message} (expected one of {', '.join(fields)})"
 
 
