@@ -158,8 +158,9 @@ class _Validator:
         for key, child in node.value.items():
             field = spec.fields.get(key)
             if field is None:
-                self.problem(node.keys[key], join_where(where, key), "unknown-key",
-                             _unknown_key(key, spec.fields))
+                # Shortened: a hostile key may be megabytes long.
+                self.problem(node.keys[key], join_where(where, shorten(str(key), 40)),
+                             "unknown-key", _unknown_key(key, spec.fields))
             elif self.value(child, field, join_where(where, key)):
                 good[key] = child
         for key, field in spec.fields.items():

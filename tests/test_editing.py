@@ -156,18 +156,23 @@ def test_a_closed_pipe_keeps_checks_exit_code(claims_file):
     assert result.stdout.startswith("::error file=") and result.stdout.count("\n") == 1
 
 
-def test_show_links_urls_only_on_a_terminal(claims_file):
+@pytest.mark.parametrize(("index", "url"), [
+    (2, "https://ai.meta.com/blog/meta-llama-3-1/"),  # from the blog
+    (0, "https://arxiv.org/pdf/2407.21783#page=8"),  # the PDF page of §3.3.1
+])
+def test_show_links_urls_only_on_a_terminal(claims_file, index, url):
     loaded = load_document(claims_file(document()))
-    claim = loaded.document.claims[2]  # license-outputs, from the blog
+    claim = loaded.document.claims[index]
 
     def shown(links: bool) -> str:
-        console = Console(file=io.StringIO(), width=80, force_terminal=True,
+        console = Console(file=io.StringIO(), width=100, force_terminal=True,
                           color_system="standard")
         console.print(render_claim(loaded.document, claim, links=links))
         return console.file.getvalue()
 
-    assert "\x1b]8;id=" in shown(True) and "https://ai.meta.com/blog/meta-llama-3-1/" in shown(True)
-    assert "\x1b]8;" not in shown(False)
+    # OSC 8: ESC ] 8 ; params ; url ESC \ text ESC ] 8 ; ; ESC \
+    assert f";{url}\x1b\\{url}\x1b]8;;\x1b\\" in shown(True)
+    assert "\x1b]8;" not in shown(False) and url in shown(False)
 
 
 def test_show_through_a_pipe_has_no_links_and_no_trailing_spaces(run, claims_file):
@@ -250,6 +255,11 @@ ONE_MISTAKE = [(f"{old} -> {new[:20]}", document(GPUS.replace(old, new)), *rest)
      "id: gpus-16k", "checks[0]", "misplaced-claim",
      "looks like a claim (it has claim, article_quote, source, verdict); move it under"
      " claims:"),
+    # Too long to be a typo: difflib never sees it (a hostile key may be megabytes).
+    ("very long unknown key", document(SIZES + "    " + "colour" * 30 + ": red\n"),
+     "colourcolour", "claims[0] (model-sizes)." + ("colour" * 7)[:39] + "…", "unknown-key",
+     "unknown key 'colourcolourcolourcolourcolourcolourc…' (expected one of id, claim,"
+     " article_quote, source, verdict, note, value, unit)"),
     ("section key YAML reads as a number",
      document(SIZES).replace('  "11": {title: Contributors, page: null}\n',
                              "  3.10: {title: Ten, page: null}\n"),
@@ -296,3 +306,23 @@ def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
     rows = [line for line in listed.out.splitlines() if line.startswith("‼")]
     assert rows[0].endswith("‼ 1 with problems")  # the summary, first
     assert rows[1].split() == ["‼", "h100-gpus-16k", "§3.3.1", "Training", "Infrastructure,", "?"]
+
+
+def test_a_long_key_never_reaches_difflib(run, claims_file, monkeypatch):
+    import difflib
+
+    import claimkit.validate
+
+    asked, original = [], difflib.get_close_matches
+
+    def close_matches(word, possibilities, *args, **kwargs):
+        asked.append(len(word))
+        return original(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(claimkit.validate.difflib, "get_close_matches", close_matches)
+    text = document(SIZES.replace("verdict: supported", "verdict: " + "s" * 1000)
+                    + "    " + "k" * 1000 + ": 1\n    notes: x\n")
+    result = run("check", "-f", claims_file(text))
+    assert result.code == 1 and result.err.count("\n") == 3
+    assert "(did you mean 'note'?)" in result.err
+    assert asked == [len("notes")]  # the two long strings were never compared
