@@ -210,8 +210,8 @@ def print_problems(problems: list[Problem], document: Document | None = None,
             print(github_annotation(problem))
         else:
             print(clean(str(problem)), file=sys.stderr)
-            for line in problem.detail:  # already as a terminal shows it
-                print(line, file=sys.stderr)
+            for line in problem.detail:
+                print(clean(line), file=sys.stderr)
 
 
 def count(number: int, noun: str) -> str:

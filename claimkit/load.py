@@ -175,19 +175,17 @@ def looks_like_utf16(data: bytes) -> bool:
 
 
 def source_excerpt(text: str, line: int, col: int) -> tuple[str, str]:
-    """The line of text at `line`, and a caret under column `col`, as a
-    terminal shows them: controls escaped, wide characters counted twice,
-    and a very long line cut to the part around the column."""
+    """The line of text at `line`, and a caret under column `col`: wide
+    characters count twice, a tab once (it is printed as a space), and a
+    very long line is cut to the part around the column.  The line is raw
+    text; whoever prints it escapes it."""
     from rich.cells import cell_len
-
-    from claimkit.render import clean
 
     shown = _line_at(LINE_BREAK.split(text), line)
     start, end = max(col - 1 - 60, 0), col - 1 + 60
-    before, after = shown[start:col - 1], shown[col - 1:end]
-    before = ("…" if start else "") + clean(before)
-    after = clean(after) + ("…" if end < len(shown) else "")
-    return before + after, " " * cell_len(before) + "^"
+    before = ("…" if start else "") + shown[start:col - 1]
+    after = shown[col - 1:end] + ("…" if end < len(shown) else "")
+    return before + after, " " * cell_len(before.replace("\t", " ")) + "^"
 
 
 _INDENT = re.compile(r" *(?:- +)*")
