@@ -1,17 +1,18 @@
 """kit.py: check one news article's claims against the paper it reports on.
 
-usage: python kit.py COMMAND [-f PATH] [options]
+usage: python kit.py [-f PATH] COMMAND [options]
 
-  list     print the checklist (filters: --verdict V, --section S,
-           --search TEXT, --sort id|section|verdict)
+  list     print the checklist (filters: --verdict V, --attention,
+           --section S, --search TEXT, --sort id|section|verdict)
   show ID  print one claim in full, the article's words beside the source's
   check    validate claims.yaml; with --article FILE / --paper FILE also find
            every quote in those texts and audit the article's coverage
-           (--strict: untracked sentences fail)
+           (--strict: untracked sentences fail; --output-format github:
+           problems as GitHub Actions annotations)
   export   --format json|markdown|csv|claimreview|html [-o FILE]
 
--f/--file PATH picks the claims file (default: claims.yaml beside kit.py).
-The kit reads claims.yaml and never writes it.
+-f/--file PATH picks the claims file (default: claims.yaml beside kit.py),
+before the command or after it.  The kit reads claims.yaml and never writes it.
 
 exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read or
 parsed, or the command line was wrong.

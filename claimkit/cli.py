@@ -1,9 +1,10 @@
 """CLI: argparse, and main() that runs load → validate → evaluate → render."""
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
-from dataclasses import field
+from dataclasses import field, replace
 
 from claimkit import output
 from claimkit.evaluate import run_checks
@@ -20,13 +21,14 @@ from claimkit.render import (
     FORMATS,
     Checklist,
     ExportError,
+    attention_rank,
     clean,
     format_for,
     render_claim,
     section_key,
     shown_line,
 )
-from claimkit.validate import validate
+from claimkit.validate import closest, validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # the shell's codes for SIGINT, SIGTERM
@@ -48,22 +50,31 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     formatting = {"epilog": EXIT_CODES,
                   "formatter_class": argparse.RawDescriptionHelpFormatter}
     file_option = argparse.ArgumentParser(add_help=False)
+    # Before the command or after it (kit.py -f other.yaml list).  The
+    # command's own -f has no default, so it never overwrites the first.
     file_option.add_argument(
-        "-f", "--file", default=DEFAULT_FILE, metavar="PATH",
+        "-f", "--file", default=argparse.SUPPRESS, metavar="PATH",
         help="the claims file (default: claims.yaml beside kit.py)",
     )
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--verdict", action="append", choices=VERDICTS,
                          metavar="V", help="only claims with this verdict"
                          " (repeatable): " + ", ".join(VERDICTS))
+    filters.add_argument("--attention", action="store_true",
+                         help="only claims that need attention: every verdict but"
+                         " supported, and claims with problems")
     filters.add_argument("--section", metavar="S",
-                         help="only claims citing section S or below (3.3 matches 3.3.1)")
+                         help="only claims citing section S or below (3.3 or §3.3"
+                         " matches 3.3.1)")
     filters.add_argument("--search", metavar="TEXT",
                          help="only claims whose text or quotes contain TEXT")
     filters.add_argument("--sort", choices=("id", "section", "verdict"),
-                         help="order of the claims (default: file order)")
+                         help="order of the claims (default: file order); verdict puts"
+                         " those that need attention first")
 
     parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
+    parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
+                        help="the claims file (default: claims.yaml beside kit.py)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, parents: list) -> argparse.ArgumentParser:
@@ -83,6 +94,10 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
                        " paper, on its cited page and under its cited section")
     check.add_argument("--strict", action="store_true",
                        help="with --article, untracked sentences are problems")
+    check.add_argument("--output-format", choices=PROBLEM_FORMATS, default="text",
+                       help="how problems are printed: text (FILE:LINE:COL: error[CODE]:"
+                       " ..., on stderr) or github (GitHub Actions annotations, on"
+                       " stdout)")
     export = command("export", "write the claims in another format", [filters])
     export.add_argument("--format", choices=FORMATS,
                         help="output format: " + ", ".join(FORMATS) + " (default: from"
@@ -132,15 +147,72 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def print_problems(problems: list[Problem]) -> None:
+# `claims[7]` at the start of a problem's where, to be named by its id.
+_CLAIM_PLACE = re.compile(r"claims\[([0-9]+)\](?=\.|$)")
+
+
+def name_claims(problems: list[Problem], document: Document | None) -> list[Problem]:
+    """Each problem of the claims file with its claim's id beside its place:
+    claims[7] (h100-gpus-16k).source.section."""
+    if document is None:
+        return problems
+    ids = {claim.index: claim.id for claim in document.every_claim if claim.id}
+
+    def named(problem: Problem) -> Problem:
+        match = _CLAIM_PLACE.match(problem.where)
+        if problem.path != document.path or not match or int(match[1]) not in ids:
+            return problem
+        where = f"{match[0]} ({ids[int(match[1])]}){problem.where[match.end():]}"
+        return replace(problem, where=where)
+
+    return [named(problem) for problem in problems]
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, as GitHub Actions' toolkit escapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# GitHub Actions' commands for the kit's levels.
+_ANNOTATIONS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions annotation, which marks the line in a pull request."""
+    where = f"{problem.where}: " if problem.where else ""
+    properties = ",".join(f"{name}={escape_property(clean(value))}" for name, value in (
+        ("file", problem.path), ("line", problem.line), ("col", problem.col),
+        ("title", f"{problem.level}[{problem.code}]")))
+    hint = [line for line in problem.detail if line.startswith("hint: ")]
+    return (f"::{_ANNOTATIONS.get(problem.level, 'error')} {properties}"
+            f"::{escape_data(clean(where + problem.message))}"
+            + "".join(f"%0A{escape_data(clean(line))}" for line in hint))
+
+
+PROBLEM_FORMATS = ("text", "github")
+
+
+def print_problems(problems: list[Problem], document: Document | None = None,
+                   output_format: str = "text") -> None:
     if not problems:
         return
     # By position within each file; files in the order they were checked.
     order = {path: index for index, path in
              reversed(list(enumerate(problem.path for problem in problems)))}
-    problems = sorted(problems, key=lambda p: (order[p.path], p.line, p.col))
+    problems = sorted(name_claims(problems, document),
+                      key=lambda p: (order[p.path], p.line, p.col))
     for problem in problems:
-        print(clean(str(problem)), file=sys.stderr)
+        if output_format == "github":
+            print(github_annotation(problem))
+        else:
+            print(clean(str(problem)), file=sys.stderr)
+            for line in problem.detail:
+                print(clean(line), file=sys.stderr)
 
 
 def count(number: int, noun: str) -> str:
@@ -184,25 +256,37 @@ def load_document(path: str) -> Loaded:
 
 
 def select_claims(claims: list, args) -> list:
+    """The claims the filters let through, in the order --sort asks for.
+
+    Broken claims (Claim.broken) may lack any field, or their source.
+    """
     selected = list(claims)
     if args.verdict:
         selected = [c for c in selected if c.verdict in args.verdict]
+    if args.attention:
+        selected = [c for c in selected if c.broken or c.verdict != "supported"]
     if args.section:
-        prefix = args.section.rstrip(".")
-        selected = [c for c in selected if c.source.section is not None and (
-            c.source.section == prefix or c.source.section.startswith(prefix + "."))]
+        # §3.3 as the checklist prints it, or 3.3 as the file writes it.
+        prefix = args.section.strip().removeprefix("§").strip().rstrip(".")
+        selected = [c for c in selected if section_of(c) is not None and (
+            section_of(c) == prefix or section_of(c).startswith(prefix + "."))]
     if args.search:
         needle = args.search.casefold()
         selected = [c for c in selected if any(
             needle in text.casefold()
-            for text in (c.claim, c.article_quote, c.source.quote or ""))]
+            for text in (c.claim or "", c.article_quote or "",
+                         (c.source.quote if c.source else None) or ""))]
     if args.sort == "id":
-        selected.sort(key=lambda c: c.id)
+        selected.sort(key=lambda c: c.id or "")
     elif args.sort == "section":
-        selected.sort(key=lambda c: section_key(c.source.section))
+        selected.sort(key=lambda c: section_key(section_of(c)))
     elif args.sort == "verdict":
-        selected.sort(key=lambda c: VERDICTS.index(c.verdict))
+        selected.sort(key=attention_rank)
     return selected
+
+
+def section_of(claim) -> str | None:
+    return claim.source.section if claim.source is not None else None
 
 
 def make_console():
@@ -233,15 +317,32 @@ def run_check(args, document, problems: list[Problem]) -> int:
             more, lines = check_paper(document, args.paper)
             problems += more
             reports += lines
-    print_problems(problems)
+    print_problems(problems, document, args.output_format)
     errors = errors_in(problems)
     if document is not None:
-        counts = f"{count(len(document.claims), 'claim')}, {count(len(document.checks), 'check')}"
+        # Every claim the file holds, those with problems too.
+        counts = (f"{count(len(document.every_claim), 'claim')},"
+                  f" {count(len(document.checks), 'check')}")
         verdict = count(len(errors), "problem") if errors else "ok"
         print(clean(f"{display}: {counts}: {verdict}"))
     for line in reports:
         print(clean(line))
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def show(document: Document, args, exit_code: int) -> int:
+    """Print one claim.  An id that is not there is a usage error (exit 2),
+    unless the file has problems: the claim may be what could not be read."""
+    ids = [claim.id for claim in document.every_claim if claim.id]
+    claim = next((c for c in document.every_claim if c.id == args.id), None)
+    if claim is None:
+        guess = closest(args.id, ids)
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        print(f"kit.py: error: no claim with id {clean(args.id)!r}"
+              f" in {display_path(args.file)}{hint}", file=sys.stderr)
+        return exit_code or EXIT_UNREADABLE
+    make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
+    return exit_code
 
 
 def protected_files(args) -> list[str]:
@@ -272,32 +373,30 @@ def run(args) -> int:
         if args.command == "check":
             return run_check(args, document, problems + loaded.check_problems)
     except LoadError as error:
-        print_problems([error.problem])
+        print_problems([error.problem], None, getattr(args, "output_format", "text"))
         return EXIT_UNREADABLE
     errors = errors_in(problems)
     if errors:
-        print_problems(problems)
+        print_problems(problems, document)
         print(f"kit.py: {count(len(errors), 'problem')}; run"
               f" `python kit.py check -f {display_path(args.file)}`", file=sys.stderr)
-        return EXIT_PROBLEMS
+        # A hand-off must be complete; the checklist and `show` go on with
+        # every claim that could be read, broken ones marked.
+        if args.command == "export" or document is None:
+            return EXIT_PROBLEMS
+    exit_code = EXIT_PROBLEMS if errors else EXIT_OK
 
     if args.command == "show":
-        claim = next((c for c in document.claims if c.id == args.id), None)
-        if claim is None:
-            print(f"kit.py: error: no claim with id {clean(args.id)!r}"
-                  f" in {display_path(args.file)}", file=sys.stderr)
-            return EXIT_UNREADABLE  # the command line named what is not there
-        make_console().print(render_claim(document, claim))
-        return EXIT_OK
+        return show(document, args, exit_code)
 
-    claims = select_claims(document.claims, args)
-    total = len(document.claims)
+    claims = select_claims(document.every_claim, args)
+    total = len(document.every_claim)
     if len(claims) != total and (args.command == "list" or FORMATS[args.format].machine):
         # The checklist and machine formats stay pure; the count goes beside them.
         print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     if args.command == "list":
         make_console().print(Checklist(claims, loaded.results))
-        return EXIT_OK
+        return exit_code
 
     fmt = FORMATS[args.format]
     try:

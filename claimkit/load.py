@@ -79,7 +79,9 @@ class Node:
 
     ``value`` is a dict of key → Node for a mapping, a list of Nodes for a
     list, and a plain Python scalar otherwise.  ``keys`` maps each key of a
-    mapping to the (line, col) where the key stands.
+    mapping to the (line, col) where the key stands.  ``text`` is a number's
+    or a boolean's text as written (3.10, not 3.1), for hints, and
+    ``key_text`` the same for a mapping's keys that are not strings.
     """
 
     kind: str
@@ -91,6 +93,8 @@ class Node:
     # the text may go on past it, and whether the '#' starts its own line
     # (see comment_after).
     cut: tuple[int, int, bool] | None = None
+    text: str | None = None
+    key_text: dict | None = None
 
 
 @dataclass(slots=True)
@@ -162,17 +166,145 @@ def read_text(path: str, display: str) -> str:
         raise fail("too-large", f"file is larger than the limit of {_size(MAX_BYTES)}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise fail("encoding", "file is UTF-16; save it as UTF-8")
+    if looks_like_utf16(data):
+        raise fail("encoding", "not UTF-8: the file looks like UTF-16 without a byte-order"
+                   " mark (every other byte is 0); save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # The codec reports offsets past the byte-order mark it skipped.
         offset = error.start + len(data) - len(error.object)
-        line, col = line_col(data, offset)
+        line, byte_col = line_col(data, offset)
+        # The column in characters, as an editor counts it.
+        line_start = offset - (byte_col - 1)
+        col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
         raise fail(
             "encoding",
-            f"invalid UTF-8 byte 0x{data[offset]:02x} at byte offset {offset}",
+            f"not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} is not"
+            " UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8",
             line, col,
         ) from None
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 text without a byte-order mark: ASCII characters leave a 0 in
+    every other byte, which UTF-8 text (YAML allows no U+0000) never has."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    return half > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) > half // 2
+
+
+def source_excerpt(text: str, line: int, col: int) -> tuple[str, str]:
+    """The line of text at `line`, and a caret under column `col`: wide
+    characters count twice, a tab once (it is printed as a space), and a
+    very long line is cut to the part around the column.  The line is raw
+    text; whoever prints it escapes it."""
+    from rich.cells import cell_len
+
+    shown = _line_at(LINE_BREAK.split(text), line)
+    start, end = max(col - 1 - 60, 0), col - 1 + 60
+    before = ("…" if start else "") + shown[start:col - 1]
+    after = shown[col - 1:end] + ("…" if end < len(shown) else "")
+    return before + after, " " * cell_len(before.replace("\t", " ")) + "^"
+
+
+_INDENT = re.compile(r" *(?:- +)*")
+
+
+# What YAML counts as a line break, as PyYAML's marks and libyaml's count them.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+
+
+def _line_at(lines: list[str], line: int) -> str:
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _indent(line: str) -> int:
+    """Where a line's key starts: after its spaces and any list dashes."""
+    return _INDENT.match(line).end()
+
+
+def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str) -> Problem:
+    """A parser's error as a compiler explains one: where the mistake is (not
+    where the parser gave up), the line with a caret, and a hint for the
+    usual causes."""
+    mark = error.problem_mark or error.context_mark
+    line, col = _position(mark) if mark else (1, 1)
+    message = error.problem or "invalid YAML"
+    if error.context:
+        message = f"{message} ({error.context})"
+    lines = LINE_BREAK.split(text)
+    here = _line_at(lines, line)
+    hint = None
+    leading = here[:len(here) - len(here.lstrip(" \t"))]
+    if "\t" in leading or ("tab" in (error.problem or "") and "\t" in here):
+        col = here.index("\t") + 1
+        message = "a tab character where YAML expects spaces"
+        hint = "YAML indents with spaces only: replace the tab with spaces"
+    elif here[:col - 1].rstrip().endswith(('"', "'")) and col - 1 > _indent(here):
+        message = "text after the closing quote of a quoted value"
+        hint = "put the whole value inside the quotes"
+    elif error.context == "while scanning a quoted scalar" and error.context_mark:
+        line, col = _position(error.context_mark)
+        quote = _line_at(lines, line)[col - 1:col] or '"'
+        message = f"a quoted value opens here and its closing {quote} is missing"
+        hint = f"end the value with {quote}, or escape a {quote} inside it"
+    elif error.context in _FLOW and error.context_mark:
+        opened = _position(error.context_mark)
+        hint = (f"the {_FLOW[error.context]} opened at line {opened[0]}, column"
+                f" {opened[1]} is not closed, or its items are not separated by commas")
+    elif error.problem == "mapping values are not allowed in this context":
+        line, col, message, hint = _explain_colon(lines, line, col, message)
+    elif error.problem and error.problem.startswith("did not find expected"):
+        above = next((other for other in reversed(lines[:line - 1]) if other.strip()), "")
+        if _indent(here) != _indent(above) and here.strip():
+            col = _indent(here) + 1
+            message = f"this line is indented {_indent(here)} spaces, the one above it" \
+                f" {_indent(above)}"
+            hint = ("lines of one mapping start in the same column: indent it like the"
+                    " key it belongs beside")
+    detail = source_excerpt(text, line, col)
+    if hint is not None:
+        detail += (f"hint: {hint}",)
+    return Problem(path=display, line=line, col=col, code="syntax", message=message,
+                   detail=detail)
+
+
+def _explain_colon(lines: list[str], line: int, col: int, message: str):
+    """A colon the parser cannot take: `: ` inside a plain value, or a line
+    indented under a plain value, which makes it part of that value."""
+    here = _line_at(lines, line)
+    key, separator, _ = here.partition(": ")
+    if separator and len(key) + 1 < col - 1:
+        value = here[len(key) + 2:].strip()
+        return (line, col, "a plain value cannot hold \": \"",
+                f"put the value in quotes: {key.strip()}: {_quoted(value)}")
+    # The line continues the plain value above it: it is indented too deep
+    # (the slip is here), or the line above too shallow (the slip is there).
+    above_at = next((index for index in range(line - 2, -1, -1) if lines[index].strip()),
+                    None)
+    if above_at is None:
+        return line, col, message, None
+    above = lines[above_at]
+    siblings = {_indent(other) for other in lines[:above_at] if other.strip()
+                and _indent(other) > 0}
+    if _indent(here) in siblings and _indent(above) < _indent(here):
+        at_line, at = above_at + 1, above
+        message = f"this line is indented {_indent(above)} spaces, the lines below it" \
+            f" {_indent(here)}"
+    else:
+        at_line, at = line, here
+        message = f"this line is indented {_indent(here)} spaces, more than the" \
+            f" {_indent(above)} of the line above it, so it reads as part of that value"
+    return (at_line, _indent(at) + 1, message,
+            "lines of one mapping start in the same column: indent it like the key it"
+            " belongs beside")
+
+
+def _quoted(value: str) -> str:
+    """A value in double quotes, as YAML reads it back."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class _Composer:
@@ -203,12 +335,7 @@ class _Composer:
         try:
             return self._compose(loader)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            message = error.problem or "invalid YAML"
-            if error.context:
-                message = f"{message} ({error.context})"
-            raise self.fail(_position(mark) if mark else (1, 1), "", "syntax",
-                            message) from None
+            raise LoadError(explain_syntax_error(error, text, self.display)) from None
         except yaml.reader.ReaderError as error:
             offset = error.position
             if Loader is not yaml.SafeLoader:
@@ -292,6 +419,10 @@ class _Composer:
                 frame.key = _UNUSABLE
             else:
                 frame.key = _UNUSABLE if node.kind is BAD else node.value
+                if node.text is not None and frame.key is not _UNUSABLE:
+                    if parent.key_text is None:
+                        parent.key_text = {}
+                    parent.key_text[frame.key] = node.text
         else:
             key, frame.key = frame.key, None
             if key is _UNUSABLE:
@@ -330,7 +461,7 @@ class _Composer:
         if fault is not None:
             self.problem(at, _child_where(stack), *fault)
             return Node(BAD, None, *at)
-        return Node(kind, value, *at)
+        return Node(kind, value, *at, text=text)
 
     def _text(self, event, tag: str, explicit: bool, at: tuple[int, int],
               stack: list[_Frame]) -> Node:

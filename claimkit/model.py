@@ -1,6 +1,6 @@
 """Model: the values the kit passes between its sections."""
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A file with more problems than this is reported up to here, then reading
 # stops: a hostile file could otherwise make millions of them, at a cost in
@@ -33,10 +33,13 @@ def escape_controls(text: str) -> str:
 
 
 def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of an offset into text (or bytes)."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
-    return (text.count(newline, 0, offset) + 1,
-            offset - (text.rfind(newline, 0, offset) + 1) + 1)
+    """The 1-based line and column of an offset into text (or bytes).
+
+    A line ends in \n, \r\n or a lone \r (old Mac files), as YAML reads them.
+    """
+    newline, cr = (b"\n", b"\r") if isinstance(text, bytes) else ("\n", "\r")
+    before = text[:offset].replace(cr + newline, newline).replace(cr, newline)
+    return before.count(newline) + 1, len(before) - (before.rfind(newline) + 1) + 1
 
 
 def join_where(where: str, key) -> str:
@@ -71,7 +74,8 @@ class Problem:
 
     code is short and stable (README, "Problem codes"); level is "error" for
     a problem, while "warning" and "note" lines are printed the same way but
-    do not fail a check.
+    do not fail a check.  detail holds lines printed below the problem, as a
+    compiler prints them: the source line, a caret under the column, a hint.
     """
 
     path: str
@@ -81,6 +85,7 @@ class Problem:
     where: str = ""
     message: str
     level: str = "error"
+    detail: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
@@ -129,6 +134,10 @@ class Claim:
     The *_at fields are 1-based (line, col) positions in the claims file, of
     the claim and of its two quotes (None where there is no source quote);
     index is the claim's place in the file's list of claims.
+
+    A broken claim is one with problems, read as far as it could be: each
+    field that could not be read is None (its source too), whatever its type
+    says.  Only the checklist and `show` see broken claims.
     """
 
     id: str
@@ -143,10 +152,11 @@ class Claim:
     article_quote_at: tuple[int, int]
     source_quote_at: tuple[int, int] | None = None
     index: int
+    broken: bool = False
 
     @property
     def sourced(self) -> bool:
-        return self.verdict != "unsourced"
+        return self.verdict is not None and self.verdict != "unsourced"
 
 
 @record
@@ -191,7 +201,11 @@ class Dismissal:
 
 @record
 class Document:
-    """A whole, valid claims file.  sections maps number → (title, page)."""
+    """A claims file as far as it is valid.  sections maps number → (title, page).
+
+    claims are the claims without problems; broken_claims those with
+    problems, as far as they could be read (Claim.broken).
+    """
 
     path: str
     article: dict
@@ -201,3 +215,11 @@ class Document:
     claims: list[Claim]
     checks: list[Check]
     dismissed: list[Dismissal]
+    broken_claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def every_claim(self) -> list[Claim]:
+        """Every claim the file holds, broken or not, in file order."""
+        if not self.broken_claims:
+            return self.claims
+        return sorted(self.claims + self.broken_claims, key=lambda claim: claim.index)

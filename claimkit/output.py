@@ -26,7 +26,7 @@ from claimkit.model import escape_controls
 # checklist's columns stay aligned; any other character that the encoding
 # lacks is shown escaped (\u2026).
 ASCII_MARKS = str.maketrans({
-    "✔": "+", "✘": "x", "▲": "!", "○": "o", "☐": "_",
+    "✔": "+", "✘": "x", "▲": "^", "≈": "~", "○": "o", "☐": "_", "‼": "!",
     "─": "-", "—": "-", "→": ">", "·": "-", "§": "S", "±": "~",
 })
 

@@ -501,7 +501,7 @@ def find_quotes(document: Document, text: SearchText, which: str,
         if which == "paper" and not source.quote_exact:
             add_problem(problems, _quote_problem(
                 document, claim, which,
-                f"quote of {claim.id!r} is marked as a paraphrase"
+                "quote is marked as a paraphrase"
                 " (quote_exact: false); not looked for", "paraphrase", "note"))
             continue
         wanted += 1
@@ -509,7 +509,7 @@ def find_quotes(document: Document, text: SearchText, which: str,
         if len(needle) < MIN_QUOTE_CHARS or len(needle.split(" ")) < MIN_QUOTE_WORDS:
             add_problem(problems, _quote_problem(
                 document, claim, which,
-                f"quote of {claim.id!r} is too short to prove anything"
+                f"quote is too short to prove anything"
                 f" ({needle!r}); quote at least {MIN_QUOTE_WORDS} words and"
                 f" {MIN_QUOTE_CHARS} characters", "quote-too-short"))
             continue
@@ -526,7 +526,7 @@ def find_quotes(document: Document, text: SearchText, which: str,
                     f" \"{text.shown(start, end)}\"")
         add_problem(problems, _quote_problem(
             document, claim, which,
-            f"quote of {claim.id!r} not found in {text.path}; {hint}", "quote-not-found"))
+            f"quote not found in {text.path}; {hint}", "quote-not-found"))
     return found, wanted
 
 
@@ -591,7 +591,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
                 stands = f"page {first}" if first == last else f"pages {first}-{last}"
                 add_problem(problems, _quote_problem(
                     document, claim, "paper",
-                    f"quote of {claim.id!r} is cited on page {source.page}, but stands"
+                    f"quote is cited on page {source.page}, but stands"
                     f" on {stands} of {text.path}", "wrong-page"))
         if check_section:
             sections_wanted += 1
@@ -602,9 +602,9 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
                 stands = f"§{actual}" if actual else "before the first heading"
                 add_problem(problems, _quote_problem(
                     document, claim, "paper",
-                    f"quote of {claim.id!r} is cited under §{cited}, but stands under"
+                    f"quote is cited under §{cited}, but stands under"
                     f" {stands} in {text.path}" if actual else
-                    f"quote of {claim.id!r} is cited under §{cited}, but stands"
+                    f"quote is cited under §{cited}, but stands"
                     f" {stands} in {text.path}", "wrong-section"))
     parts = [f"{on_page} of {pages_wanted} quotes on their cited page"
              if text.page_breaks else "pages not checked: no form feeds"]

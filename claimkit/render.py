@@ -13,22 +13,30 @@ from dataclasses import dataclass
 from claimkit.evaluate import format_value
 from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
 
+# Each verdict's mark and colour, for every format.  A mark tells the verdict
+# without its colour: overstated (▲) and imprecise (≈) differ in both.
 MARKS = {
     "supported": "✔",
     "overstated": "▲",
-    "imprecise": "▲",
+    "imprecise": "≈",
     "contradicted": "✘",
     "not-in-paper": "○",
     "unsourced": "☐",
 }
 STYLES = {
     "supported": "green",
-    "overstated": "yellow",
+    "overstated": "dark_orange",
     "imprecise": "yellow",
     "contradicted": "red",
     "not-in-paper": "cyan",
     "unsourced": "magenta",
 }
+# A claim with problems, shown as far as it could be read; "?" stands for
+# each field that could not be.
+PROBLEM_MARK, PROBLEM_STYLE, UNREAD = "‼", "bold red", "?"
+# `--sort verdict`: the claims that need attention first.
+ATTENTION_ORDER = ("contradicted", "overstated", "imprecise", "unsourced",
+                   "not-in-paper", "supported")
 # The verdicts in plain English, for readers of the exports.
 VERDICT_WORDS = {
     "supported": "Supported",
@@ -72,14 +80,17 @@ def describe_source(claim: Claim) -> str:
     section's title, and takes its place.
     """
     source = claim.source
+    if source is None:
+        return UNREAD
     if source.section is not None:
-        text = f"§{source.section} {source.locator or source.title}"
+        text = f"§{source.section} {source.locator or source.title or UNREAD}"
         if source.page is not None:
             text += f", p. {source.page}"
         return text
     if source.url is not None:
         return source.url.split("://", 1)[-1]
-    return "no source yet"
+    # A broken claim's section or url may be what could not be read.
+    return "no source yet" if claim.verdict == "unsourced" or not claim.broken else UNREAD
 
 
 def paper_id(document: Document) -> str:
@@ -105,11 +116,31 @@ def source_link(document: Document, claim: Claim) -> str | None:
 
 
 def count_verdicts(claims: list[Claim]) -> list[str]:
-    """One "✔ 29 supported" part per verdict that occurs, in vocabulary order."""
+    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
+    order, then "‼ 2 with problems" for broken claims."""
     counts = {verdict: 0 for verdict in VERDICTS}
+    broken = 0
     for claim in claims:
-        counts[claim.verdict] += 1
-    return [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
+        if claim.broken:
+            broken += 1
+        else:
+            counts[claim.verdict] += 1
+    parts = [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
+    if broken:
+        parts.append(f"{PROBLEM_MARK} {broken} with problems")
+    return parts
+
+
+def mark_of(claim: Claim) -> tuple[str, str]:
+    """A claim's mark and style: its verdict's, or the problem mark."""
+    if claim.broken:
+        return PROBLEM_MARK, PROBLEM_STYLE
+    return MARKS[claim.verdict], STYLES[claim.verdict]
+
+
+def attention_rank(claim: Claim) -> int:
+    """Where `--sort verdict` puts a claim: problems first, supported last."""
+    return -1 if claim.broken else ATTENTION_ORDER.index(claim.verdict)
 
 
 def count_sourced(claims: list[Claim]) -> str:
@@ -212,7 +243,7 @@ class Checklist:
         room = max(width - 1 - 3 * len(GAP), 6)
         verdict_width = min(VERDICT_WIDTH, room // 3)
         room -= verdict_width
-        id_width = max([len(claim.id) for claim in self.claims] + [len("claim")])
+        id_width = max([len(claim.id or UNREAD) for claim in self.claims] + [len("claim")])
         claim_width = min(max(room * 3 // 5, id_width), room - MIN_SOURCE_WIDTH)
         claim_width = max(claim_width, room // 2)
         return claim_width, room - claim_width, verdict_width
@@ -241,28 +272,36 @@ class Checklist:
                         yield Segment(" " * (widths[column] - cell_len(text)) + GAP)
                 yield newline
 
+        def summary():
+            """Counts per verdict and N/M sourced: first, so a screen that
+            shows only the top of a long list shows them, and last."""
+            for line in join_items(count_verdicts(self.claims), width, "   "):
+                yield Segment(line)
+                yield newline
+            yield Segment(count_sourced(self.claims))
+            yield newline
+
         if self.total is not None and self.total != len(self.claims):
             yield Segment(shown_line(len(self.claims), self.total))
             yield newline
+        yield from summary()
+        yield newline
         yield from row([[("", None)]] + [
             [(line, bold) for line in wrap(label, widths[column])]
             for column, label in enumerate(("claim", "source", "verdict"), 1)])
         yield Segment("─" * width)
         yield newline
         for claim in self.claims:
-            style = console.get_style(STYLES[claim.verdict])
+            mark, mark_style = mark_of(claim)
+            style = console.get_style(STYLES.get(claim.verdict, PROBLEM_STYLE))
             yield from row([
-                [(MARKS[claim.verdict], style)],
-                [(line, bold) for line in wrap(clean(claim.id), claim_width)]
-                + [(line, None) for line in wrap(clean(claim.claim), claim_width)],
+                [(mark, console.get_style(mark_style))],
+                [(line, bold) for line in wrap(clean(claim.id or UNREAD), claim_width)]
+                + [(line, None) for line in wrap(clean(claim.claim or UNREAD), claim_width)],
                 [(line, None) for line in wrap(clean(describe_source(claim)), source_width)],
-                [(line, style) for line in wrap(claim.verdict, verdict_width)],
+                [(line, style) for line in wrap(claim.verdict or UNREAD, verdict_width)],
             ])
-        for line in join_items(count_verdicts(self.claims), width, "   "):
-            yield Segment(line)
-            yield newline
-        yield Segment(count_sourced(self.claims))
-        yield newline
+        yield from summary()
         if self.results:
             yield Segment("checks:")
             yield newline
@@ -287,16 +326,57 @@ def join_items(items: list[str], width: int, separator: str) -> list[str]:
     return lines
 
 
-def render_claim(document: Document, claim: Claim):
-    """One claim in full: the article's words beside the source's."""
+class Trimmed:
+    """A renderable with no spaces at the end of any line.
+
+    rich pads every table cell to its column's width; `show` is read, copied
+    and diffed, where trailing spaces are noise.
+    """
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line.pop()
+                line.append(Segment(last.text.rstrip(), last.style))
+            yield from line
+            yield Segment.line()
+
+
+def linkable(url: str | None) -> bool:
+    """Whether a url may become a terminal hyperlink: http(s), printable,
+    nothing that could end the escape sequence that carries it."""
+    return (url is not None and url.startswith(("http://", "https://"))
+            and url.isprintable() and clean(url) == url and " " not in url)
+
+
+def render_claim(document: Document, claim: Claim, links: bool = False):
+    """One claim in full: the article's words beside the source's.
+
+    A broken claim shows "?" for each field that could not be read.  With
+    `links`, each url is also a terminal hyperlink (for a terminal only).
+    """
     from rich.console import Group
+    from rich.style import Style
     from rich.table import Table
     from rich.text import Text
 
-    style = STYLES[claim.verdict]
+    def url_text(url: str) -> Text:
+        if links and linkable(url):
+            return Text(url, style=Style(link=url))
+        return Text(clean(url))
+
+    mark, mark_style = mark_of(claim)
+    style = STYLES.get(claim.verdict, PROBLEM_STYLE)
     heading = Text.assemble(
-        (MARKS[claim.verdict], style), " ", (claim.id, "bold"), "  ",
-        (claim.verdict, style),
+        (mark, mark_style), " ", (clean(claim.id or UNREAD), "bold"), "  ",
+        (claim.verdict or UNREAD, style),
     )
     source = claim.source
     quotes = Table(show_lines=False, expand=True)
@@ -304,28 +384,31 @@ def render_claim(document: Document, claim: Claim):
     quotes.add_column(Text(f"article ({clean(document.article.get('outlet', ''))})"),
                       ratio=1, overflow="fold")
     label = "source"
-    if source.quote is not None and not source.quote_exact:
+    if source is not None and source.quote is not None and not source.quote_exact:
         label += " (paraphrase)"
     quotes.add_column(Text(label), ratio=1, overflow="fold")
-    quotes.add_row(Text(clean(claim.article_quote)),
-                   Text(clean(source.quote) if source.quote else "—"))
+    quote = UNREAD if source is None else source.quote
+    quotes.add_row(Text(clean(claim.article_quote or UNREAD)), Text(clean(quote or "—")))
     details = Table.grid(padding=(0, 1))
     details.add_column(style="bold", no_wrap=True)
     details.add_column(overflow="fold")
-    details.add_row("claim", Text(clean(claim.claim)))
-    details.add_row("source", Text(clean(describe_source(claim))))
-    link = page_link(document, claim)
+    details.add_row("claim", Text(clean(claim.claim or UNREAD)))
+    if source is not None and source.section is None and source.url is not None:
+        details.add_row("source", url_text(source.url))
+    else:
+        details.add_row("source", Text(clean(describe_source(claim))))
+    link = page_link(document, claim) if source is not None else None
     if link is not None:
-        details.add_row("pdf", Text(clean(link)))
+        details.add_row("pdf", url_text(link))
         details.add_row("paper", Text(clean(
             f"{document.paper.get('title', '')}, arXiv {paper_id(document)}")))
-    if source.section is not None and source.url is not None:
-        details.add_row("url", Text(clean(source.url)))
+    if source is not None and source.section is not None and source.url is not None:
+        details.add_row("url", url_text(source.url))
     if claim.value is not None:
-        details.add_row("value", Text(clean(f"{claim.value:g} {claim.unit}")))
+        details.add_row("value", Text(clean(f"{claim.value:g} {claim.unit or ''}".rstrip())))
     if claim.note:
         details.add_row("note", Text(clean(claim.note)))
-    return Group(heading, quotes, details)
+    return Trimmed(Group(heading, quotes, details))
 
 
 # -- exports ----------------------------------------------------------------
@@ -621,7 +704,7 @@ def render_claimreview(document: Document, claims: list[Claim], results: list,
 _HTML_COLOURS = {
     # verdict: (light, dark)
     "supported": ("#1a7f37", "#4ac26b"),
-    "overstated": ("#9a6700", "#d4a72c"),
+    "overstated": ("#bc4c00", "#f0883e"),
     "imprecise": ("#9a6700", "#d4a72c"),
     "contradicted": ("#cf222e", "#ff7b72"),
     "not-in-paper": ("#0b7285", "#3bc9db"),

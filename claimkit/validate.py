@@ -4,10 +4,12 @@ The document's shape is declared in schema.py; this module checks a node
 tree against it, then checks what no schema can say: that a cited section
 is listed with its title, that a page falls within its section, that ids are
 unique.  Everything here is a pure function of the node tree.  All problems
-are collected in one pass; a claim with problems is left out of the
-Document, the rest is kept so later checks can still run on it.
+are collected in one pass; a claim with problems is kept apart, as far as
+it could be read (Document.broken_claims), so that the checklist can still
+show it, and the rest is kept so later checks can still run on it.
 """
 import difflib
+from dataclasses import replace
 
 from claimkit import schema
 from claimkit.load import BAD, FLOAT, INT, MAP, NULL, SEQ, STR, Node
@@ -60,12 +62,38 @@ MAX_SUGGESTED = 64  # the longest key a did-you-mean is looked for
 
 def _unknown_key(key, fields: dict) -> str:
     message = f"unknown key {_shown(key)}"
-    # difflib's time and memory grow with the key: a long one is no typo.
-    if isinstance(key, str) and len(key) <= MAX_SUGGESTED:
-        close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
-        if close:
-            return f"{message} (did you mean {close[0]!r}?)"
+    if isinstance(key, str) and (hint := did_you_mean(key, fields)):
+        return message + hint
     return f"{message} (expected one of {', '.join(fields)})"
+
+
+# Longer text is never a typo of a short name, and difflib's cost grows
+# with the square of the length: a hostile 49 MB key must not reach it.
+MAX_GUESS_LENGTH = 100
+
+
+def closest(text: str, choices) -> str | None:
+    """The choice that `text` is most likely a typo or a miscapitalisation of."""
+    if not choices or len(text) > MAX_GUESS_LENGTH:
+        return None
+    by_folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(text.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
+
+
+def did_you_mean(text: str, choices) -> str:
+    """" (did you mean 'supported'?)", or nothing when no choice is close."""
+    guess = closest(text, choices)
+    return f" (did you mean {guess!r}?)" if guess is not None else ""
+
+
+# Keys only a claim has: a mapping elsewhere with two of them is a claim.
+_CLAIM_ONLY = frozenset(("claim", "article_quote", "verdict", "source"))
+
+
+def _is_claim(node: Node, spec: Mapping) -> bool:
+    keys = {key for key in node.value if isinstance(key, str) and key not in spec.fields}
+    return len(keys & _CLAIM_ONLY) >= 2
 
 
 def section_spans(sections: dict) -> dict:
@@ -111,18 +139,26 @@ class _Validator:
         Returns the mapping's usable values (nodes that have the declared
         kind and shape), so the caller can go on with what is usable.
         """
-        if node.kind is BAD:
+        if node.kind is BAD:  # reported where it was read (a tag, an alias)
+            self.clean = False
             return None
         if node.kind is not MAP:
             self.at(node, where, "bad-type", f"expected a mapping, got {_NAMES[node.kind]}")
+            return None
+        if spec is not schema.CLAIM and _is_claim(node, spec):
+            # A claim pasted under dismissed: or checks: would give a problem
+            # per key; one says what to do.
+            keys = ", ".join(key for key in node.value if key in _CLAIM_ONLY)
+            self.at(node, where, "misplaced-claim",
+                    f"looks like a claim (it has {keys}); move it under claims:")
             return None
         good = {}
         for key, child in node.value.items():
             field = spec.fields.get(key)
             if field is None:
-                shown = shorten(key, 40) if isinstance(key, str) else key
-                self.problem(node.keys[key], join_where(where, shown), "unknown-key",
-                             _unknown_key(key, spec.fields))
+                # Shortened: a hostile key may be megabytes long.
+                self.problem(node.keys[key], join_where(where, shorten(str(key), 40)),
+                             "unknown-key", _unknown_key(key, spec.fields))
             elif self.value(child, field, join_where(where, key)):
                 good[key] = child
         for key, field in spec.fields.items():
@@ -142,14 +178,16 @@ class _Validator:
             return False
         if node.kind not in field.kinds:
             message = f"expected {describe_kinds(field.kinds)}, got {_NAMES[node.kind]}"
-            if STR in field.kinds and node.kind in schema.NUMBER:
-                message += f" (write it in quotes: \"{node.value}\")"
+            if STR in field.kinds and node.kind in (*schema.NUMBER, schema.BOOL):
+                # The text as written: 3.10 unquoted reads as 3.1, another section.
+                message += f" (write it in quotes: \"{node.text}\")"
             self.at(node, where, "bad-type", message)
             return False
         if node.kind is STR and not field.shape.fits(node.value):
             shape = field.shape if schema.TEXT.fits(node.value) else schema.TEXT
             self.at(node, where, shape.code,
-                    f"expected {shape.expected}, got {_shown(node.value)}")
+                    f"expected {shape.expected}, got {_shown(node.value)}"
+                    + did_you_mean(node.value, shape.choices))
             return False
         if node.cut is not None and field.prose:
             line, col, own_line = node.cut
@@ -181,8 +219,10 @@ class _Validator:
                 self.at(good[rule.forbidden], join_where(where, rule.forbidden),
                         "forbidden-key", f"verdict {verdict!r} {rule.reason}")
 
-    def items(self, node: Node | None, field: Field, where: str, read) -> list:
-        """Read each item of a list with `read`, keeping those without problems."""
+    def items(self, node: Node | None, field: Field, where: str, read,
+              broken: list | None = None) -> list:
+        """Read each item of a list with `read`, keeping those without
+        problems; those with problems go to `broken` when it is given."""
         kept = []
         if node is None or node.kind is not SEQ:
             return kept
@@ -193,6 +233,8 @@ class _Validator:
             item = read(child, index, f"{where}[{index}]")
             if item is not None and self.clean:
                 kept.append(item)
+            elif item is not None and broken is not None:
+                broken.append(item)
         return kept
 
     # -- the header ----------------------------------------------------------
@@ -212,11 +254,14 @@ class _Validator:
             return sections
         field = schema.DOCUMENT.fields["sections"]
         for key, child in node.value.items():
-            where = f"sections.{key}"
+            # A number's text as written: 3.10 unquoted is read as 3.1.
+            written = (node.key_text or {}).get(key)
+            where = f"sections.{written or key}"
             if not isinstance(key, str):
                 self.problem(node.keys[key], where, "bad-section-number",
-                             f"expected a section number as a string, got {_shown(key)}"
-                             f" (quote it: \"{key}\")")
+                             f"expected a section number as a string, got"
+                             f" {shorten(written, 40) if written else _shown(key)}"
+                             f" (quote it: \"{written or key}\")")
                 continue
             if not field.keys.fits(key):
                 self.problem(node.keys[key], where, field.keys.code,
@@ -230,11 +275,13 @@ class _Validator:
 
     # -- claims --------------------------------------------------------------
 
-    def claims(self, node: Node | None, sections: dict) -> list[Claim]:
+    def claims(self, node: Node | None, sections: dict) -> tuple[list[Claim], list[Claim]]:
+        """The claims without problems, and the broken ones (Claim.broken)."""
         spans = section_spans(sections)
+        broken: list[Claim] = []
         claims = self.items(node, schema.DOCUMENT.fields["claims"], "claims",
                             lambda child, index, where:
-                            self.claim(child, index, where, sections, spans))
+                            self.claim(child, index, where, sections, spans), broken)
         first_line_of_id: dict[str, int] = {}
         unique = []
         for claim in claims:
@@ -242,22 +289,23 @@ class _Validator:
             if seen != claim.at[0]:
                 self.problem(claim.at, f"claims[{claim.index}].id", "duplicate-id",
                              f"duplicate id {claim.id!r} (first used at line {seen})")
+                broken.append(replace(claim, broken=True))
             else:
                 unique.append(claim)
-        return unique
+        return unique, broken
 
     def claim(self, node: Node, index: int, where: str, sections: dict,
-              spans: dict) -> Claim | None:
+              spans: dict) -> Claim:
+        """The claim as far as it can be read: a field with a problem is None."""
         good = self.mapping(node, schema.CLAIM, where)
-        if good is None:
-            return None
+        if good is None:  # reported here, or where its tag was
+            self.clean, good = False, {}
         verdict = good["verdict"].value if "verdict" in good else None
-        self.rules(schema.CLAIM, "", node, good, verdict, where)
-        if "source" not in good:
-            return None
-        source = self.source(good["source"], f"{where}.source", verdict, sections, spans)
-        if not self.clean:
-            return None
+        if node.kind is MAP:
+            self.rules(schema.CLAIM, "", node, good, verdict, where)
+        source = None
+        if "source" in good:
+            source = self.source(good["source"], f"{where}.source", verdict, sections, spans)
 
         def text(key: str) -> str | None:
             return good[key].value if key in good else None
@@ -271,14 +319,15 @@ class _Validator:
             source=source, verdict=verdict, note=text("note"), value=text("value"),
             unit=text("unit"), at=(node.line, node.col),
             article_quote_at=position("article_quote"),
-            source_quote_at=position_in(good["source"], "quote"), index=index,
+            source_quote_at=position_in(good["source"], "quote") if source else None,
+            index=index, broken=not self.clean,
         )
 
     def source(self, node: Node, where: str, verdict: str | None, sections: dict,
-               spans: dict) -> Source:
+               spans: dict) -> Source | None:
         good = self.mapping(node, schema.SOURCE, where)
         if good is None:
-            return Source()
+            return None
         self.rules(schema.CLAIM, "source", node, good, verdict, where)
         values = {key: child.value for key, child in good.items()}
         section = values.get("section")
@@ -374,13 +423,15 @@ def _validate(validator: _Validator, root: Node | None, path: str) -> Document |
     if top is None:
         return None
     sections = validator.sections(top.get("sections"))
+    claims, broken = validator.claims(top.get("claims"), sections)
     return Document(
         path=path,
         article=validator.header(top, "article") or {},
         paper=validator.header(top, "paper") or {},
         review=validator.header(top, "review"),
         sections=sections,
-        claims=validator.claims(top.get("claims"), sections),
+        claims=claims,
         checks=validator.checks(top.get("checks")),
         dismissed=validator.dismissed(top.get("dismissed")),
+        broken_claims=broken,
     )

@@ -22,7 +22,7 @@ def ids_listed(out: str) -> list[str]:
     for line in out.splitlines():
         words = line.split()
         # A row starts with its mark; the footer's counts start with one too.
-        if len(words) > 1 and words[0] in "✔▲✘○☐" and not words[1].isdigit():
+        if len(words) > 1 and words[0] in "✔▲≈✘○☐‼" and not words[1].isdigit():
             ids.append(words[1])
     return ids
 
@@ -30,7 +30,7 @@ def ids_listed(out: str) -> list[str]:
 def test_help_states_the_exit_codes(run):
     result = run("--help")
     assert result.code == 0
-    assert result.out.startswith("usage: kit.py [-h] COMMAND ...\n")
+    assert result.out.startswith("usage: kit.py [-h] [-f PATH] COMMAND ...\n")
     assert ("exit codes:\n"
             "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
             "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
@@ -101,8 +101,14 @@ def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
                         "model-sizes"]),
     (["--sort", "section"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
                              "leak"]),
-    (["--sort", "verdict"], ["model-sizes", "gpus-16k", "contributors", "license-outputs",
-                             "leak"]),
+    # Those that need attention first: contradicted, overstated, imprecise,
+    # unsourced, then not-in-paper and supported.
+    (["--sort", "verdict"], ["contributors", "gpus-16k", "leak", "license-outputs",
+                             "model-sizes"]),
+    (["--section", "§3.3"], ["gpus-16k"]),
+    (["--section", "§ 3.3.1"], ["gpus-16k"]),
+    (["--attention"], ["gpus-16k", "license-outputs", "leak", "contributors"]),
+    (["--attention", "--verdict", "supported"], []),
 ])
 def test_list_filters(run, claims_file, argv, ids):
     # The last claim cites §11, which `--section 1` must not match.
@@ -142,7 +148,7 @@ def test_show_prints_one_claim(run, claims_file):
     assert lines[0] == "○ license-outputs  not-in-paper"
     assert "use the output of the Llama" in result.out
     assert "allowing developers to use the" in result.out
-    assert "source ai.meta.com/blog/meta-llama-3-1/" in result.out
+    assert "source https://ai.meta.com/blog/meta-llama-3-1/" in result.out
     assert "note   From the blog." in result.out
 
 
@@ -237,8 +243,8 @@ def test_escapes_in_the_file_are_refused_and_never_echoed(run, claims_file):
     assert result.code == 1
     assert ESCAPE not in result.err and "\x07" not in result.err
     assert [line.split(": ")[1:3] for line in result.err.splitlines()[:2]] == [
-        ["error[control-character]", "claims[0].verdict"],
-        ["error[control-character]", "claims[0]"]]
+        ["error[control-character]", "claims[0] (model-sizes).verdict"],
+        ["error[control-character]", "claims[0] (model-sizes)"]]
 
 
 def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):

@@ -18,7 +18,7 @@ def kit(*argv, **kwargs):
 def test_help():
     result = kit("--help")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("usage: kit.py [-h] COMMAND ...")
+    assert result.stdout.startswith("usage: kit.py [-h] [-f PATH] COMMAND ...")
     assert "exit codes:" in result.stdout
 
 
@@ -48,7 +48,8 @@ def test_a_bad_file_gives_one_line_and_exit_2(tmp_path):
     result = kit("check", "-f", str(path))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        f"{path}:1:10: error[encoding]: invalid UTF-8 byte 0xff at byte offset 9\n")
+        f"{path}:1:10: error[encoding]: not UTF-8: byte 0xff at byte offset 9 is not UTF-8"
+        " (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
 
 
 def test_a_hostile_file_runs_nothing(tmp_path):

@@ -1,6 +1,7 @@
 """Loading hostile and broken files: a problem and an exit code, never a
 traceback, nothing constructed, nothing lost."""
 import os
+import re
 
 import pytest
 
@@ -16,37 +17,37 @@ CASES = [
     (
         "duplicate key, which PyYAML would silently resolve to the last value",
         document(SIZES + "    verdict: contradicted\n"),
-        ("verdict: contradicted", "verdict: supported"), "claims[0].verdict", "duplicate-key",
+        ("verdict: contradicted", "verdict: supported"), "claims[0] (model-sizes).verdict", "duplicate-key",
         "duplicate key 'verdict' (first defined at line {first});"
         " YAML would silently keep only the last one",
     ),
     (
         "duplicate key in a nested mapping",
         document(GPUS.replace("      page: 8\n", "      page: 8\n      quote: other\n")),
-        ("quote: trained", "quote: other"), "claims[0].source.quote", "duplicate-key",
+        ("quote: trained", "quote: other"), "claims[0] (gpus-16k).source.quote", "duplicate-key",
         "duplicate key 'quote' (first defined at line {first});"
         " YAML would silently keep only the last one",
     ),
     (
         "tag on a scalar",
         document(SIZES.replace("claim: There", "claim: !custom There")),
-        ("!custom", None), "claims[0].claim", "tag", f"tag '!custom' {TAGS_ONLY}",
+        ("!custom", None), "claims[0] (model-sizes).claim", "tag", f"tag '!custom' {TAGS_ONLY}",
     ),
     (
         "scalar that does not fit its tag",
         document(GPUS.replace("page: 8", "page: !!int eight")),
-        ("!!int", None), "claims[0].source.page", "bad-value", "'eight' is not a valid integer",
+        ("!!int", None), "claims[0] (gpus-16k).source.page", "bad-value", "'eight' is not a valid integer",
     ),
     (
         "integer too long to convert",
         document(GPUS.replace("value: 16000", "value: " + "9" * 5000)),
-        ("9999", None), "claims[0].value", "bad-value", f"'{'9' * 39}…' is not a valid integer",
+        ("9999", None), "claims[0] (gpus-16k).value", "bad-value", f"'{'9' * 39}…' is not a valid integer",
     ),
     (
         "alias",
         document(SIZES.replace(REPLACE, "claim: &text There are three sizes")
                  + LEAK.replace("claim: It leaked two days early.", "claim: *text")),
-        ("*text", None), "claims[1].claim", "alias",
+        ("*text", None), "claims[1] (leak).claim", "alias",
         "aliases (*text) are not allowed; write the value out in full",
     ),
     (
@@ -69,7 +70,9 @@ def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where
     path = claims_file(text)
     line, col = position(text, needles[0])
     _, problems = claimkit.load.load_nodes(path, path)
-    assert [(p.code, p.line, p.col, p.where) for p in problems] == [(code, line, col, where)]
+    # load gives the place; `check` names the claim by its id beside it.
+    place = re.sub(r" \(.*?\)", "", where)
+    assert [(p.code, p.line, p.col, p.where) for p in problems] == [(code, line, col, place)]
     if needles[1]:
         message = message.replace("{first}", str(position(text, needles[1])[0]))
     prefix = f"{where}: " if where else ""
@@ -89,7 +92,7 @@ def test_python_tags_are_reported_and_never_constructed(run, claims_file, tmp_pa
     assert not marker.exists()
     assert result.code == 1
     assert result.err == (
-        f"{path}:{line}:{col}: error[tag]: claims[0].claim: tag"
+        f"{path}:{line}:{col}: error[tag]: claims[0] (model-sizes).claim: tag"
         " '!!python/object/apply:os.system' is not allowed; claims.yaml holds plain"
         " strings, numbers, lists and mappings\n")
 
@@ -130,9 +133,12 @@ def test_very_deep_nesting_is_stopped_by_the_parser(run, claims_file):
     path = claims_file("claims: " + "[" * 200_000 + "]" * 200_000 + "\n")
     result = run("check", "-f", path)
     assert (result.code, result.out) == (2, "")
-    assert result.err.startswith(f"{path}:1:")
-    assert result.err.endswith(": error[syntax]: exceeded maximum nesting depth"
-                               " (while increasing flow level)\n")
+    # The line is shown cut to the part around the column.
+    assert result.err == (
+        f"{path}:1:1008: error[syntax]: exceeded maximum nesting depth"
+        " (while increasing flow level)\n"
+        + "…" + "[" * 120 + "…\n"
+        + " " * 61 + "^\n")
 
 
 def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
@@ -141,7 +147,11 @@ def test_a_yaml_syntax_error_gives_its_position(run, claims_file):
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         f"{path}:2:5: error[syntax]: did not find expected ',' or ']'"
-        " (while parsing a flow sequence)\n")
+        " (while parsing a flow sequence)\n"
+        "next: 1\n"
+        "    ^\n"
+        "hint: the [ opened at line 1, column 9 is not closed, or its items are not"
+        " separated by commas\n")
 
 
 def test_a_control_character_is_a_problem_shown_escaped(run, claims_file):
@@ -166,7 +176,46 @@ def test_invalid_utf8_names_line_and_byte(run, tmp_path):
     result = run("check", "-f", str(path))
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"{path}:2:13: error[encoding]: invalid UTF-8 byte 0xe9 at byte offset 21\n")
+        f"{path}:2:13: error[encoding]: not UTF-8: byte 0xe9 at byte offset 21 is not"
+        " UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize(("encoding", "line", "col", "offset"), [
+    # A column counts characters, as an editor does: the ü before it is UTF-8.
+    ("cp1252", 3, 16, 41), ("latin-1", 3, 16, 41)])
+def test_a_cp1252_or_latin1_file_is_told_to_be_saved_as_utf8(run, tmp_path, encoding,
+                                                             line, col, offset):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes("article:\n  title: naïve\n  outlet: ü ".encode()
+                     + "Café Çà\n".encode(encoding))
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:{line}:{col}: error[encoding]: not UTF-8: byte 0xe9 at byte offset"
+        f" {offset} is not UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(run, tmp_path, codec):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes("claims: []\n".encode(codec))
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:1:1: error[encoding]: not UTF-8: the file looks like UTF-16 without a"
+        " byte-order mark (every other byte is 0); save it as UTF-8\n")
+
+
+@pytest.mark.parametrize(("text", "line", "col"), [
+    ("article: {title: A}\rclaims:\r  - id: a\r    claim: \x01\r", 4, 12),
+    ("article: {title: A}\r\nclaims:\r\n  - id: a\r\n    claim: \x01\r\n", 4, 12),
+    ("article: {title: A}\nclaims:\n  - id: a\n    claim: \x01\n", 4, 12),
+])
+def test_positions_are_right_whatever_the_line_ends(run, tmp_path, text, line, col):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(text.encode())
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:{line}:{col}: error[bad-character]: character U+0001 is not allowed"
+        " in YAML\n")
 
 
 def test_utf16_is_named(run, tmp_path):

@@ -43,8 +43,8 @@ class Runner:
                 raise AssertionError(f"{command}: {error!r} escaped kit.main") from error
             err = self.capsys.readouterr().err
             assert code in (0, 1, 2), (command, code)
-            if code == 2:
-                assert PROBLEM_LINE.fullmatch(err), err
+            if code == 2:  # the file could not be read, or `show` names no claim
+                assert PROBLEM_LINE.fullmatch(err) or USAGE_LINE.fullmatch(err), err
             self.exits[code] += 1
 
     def report(self, name: str) -> None:
@@ -54,6 +54,10 @@ class Runner:
 
 # One line: FILE:LINE:COL: error[code]: message
 PROBLEM_LINE = re.compile(r"[^\n]+:[0-9]+:[0-9]+: error\[[a-z]+(?:-[a-z]+)*\]: [^\n]+\n")
+# A syntax error is followed by its line, a caret, and perhaps a hint.
+PROBLEM_LINE = re.compile(PROBLEM_LINE.pattern + r"(?:[^\n]*\n *\^\n(?:hint: [^\n]+\n)?)?")
+# One line: kit.py: error: message
+USAGE_LINE = re.compile(r"kit\.py: error: [^\n]+\n")
 
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow,

@@ -133,7 +133,10 @@ def test_the_readme_shows_real_list_output(run, monkeypatch):
     assert len(shown) > 20
     assert [line for line in shown if line not in listed] == []
     # The head and the tail of the sample are the head and tail of the list.
-    footer = next(index for index, line in enumerate(shown)
-                  if re.match(r"✔ \d+ supported", line))
-    head = shown[:footer]
+    # The summary comes first and last; the footer is its last occurrence.
+    footer = max(index for index, line in enumerate(shown)
+                 if re.match(r"✔ \d+ supported", line))
+    head, tail = shown[:footer], shown[footer:]
+    assert re.match(r"✔ \d+ supported", head[0])
     assert listed[:len(head)] == head
+    assert listed[-len(tail):] == tail
