@@ -165,7 +165,7 @@ def build_quote_texts(folder: str) -> dict:
     sys.path.insert(0, ROOT)
     from claimkit.cli import load_document
 
-    document = load_document(SHIPPED)[0]
+    document = load_document(SHIPPED).document
     # The quotes that check --paper looks for.
     paper_quotes = [claim.source.quote for claim in document.claims
                     if claim.source.quote and claim.source.quote_exact and (
