@@ -77,14 +77,20 @@ CHECKABLE = re.compile(
     r"|beat|better|best|worse|first|faster|slower)\b",
     re.IGNORECASE,
 )
-# The same, for lowercased text: IGNORECASE makes the regex four times slower,
-# and the audit runs it over every sentence of the article.
-_CHECKABLE_LOWER = re.compile(CHECKABLE.pattern)
+# The same, for lowercased text (IGNORECASE makes the regex four times
+# slower), run once over the whole article: the spaces inside a phrase stand
+# for any run of whitespace, as they do in a sentence with its lines joined.
+_CHECKABLE_LOWER = re.compile(
+    CHECKABLE.pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+"))
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+# Group 1 is the closing quote or bracket that ends the sentence with it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
+_NON_SPACE = re.compile(r"\S")
+# What makes a sentence's words non-ASCII (whitespace is folded away).
+_NON_ASCII = re.compile(r"[^\x00-\x7f\s]+")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
@@ -675,49 +681,66 @@ def check_article(document: Document, path: str,
 
 # -- the coverage audit -----------------------------------------------------
 
-def _sentence_spans(text: str):
-    """(start, end) of each sentence: paragraphs end at blank lines, lines
-    inside a paragraph are reflowed, and a leading list marker ("3. ") is not
-    part of the sentence."""
-    starts = [0] + [match.end() for match in _BLANK_LINES.finditer(text)]
-    ends = [match.start() for match in _BLANK_LINES.finditer(text)] + [len(text)]
-    for block_start, block_end in zip(starts, ends, strict=False):
-        start = block_start
-        marker = _LIST_MARKER.match(text, start, block_end)
-        if marker:
-            start = marker.end()
-        for match in _SENTENCE_END.finditer(text, start, block_end):
-            gap = match.group()
-            closing = len(gap) - len(gap.lstrip("\"”’)"))
-            yield from _trimmed(text, start, match.start() + closing)
-            start = match.end()
-        yield from _trimmed(text, start, block_end)
+def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence starts and ends: paragraphs end at blank lines,
+    lines inside a paragraph are reflowed, and a leading list marker ("3. ")
+    is not part of the sentence.
 
-
-def _trimmed(text: str, start: int, end: int):
-    piece = text[start:end]
-    stripped = piece.lstrip()
-    if stripped.strip():
-        start += len(piece) - len(stripped)
-        yield start, start + len(stripped.rstrip())
+    A sentence end's whitespace is the next sentence's start, so only a
+    paragraph's first sentence needs its leading whitespace skipped and only
+    its last one its trailing whitespace.
+    """
+    starts, ends = [], []
+    block_start = 0
+    for blank in [*_BLANK_LINES.finditer(text), None]:
+        block_end = len(text) if blank is None else blank.start()
+        marker = _LIST_MARKER.match(text, block_start, block_end)
+        first = _NON_SPACE.search(text, marker.end() if marker else block_start, block_end)
+        block_start = block_end if blank is None else blank.end()
+        if first is None:
+            continue
+        matches = list(_SENTENCE_END.finditer(text, first.start(), block_end))
+        starts.append(first.start())
+        starts.extend([match.end() for match in matches])
+        ends.extend([match.end(1) for match in matches])
+        ends.append(starts[-1] + len(text[starts[-1]:block_end].rstrip()))
+    return starts, ends
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """The article's sentences as (line, col, sentence), 1-based."""
     lines = LineIndex(text)
     return [(*lines.line_col(start), " ".join(text[start:end].split()))
-            for start, end in _sentence_spans(text)]
+            for start, end in zip(*_sentence_spans(text), strict=True)]
 
 
-class _Sentence:
-    """An article sentence, where it stands, and what became of it."""
+def _checkable(text: str, starts: list[int], ends: list[int],
+               words) -> set[int]:
+    """The sentences that state something checkable, by number.
 
-    __slots__ = ("dismissed", "end", "start", "text", "tracked_by")
-
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self.start, self.end, self.text = start, end, text
-        self.tracked_by = None  # the id of the first claim that quotes it
-        self.dismissed = False
+    The regex runs once over the lowercased text; a hit that a sentence holds
+    whole marks it, and the sentences a hit runs into or out of are searched
+    on their own.  (Where lowercasing changes the text's length, the offsets
+    would not match: each sentence is searched on its own.)
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return {number for number in range(len(starts))
+                if _CHECKABLE_LOWER.search(words(number).lower())}
+    checkable, straddled = set(), set()
+    for match in _CHECKABLE_LOWER.finditer(lowered):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0 and match.end() <= ends[number]:
+            checkable.add(number)
+            continue
+        number = max(number, 0)
+        while number < len(starts) and starts[number] < match.end():
+            if ends[number] > match.start():
+                straddled.add(number)
+            number += 1
+    checkable.update(number for number in straddled - checkable
+                     if _CHECKABLE_LOWER.search(lowered, starts[number], ends[number]))
+    return checkable
 
 
 def audit_coverage(document: Document, text: SearchText, found: list[_Found],
@@ -728,31 +751,75 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
     strict; a dismissal that names no sentence, several, or a tracked one, is
     an error) and returns the summary line.
     """
-    sentences = [_Sentence(start, end, " ".join(text.text[start:end].split()))
-                 for start, end in _sentence_spans(text.text)]
-    starts = [sentence.start for sentence in sentences]
+    article = text.text
+    starts, ends = _sentence_spans(article)
+    joined = {}  # sentence number → its words on one line, made when needed
+
+    def words(number: int) -> str:
+        if number not in joined:
+            joined[number] = " ".join(article[starts[number]:ends[number]].split())
+        return joined[number]
+
     # A quote tracks every sentence it overlaps, so a quote may span two.
+    tracked = {}  # sentence number → the id of the first claim that quotes it
     for item in found:
         for span_start, span_end in item.spans:
-            index = bisect.bisect_left(starts, span_end) - 1
-            while index >= 0 and sentences[index].end > span_start:
-                if sentences[index].tracked_by is None:
-                    sentences[index].tracked_by = item.claim.id
-                index -= 1
+            number = bisect.bisect_left(starts, span_end) - 1
+            while number >= 0 and ends[number] > span_start:
+                tracked.setdefault(number, item.claim.id)
+                number -= 1
 
-    # Each sentence is normalised only when a dismissal needs it, and once.
+    dismissed = set()
+    if document.dismissed:
+        _dismiss(document, text, starts, ends, words, tracked, dismissed, problems)
+
+    untracked = 0
+    for number in sorted(_checkable(article, starts, ends, words)):
+        if number in tracked or number in dismissed:
+            continue
+        untracked += 1
+        if len(problems) < MAX_PROBLEMS:  # past the cap, only count
+            line, col = text.line_col(starts[number])
+            _add_counted(problems, Problem(
+                path=text.path, line=line, col=col, where="",
+                message=f"untracked sentence states a checkable fact:"
+                        f" \"{shorten(words(number), 100)}\"",
+                level="error" if strict else "warning", code="untracked-sentence"))
+    total = len(tracked) + len(dismissed) + untracked
+    return (f"article coverage: {total} sentences, {len(tracked)} tracked,"
+            f" {len(dismissed)} dismissed, {untracked} untracked")
+
+
+def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list[int],
+             words, tracked: dict, dismissed: set, problems: list) -> None:
+    """Mark the sentence each dismissal names; add a problem where it names
+    none, several, or a tracked one."""
+    article = text.text
+    # A sentence is normalised only when it can start with the dismissal: its
+    # words are not ASCII, or it starts with the same character, or with one
+    # that normalising removes.
+    by_first = {}
+    for number, start in enumerate(starts):
+        by_first.setdefault(article[start], []).append(number)
+    non_ascii = set()
+    for match in _NON_ASCII.finditer(article):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0 and match.start() < ends[number]:
+            non_ascii.add(number)
     normals = {}
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
+        if prefix:
+            candidates = sorted(non_ascii.union(
+                by_first.get(prefix[0], ()), by_first.get("^", ()), by_first.get("-", ())))
+        else:
+            candidates = range(len(starts))
         matches = []
-        for number, sentence in enumerate(sentences):
-            if (prefix and sentence.text.isascii() and sentence.text[0] not in "^-"
-                    and sentence.text[0] != prefix[0]):
-                continue  # cannot start with it: no need to normalise it
+        for number in candidates:
             if number not in normals:
-                normals[number] = normalize(sentence.text)
+                normals[number] = normalize(words(number))
             if normals[number].startswith(prefix):
-                matches.append(sentence)
+                matches.append(number)
         where = f"dismissed[{index}].sentence"
         if not matches:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"
@@ -761,34 +828,16 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
             message = (f"{len(matches)} sentences of {text.path} start with"
                        f" {shorten(prefix, 60)!r}; quote more of the one you mean")
             code = "dismissal-ambiguous"
-        elif matches[0].tracked_by is not None:
-            message = (f"sentence is tracked by claim {matches[0].tracked_by!r};"
+        elif matches[0] in tracked:
+            message = (f"sentence is tracked by claim {tracked[matches[0]]!r};"
                        " remove the dismissal")
             code = "dismissal-tracked"
         else:
-            matches[0].dismissed = True
+            dismissed.add(matches[0])
             continue
         _add_counted(problems, Problem(path=document.path, line=dismissal.at[0],
                                        col=dismissal.at[1], where=where,
                                        message=message, code=code))
-
-    tracked = dismissed = untracked = 0
-    for sentence in sentences:
-        if sentence.tracked_by is not None:
-            tracked += 1
-        elif sentence.dismissed:
-            dismissed += 1
-        elif _CHECKABLE_LOWER.search(sentence.text.lower()):
-            untracked += 1
-            line, col = text.line_col(sentence.start)
-            _add_counted(problems, Problem(
-                path=text.path, line=line, col=col, where="",
-                message=f"untracked sentence states a checkable fact:"
-                        f" \"{shorten(sentence.text, 100)}\"",
-                level="error" if strict else "warning", code="untracked-sentence"))
-    total = tracked + dismissed + untracked
-    return (f"article coverage: {total} sentences, {tracked} tracked,"
-            f" {dismissed} dismissed, {untracked} untracked")
 
 
 def _add_counted(problems: list, problem: Problem) -> None:
