@@ -87,10 +87,13 @@ _CHECKABLE_LOWER = re.compile(
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
 # Group 1 is the closing quote or bracket that ends the sentence with it.
-_SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
+# (Starting with the stop itself, not a lookbehind, lets the regex engine
+# skip to the next stop instead of trying every position.)
+_SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
 _NON_SPACE = re.compile(r"\S")
-# What makes a sentence's words non-ASCII (whitespace is folded away).
-_NON_ASCII = re.compile(r"[^\x00-\x7f\s]+")
+# What normalising a sentence can change, once its lines are joined: all
+# else is ASCII that normalize leaves as it is.
+_FOLDED = re.compile(r"[^\x00-\x7f\s]|[-^x]")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
@@ -795,29 +798,33 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     """Mark the sentence each dismissal names; add a problem where it names
     none, several, or a tracked one."""
     article = text.text
-    # A sentence is normalised only when it can start with the dismissal: its
-    # words are not ASCII, or it starts with the same character, or with one
-    # that normalising removes.
+    # Most sentences are plain ASCII that normalize leaves as it is, once
+    # their lines are joined: such a sentence starts with the dismissal only
+    # if the text at its start holds the dismissal's first word.  The others
+    # are normalised, each once.
+    changed = set()
+    for match in _FOLDED.finditer(article):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0 and match.start() < ends[number]:
+            changed.add(number)
     by_first = {}
     for number, start in enumerate(starts):
         by_first.setdefault(article[start], []).append(number)
-    non_ascii = set()
-    for match in _NON_ASCII.finditer(article):
-        number = bisect.bisect_right(starts, match.start()) - 1
-        if number >= 0 and match.start() < ends[number]:
-            non_ascii.add(number)
     normals = {}
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
         if prefix:
-            candidates = sorted(non_ascii.union(
-                by_first.get(prefix[0], ()), by_first.get("^", ()), by_first.get("-", ())))
+            first_word = prefix.split(" ", 1)[0]
+            candidates = sorted(changed.union(
+                number for number in by_first.get(prefix[0], ())
+                if article.startswith(first_word, starts[number])))
         else:
             candidates = range(len(starts))
         matches = []
         for number in candidates:
             if number not in normals:
-                normals[number] = normalize(words(number))
+                normals[number] = (normalize(words(number)) if number in changed
+                                   else words(number))
             if normals[number].startswith(prefix):
                 matches.append(number)
         where = f"dismissed[{index}].sentence"
