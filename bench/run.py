@@ -137,7 +137,10 @@ import re, sys, yaml
 text = open(sys.argv[1], encoding="utf-8").read()
 print(len(re.split(r"(?<=[.!?])\\s+", text)))
 """
-FILLER_WORDS = ["the", "of", "and", "to", "in", "we", "a", "is", "for", "that", "with", "on", "as", "our", "this", "are", "by", "be", "model", "data", "training", "results", "which", "from", "it", "at", "can", "use", "more", "each", "these", "than", "also", "performance", "approach", "set", "method", "work", "show"]
+FILLER_WORDS = ["the", "of", "and", "to", "in", "we", "a", "is", "for", "that", "with", "on",
+                "as", "our", "this", "are", "by", "be", "model", "data", "training", "results",
+                "which", "from", "it", "at", "can", "use", "more", "each", "these", "than",
+                "also", "performance", "approach", "set", "method", "work", "show"]
 
 
 def filler(size: int, seed: int) -> str:

@@ -68,20 +68,36 @@ _MAX_OCCURRENCES = 200
 _CANDIDATES = 4
 
 # Words that make an article sentence checkable even without a figure in it.
-CHECKABLE = re.compile(
-    r"\d|%|\b(?:tokens?|flops?|gpus?|parameters?|context|licen[cs]e|partners?"
-    r"|benchmarks?|sft|dpo|rlhf|ppo|reinforcement|rejection sampling"
-    r"|fine-?tun\w*|transformer|mixture|multimodal|quantiz\w*|synthetic"
-    r"|scaling|trillion|billion|million|open[- ]source|closed[- ]source"
-    r"|more than|less than|fewer|larger|smaller|compared|outperform\w*"
-    r"|beat|better|best|worse|first|faster|slower)\b",
-    re.IGNORECASE,
+_CHECKABLE_WORDS = (
+    "tokens?", "flops?", "gpus?", "parameters?", "context", "licen[cs]e", "partners?",
+    "benchmarks?", "sft", "dpo", "rlhf", "ppo", "reinforcement", "rejection sampling",
+    r"fine-?tun\w*", "transformer", "mixture", "multimodal", r"quantiz\w*", "synthetic",
+    "scaling", "trillion", "billion", "million", "open[- ]source", "closed[- ]source",
+    "more than", "less than", "fewer", "larger", "smaller", "compared", r"outperform\w*",
+    "beat", "better", "best", "worse", "first", "faster", "slower",
 )
-# The same, for lowercased text (IGNORECASE makes the regex four times
-# slower), run once over the whole article: the spaces inside a phrase stand
-# for any run of whitespace, as they do in a sentence with its lines joined.
-_CHECKABLE_LOWER = re.compile(
-    CHECKABLE.pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+"))
+CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _lowercase_pattern(words) -> str:
+    """The words as a regex for lowercased text (IGNORECASE makes a regex
+    four times slower), grouped by first letter so that the regex tries one
+    group at each word; a space inside a phrase stands for any run of
+    whitespace, as it does in a sentence with its lines joined."""
+    groups = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    pattern = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+")
+
+
+# CHECKABLE for lowercased text.
+_CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
+# The same, to scan a whole article: a word is matched with the non-word
+# character before it, so that every match starts with a character from a set
+# and the regex engine skips ahead to the next one instead of trying each
+# position.  (A word at the very start of the text has no such character.)
+_CHECKABLE_SCAN = re.compile(r"\W(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b|[\d%]")
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
@@ -93,7 +109,7 @@ _SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
 _NON_SPACE = re.compile(r"\S")
 # What normalising a sentence can change, once its lines are joined: all
 # else is ASCII that normalize leaves as it is.
-_FOLDED = re.compile(r"[^\x00-\x7f\s]|[-^x]")
+_FOLDED = re.compile("[-^x\x80-\U0010ffff]")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
@@ -730,8 +746,9 @@ def _checkable(text: str, starts: list[int], ends: list[int],
     if len(lowered) != len(text):
         return {number for number in range(len(starts))
                 if _CHECKABLE_LOWER.search(words(number).lower())}
-    checkable, straddled = set(), set()
-    for match in _CHECKABLE_LOWER.finditer(lowered):
+    checkable = set()
+    straddled = {0} if starts and starts[0] == 0 else set()
+    for match in _CHECKABLE_SCAN.finditer(lowered):
         number = bisect.bisect_right(starts, match.start()) - 1
         if number >= 0 and match.end() <= ends[number]:
             checkable.add(number)
