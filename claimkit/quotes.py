@@ -107,9 +107,11 @@ _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
 # skip to the next stop instead of trying every position.)
 _SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
 _NON_SPACE = re.compile(r"\S")
-# What normalising a sentence can change, once its lines are joined: all
-# else is ASCII that normalize leaves as it is.
-_FOLDED = re.compile("[-^x\x80-\U0010ffff]")
+# What normalising a sentence can change, once its lines are joined: any
+# character but ASCII other than "-", "^" and "x", which normalize leaves as
+# it is.  (A negated class compiles and scans faster than the range to
+# U+10FFFF.)
+_FOLDED = re.compile(r"[^\x00-,.-\]_-wy-\x7f]")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
