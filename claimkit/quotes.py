@@ -739,10 +739,12 @@ def _checkable(text: str, starts: list[int], ends: list[int],
                words) -> set[int]:
     """The sentences that state something checkable, by number.
 
-    The regex runs once over the lowercased text; a hit that a sentence holds
-    whole marks it, and the sentences a hit runs into or out of are searched
-    on their own.  (Where lowercasing changes the text's length, the offsets
-    would not match: each sentence is searched on its own.)
+    The regex runs once over the lowercased text and each hit is placed by
+    bisection: a hit that a sentence holds whole marks it, and the sentences
+    a hit runs into or out of (a phrase across a blank line, or a word at a
+    sentence's start with the space before it) are searched on their own.
+    Where lowercasing changes the text's length the offsets would not match,
+    so each sentence is searched on its own.
     """
     lowered = text.lower()
     if len(lowered) != len(text):
