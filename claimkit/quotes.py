@@ -68,23 +68,50 @@ _MAX_OCCURRENCES = 200
 _CANDIDATES = 4
 
 # Words that make an article sentence checkable even without a figure in it.
-CHECKABLE = re.compile(
-    r"\d|%|\b(?:tokens?|flops?|gpus?|parameters?|context|licen[cs]e|partners?"
-    r"|benchmarks?|sft|dpo|rlhf|ppo|reinforcement|rejection sampling"
-    r"|fine-?tun\w*|transformer|mixture|multimodal|quantiz\w*|synthetic"
-    r"|scaling|trillion|billion|million|open[- ]source|closed[- ]source"
-    r"|more than|less than|fewer|larger|smaller|compared|outperform\w*"
-    r"|beat|better|best|worse|first|faster|slower)\b",
-    re.IGNORECASE,
+_CHECKABLE_WORDS = (
+    "tokens?", "flops?", "gpus?", "parameters?", "context", "licen[cs]e", "partners?",
+    "benchmarks?", "sft", "dpo", "rlhf", "ppo", "reinforcement", "rejection sampling",
+    r"fine-?tun\w*", "transformer", "mixture", "multimodal", r"quantiz\w*", "synthetic",
+    "scaling", "trillion", "billion", "million", "open[- ]source", "closed[- ]source",
+    "more than", "less than", "fewer", "larger", "smaller", "compared", r"outperform\w*",
+    "beat", "better", "best", "worse", "first", "faster", "slower",
 )
-# The same, for lowercased text: IGNORECASE makes the regex four times slower,
-# and the audit runs it over every sentence of the article.
-_CHECKABLE_LOWER = re.compile(CHECKABLE.pattern)
+CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _lowercase_pattern(words) -> str:
+    """The words as a regex for lowercased text (IGNORECASE makes a regex
+    four times slower), grouped by first letter so that the regex tries one
+    group at each word; a space inside a phrase stands for any run of
+    whitespace, as it does in a sentence with its lines joined."""
+    groups = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    pattern = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+")
+
+
+# CHECKABLE for lowercased text.
+_CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
+# The same, to scan a whole article: a word is matched with the non-word
+# character before it, so that every match starts with a character from a set
+# and the regex engine skips ahead to the next one instead of trying each
+# position.  (A word at the very start of the text has no such character.)
+_CHECKABLE_SCAN = re.compile(r"\W(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b|[\d%]")
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LIST_MARKER = re.compile(r"\s*\d+[.)]\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+# Group 1 is the closing quote or bracket that ends the sentence with it.
+# (Starting with the stop itself, not a lookbehind, lets the regex engine
+# skip to the next stop instead of trying every position.)
+_SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
+_NON_SPACE = re.compile(r"\S")
+# What normalising a sentence can change, once its lines are joined: any
+# character but ASCII other than "-", "^" and "x", which normalize leaves as
+# it is.  (A negated class compiles and scans faster than the range to
+# U+10FFFF.)
+_FOLDED = re.compile(r"[^\x00-,.-\]_-wy-\x7f]")
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
@@ -675,49 +702,69 @@ def check_article(document: Document, path: str,
 
 # -- the coverage audit -----------------------------------------------------
 
-def _sentence_spans(text: str):
-    """(start, end) of each sentence: paragraphs end at blank lines, lines
-    inside a paragraph are reflowed, and a leading list marker ("3. ") is not
-    part of the sentence."""
-    starts = [0] + [match.end() for match in _BLANK_LINES.finditer(text)]
-    ends = [match.start() for match in _BLANK_LINES.finditer(text)] + [len(text)]
-    for block_start, block_end in zip(starts, ends, strict=False):
-        start = block_start
-        marker = _LIST_MARKER.match(text, start, block_end)
-        if marker:
-            start = marker.end()
-        for match in _SENTENCE_END.finditer(text, start, block_end):
-            gap = match.group()
-            closing = len(gap) - len(gap.lstrip("\"”’)"))
-            yield from _trimmed(text, start, match.start() + closing)
-            start = match.end()
-        yield from _trimmed(text, start, block_end)
+def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence starts and ends: paragraphs end at blank lines,
+    lines inside a paragraph are reflowed, and a leading list marker ("3. ")
+    is not part of the sentence.
 
-
-def _trimmed(text: str, start: int, end: int):
-    piece = text[start:end]
-    stripped = piece.lstrip()
-    if stripped.strip():
-        start += len(piece) - len(stripped)
-        yield start, start + len(stripped.rstrip())
+    A sentence end's whitespace is the next sentence's start, so only a
+    paragraph's first sentence needs its leading whitespace skipped and only
+    its last one its trailing whitespace.
+    """
+    starts, ends = [], []
+    block_start = 0
+    for blank in [*_BLANK_LINES.finditer(text), None]:
+        block_end = len(text) if blank is None else blank.start()
+        marker = _LIST_MARKER.match(text, block_start, block_end)
+        first = _NON_SPACE.search(text, marker.end() if marker else block_start, block_end)
+        block_start = block_end if blank is None else blank.end()
+        if first is None:
+            continue
+        matches = list(_SENTENCE_END.finditer(text, first.start(), block_end))
+        starts.append(first.start())
+        starts.extend([match.end() for match in matches])
+        ends.extend([match.end(1) for match in matches])
+        ends.append(starts[-1] + len(text[starts[-1]:block_end].rstrip()))
+    return starts, ends
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """The article's sentences as (line, col, sentence), 1-based."""
     lines = LineIndex(text)
     return [(*lines.line_col(start), " ".join(text[start:end].split()))
-            for start, end in _sentence_spans(text)]
+            for start, end in zip(*_sentence_spans(text), strict=True)]
 
 
-class _Sentence:
-    """An article sentence, where it stands, and what became of it."""
+def _checkable(text: str, starts: list[int], ends: list[int],
+               words) -> set[int]:
+    """The sentences that state something checkable, by number.
 
-    __slots__ = ("dismissed", "end", "start", "text", "tracked_by")
-
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self.start, self.end, self.text = start, end, text
-        self.tracked_by = None  # the id of the first claim that quotes it
-        self.dismissed = False
+    The regex runs once over the lowercased text and each hit is placed by
+    bisection: a hit that a sentence holds whole marks it, and the sentences
+    a hit runs into or out of (a phrase across a blank line, or a word at a
+    sentence's start with the space before it) are searched on their own.
+    Where lowercasing changes the text's length the offsets would not match,
+    so each sentence is searched on its own.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return {number for number in range(len(starts))
+                if _CHECKABLE_LOWER.search(words(number).lower())}
+    checkable = set()
+    straddled = {0} if starts and starts[0] == 0 else set()
+    for match in _CHECKABLE_SCAN.finditer(lowered):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0 and match.end() <= ends[number]:
+            checkable.add(number)
+            continue
+        number = max(number, 0)
+        while number < len(starts) and starts[number] < match.end():
+            if ends[number] > match.start():
+                straddled.add(number)
+            number += 1
+    checkable.update(number for number in straddled - checkable
+                     if _CHECKABLE_LOWER.search(lowered, starts[number], ends[number]))
+    return checkable
 
 
 def audit_coverage(document: Document, text: SearchText, found: list[_Found],
@@ -728,31 +775,79 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
     strict; a dismissal that names no sentence, several, or a tracked one, is
     an error) and returns the summary line.
     """
-    sentences = [_Sentence(start, end, " ".join(text.text[start:end].split()))
-                 for start, end in _sentence_spans(text.text)]
-    starts = [sentence.start for sentence in sentences]
+    article = text.text
+    starts, ends = _sentence_spans(article)
+    joined = {}  # sentence number → its words on one line, made when needed
+
+    def words(number: int) -> str:
+        if number not in joined:
+            joined[number] = " ".join(article[starts[number]:ends[number]].split())
+        return joined[number]
+
     # A quote tracks every sentence it overlaps, so a quote may span two.
+    tracked = {}  # sentence number → the id of the first claim that quotes it
     for item in found:
         for span_start, span_end in item.spans:
-            index = bisect.bisect_left(starts, span_end) - 1
-            while index >= 0 and sentences[index].end > span_start:
-                if sentences[index].tracked_by is None:
-                    sentences[index].tracked_by = item.claim.id
-                index -= 1
+            number = bisect.bisect_left(starts, span_end) - 1
+            while number >= 0 and ends[number] > span_start:
+                tracked.setdefault(number, item.claim.id)
+                number -= 1
 
-    # Each sentence is normalised only when a dismissal needs it, and once.
+    dismissed = set()
+    if document.dismissed:
+        _dismiss(document, text, starts, ends, words, tracked, dismissed, problems)
+
+    untracked = 0
+    for number in sorted(_checkable(article, starts, ends, words)):
+        if number in tracked or number in dismissed:
+            continue
+        untracked += 1
+        if len(problems) < MAX_PROBLEMS:  # past the cap, only count
+            line, col = text.line_col(starts[number])
+            _add_counted(problems, Problem(
+                path=text.path, line=line, col=col, where="",
+                message=f"untracked sentence states a checkable fact:"
+                        f" \"{shorten(words(number), 100)}\"",
+                level="error" if strict else "warning", code="untracked-sentence"))
+    total = len(tracked) + len(dismissed) + untracked
+    return (f"article coverage: {total} sentences, {len(tracked)} tracked,"
+            f" {len(dismissed)} dismissed, {untracked} untracked")
+
+
+def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list[int],
+             words, tracked: dict, dismissed: set, problems: list) -> None:
+    """Mark the sentence each dismissal names; add a problem where it names
+    none, several, or a tracked one."""
+    article = text.text
+    # Most sentences are plain ASCII that normalize leaves as it is, once
+    # their lines are joined: such a sentence starts with the dismissal only
+    # if the text at its start holds the dismissal's first word.  The others
+    # are normalised, each once.
+    changed = set()
+    for match in _FOLDED.finditer(article):
+        number = bisect.bisect_right(starts, match.start()) - 1
+        if number >= 0 and match.start() < ends[number]:
+            changed.add(number)
+    by_first = {}
+    for number, start in enumerate(starts):
+        by_first.setdefault(article[start], []).append(number)
     normals = {}
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
+        if prefix:
+            first_word = prefix.split(" ", 1)[0]
+            candidates = sorted(changed.union(
+                number for number in by_first.get(prefix[0], ())
+                if article.startswith(first_word, starts[number])))
+        else:
+            candidates = range(len(starts))
         matches = []
-        for number, sentence in enumerate(sentences):
-            if (prefix and sentence.text.isascii() and sentence.text[0] not in "^-"
-                    and sentence.text[0] != prefix[0]):
-                continue  # cannot start with it: no need to normalise it
+        for number in candidates:
             if number not in normals:
-                normals[number] = normalize(sentence.text)
+                normals[number] = (normalize(words(number)) if number in changed
+                                   else words(number))
             if normals[number].startswith(prefix):
-                matches.append(sentence)
+                matches.append(number)
         where = f"dismissed[{index}].sentence"
         if not matches:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"
@@ -761,34 +856,16 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
             message = (f"{len(matches)} sentences of {text.path} start with"
                        f" {shorten(prefix, 60)!r}; quote more of the one you mean")
             code = "dismissal-ambiguous"
-        elif matches[0].tracked_by is not None:
-            message = (f"sentence is tracked by claim {matches[0].tracked_by!r};"
+        elif matches[0] in tracked:
+            message = (f"sentence is tracked by claim {tracked[matches[0]]!r};"
                        " remove the dismissal")
             code = "dismissal-tracked"
         else:
-            matches[0].dismissed = True
+            dismissed.add(matches[0])
             continue
         _add_counted(problems, Problem(path=document.path, line=dismissal.at[0],
                                        col=dismissal.at[1], where=where,
                                        message=message, code=code))
-
-    tracked = dismissed = untracked = 0
-    for sentence in sentences:
-        if sentence.tracked_by is not None:
-            tracked += 1
-        elif sentence.dismissed:
-            dismissed += 1
-        elif _CHECKABLE_LOWER.search(sentence.text.lower()):
-            untracked += 1
-            line, col = text.line_col(sentence.start)
-            _add_counted(problems, Problem(
-                path=text.path, line=line, col=col, where="",
-                message=f"untracked sentence states a checkable fact:"
-                        f" \"{shorten(sentence.text, 100)}\"",
-                level="error" if strict else "warning", code="untracked-sentence"))
-    total = tracked + dismissed + untracked
-    return (f"article coverage: {total} sentences, {tracked} tracked,"
-            f" {dismissed} dismissed, {untracked} untracked")
 
 
 def _add_counted(problems: list, problem: Problem) -> None:

@@ -1,7 +1,7 @@
 """Quote checks against article and paper texts, and the coverage audit."""
 import pytest
 
-from claimkit.model import Claim, Document, Source
+from claimkit.model import Claim, Dismissal, Document, Source
 from claimkit.quotes import SearchText, check_article, check_paper, normalize, split_sentences
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
 
@@ -240,6 +240,37 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
         "ARTICLE", str(article))
     assert expected in result.err.splitlines()
     assert result.code == 1
+
+
+@pytest.mark.parametrize("article, dismissed, untracked, summary", [
+    # A checkable phrase at the very start of the text.
+    ("More than half.\n\nIt is so.\n", [], [(1, "More than half.")],
+     "1 sentences, 0 tracked, 0 dismissed, 1 untracked"),
+    # A phrase broken by a blank line is in no one sentence; joined lines are.
+    ("It grew more\n\nthan ever. It is so.\n\nIt is\nbetter (Faster) now.\n", [],
+     [(5, "It is better (Faster) now.")], "1 sentences, 0 tracked, 0 dismissed, 1 untracked"),
+    # Lowercasing "İ" makes two characters: the sentences are searched one by one.
+    ("İ" * 30 + ".\n\nIt has 5.\n\nNothing here at all, nothing at all.\n", [],
+     [(3, "It has 5.")], "1 sentences, 0 tracked, 0 dismissed, 1 untracked"),
+    # A dismissal matches the sentence as normalised, hyphens and all.
+    ("Pre-training is long.\n\nPre-training took 54 days.\n",
+     ["Pretraining is", "Pretraining took"], [],
+     "2 sentences, 0 tracked, 2 dismissed, 0 untracked"),
+])
+def test_the_audit_finds_checkable_words_wherever_a_sentence_holds_them(
+        tmp_path, article, dismissed, untracked, summary):
+    path = tmp_path / "article.txt"
+    path.write_text(article, encoding="utf-8")
+    document = Document(path="claims.yaml", article={}, paper={}, review={}, sections={},
+                        claims=[], checks=[], dismissed=[
+                            Dismissal(sentence=sentence, reason="r", at=(1, 1))
+                            for sentence in dismissed])
+    problems, reports = check_article(document, str(path), False)
+    assert ([(p.code, p.line, p.message) for p in problems], reports) == (
+        [("untracked-sentence", line,
+          f"untracked sentence states a checkable fact: \"{sentence}\"")
+         for line, sentence in untracked],
+        [f"article quotes: 0 of 0 found in {path}", f"article coverage: {summary}"])
 
 
 def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_path):
