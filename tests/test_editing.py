@@ -290,7 +290,6 @@ def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
     with open(SHIPPED, encoding="utf-8") as handle:
         lines = handle.read().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line == "  - id: h100-gpus-16k\n")
-    assert at + 2 == 601  # the walk-through's line numbers are the shipped file's
     monkeypatch.chdir(tmp_path)
     lines[at + 1] = typed
     (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
