@@ -250,9 +250,12 @@ def load_document(path: str) -> Loaded:
     document, _ = validate(root, display, problems)
     if document is None or not document.checks:
         return Loaded(document=document, problems=problems)
-    results, check_problems = run_checks(document)
-    return Loaded(document=document, results=results, problems=problems,
-                  check_problems=check_problems)
+    # The checks add to the same list, so the cap counts both; the file's
+    # own problems are those before them.
+    loaded = len(problems)
+    results = run_checks(document, problems)
+    return Loaded(document=document, results=results, problems=problems[:loaded],
+                  check_problems=problems[loaded:])
 
 
 def select_claims(claims: list, args) -> list:
@@ -309,14 +312,12 @@ def run_check(args, document, problems: list[Problem]) -> int:
     if document is not None and (args.article or args.paper):
         from claimkit.quotes import check_article, check_paper
 
+        # The quote checks add to the run's one list of problems, whose cap
+        # counts every problem found so far.
         if args.article:
-            more, lines = check_article(document, args.article, args.strict)
-            problems += more
-            reports += lines
+            reports += check_article(document, args.article, args.strict, problems)
         if args.paper:
-            more, lines = check_paper(document, args.paper)
-            problems += more
-            reports += lines
+            reports += check_paper(document, args.paper, problems)
     print_problems(problems, document, args.output_format)
     errors = errors_in(problems)
     if document is not None:

@@ -299,8 +299,9 @@ def evaluate(text: str, values_by_name: dict) -> tuple[float | bool, list[str]]:
         raise ExpressionError("result is too large") from None
 
 
-def run_checks(document: Document) -> tuple[list[CheckResult], list[Problem]]:
-    """Evaluate every check; a check that disagrees or fails is a problem.
+def run_checks(document: Document, problems: list[Problem]) -> list[CheckResult]:
+    """Evaluate every check; a check that disagrees or fails is a problem,
+    added to problems (the run's one list).
 
     Problems go through add_problem, so a file of many failing checks stops
     at MAX_PROBLEMS, with the results of the checks evaluated so far.
@@ -312,14 +313,13 @@ def run_checks(document: Document) -> tuple[list[CheckResult], list[Problem]]:
         values[name] = float(claim.value) if claim.value is not None else None
         ids[name] = claim.id
     results: list[CheckResult] = []
-    problems: list[Problem] = []
     try:
         for index, check in enumerate(document.checks):
             results.append(_run_check(document.path, f"checks[{index}]", check,
                                       values, ids, problems))
     except TooManyProblems:
         pass  # the last problem says where it stopped
-    return results, problems
+    return results
 
 
 def _run_check(path: str, where: str, check, values: dict, ids: dict,

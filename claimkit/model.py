@@ -95,15 +95,20 @@ class Problem:
 
 class TooManyProblems(Exception):
     """Raised by add_problem once a list holds MAX_PROBLEMS problems (and the
-    line that says so); whoever stops it reports what was collected."""
+    line that says so), and by every later add_problem to that list, which
+    then adds nothing; whoever stops it reports what was collected."""
 
 
 def add_problem(problems: list[Problem], problem: Problem) -> None:
     """Collect a problem: the one path every problem of the kit goes through.
 
     At MAX_PROBLEMS it adds a last "stopped here" problem and raises
-    TooManyProblems, so a hostile file costs a bounded amount of memory.
+    TooManyProblems, so a hostile file costs a bounded amount of memory.  One
+    list goes from load through validate, the checks and the quote checks, so
+    a run prints at most MAX_PROBLEMS problems, and one "stopped" line.
     """
+    if len(problems) >= MAX_PROBLEMS:  # stopped already: the list is full
+        raise TooManyProblems
     problems.append(problem)
     if len(problems) >= MAX_PROBLEMS:
         problems.append(Problem(

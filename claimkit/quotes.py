@@ -15,6 +15,7 @@ quote that is not found is compared by difflib with a few candidate windows
 only, found through the quote's rarest words.
 """
 import bisect
+import contextlib
 import itertools
 import re
 import unicodedata
@@ -22,7 +23,6 @@ from collections import Counter
 
 from claimkit.load import LoadError, read_text
 from claimkit.model import (
-    MAX_PROBLEMS,
     Document,
     Problem,
     TooManyProblems,
@@ -668,11 +668,11 @@ def check_version(document: Document, text: SearchText, problems: list) -> None:
                     f" {cited}; its pages may differ", code="version-differs"))
 
 
-def check_paper(document: Document, path: str) -> tuple[list[Problem], list[str]]:
+def check_paper(document: Document, path: str, problems: list[Problem]) -> list[str]:
     """Find and place the paper quotes in a text or PDF of the paper.
-    Returns problems and the summary lines.  Raises LoadError."""
+    Adds to problems (the run's one list) and returns the summary lines.
+    Raises LoadError."""
     text = SearchText(read_paper(path), path)
-    problems = []
     reports = []
     try:
         check_version(document, text, problems)
@@ -682,22 +682,22 @@ def check_paper(document: Document, path: str) -> tuple[list[Problem], list[str]
             reports.append(place_quotes(document, text, found, problems))
     except TooManyProblems:
         reports.append(f"paper quotes: stopped in {path}")
-    return problems, reports
+    return reports
 
 
-def check_article(document: Document, path: str,
-                  strict: bool) -> tuple[list[Problem], list[str]]:
-    """Find the article quotes and audit the article's coverage.  Returns
-    problems and the summary lines.  Raises LoadError."""
+def check_article(document: Document, path: str, strict: bool,
+                  problems: list[Problem]) -> list[str]:
+    """Find the article quotes and audit the article's coverage.  Adds to
+    problems (the run's one list) and returns the summary lines.  Raises
+    LoadError."""
     text = SearchText(read_text(path, path), path)
-    problems = []
     try:
         found, wanted = find_quotes(document, text, "article", problems)
     except TooManyProblems:
-        return problems, [f"article quotes: stopped in {path}"]
+        return [f"article quotes: stopped in {path}"]
     reports = [f"article quotes: {len(found)} of {wanted} found in {path}"]
     reports.append(audit_coverage(document, text, found, strict, problems))
-    return problems, reports
+    return reports
 
 
 # -- the coverage audit -----------------------------------------------------
@@ -798,17 +798,22 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
         _dismiss(document, text, starts, ends, words, tracked, dismissed, problems)
 
     untracked = 0
+    stopped = False  # past the cap, the sentences are only counted
     for number in sorted(_checkable(article, starts, ends, words)):
         if number in tracked or number in dismissed:
             continue
         untracked += 1
-        if len(problems) < MAX_PROBLEMS:  # past the cap, only count
-            line, col = text.line_col(starts[number])
-            _add_counted(problems, Problem(
+        if stopped:
+            continue
+        line, col = text.line_col(starts[number])
+        try:
+            add_problem(problems, Problem(
                 path=text.path, line=line, col=col, where="",
                 message=f"untracked sentence states a checkable fact:"
                         f" \"{shorten(words(number), 100)}\"",
                 level="error" if strict else "warning", code="untracked-sentence"))
+        except TooManyProblems:
+            stopped = True
     total = len(tracked) + len(dismissed) + untracked
     return (f"article coverage: {total} sentences, {len(tracked)} tracked,"
             f" {len(dismissed)} dismissed, {untracked} untracked")
@@ -863,15 +868,10 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
         else:
             dismissed.add(matches[0])
             continue
-        _add_counted(problems, Problem(path=document.path, line=dismissal.at[0],
-                                       col=dismissal.at[1], where=where,
-                                       message=message, code=code))
+        # Past the cap the loop goes on, so that every sentence a dismissal
+        # names is counted as dismissed, not untracked.
+        with contextlib.suppress(TooManyProblems):
+            add_problem(problems, Problem(path=document.path, line=dismissal.at[0],
+                                          col=dismissal.at[1], where=where,
+                                          message=message, code=code))
 
-
-def _add_counted(problems: list, problem: Problem) -> None:
-    """Collect a problem through the one cap; past it, keep counting only."""
-    if len(problems) < MAX_PROBLEMS:
-        try:
-            add_problem(problems, problem)
-        except TooManyProblems:
-            pass

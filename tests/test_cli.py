@@ -300,3 +300,36 @@ def test_export_refuses_the_claims_file_under_another_name(run, claims_file, tmp
     assert (result.code, result.out, result.err) == (
         2, "", f"kit.py: error: refusing to write over the claims file {path}\n")
     assert link.is_symlink()
+
+
+def flood(broken: int, failing: int) -> str:
+    """A claims file of broken claims (a bad verdict each) and failing checks."""
+    return document("".join(
+        SIZES.replace("verdict: supported", f"verdict: v{index}")
+        .replace("id: model-sizes", f"id: claim-{index}") for index in range(broken)),
+        "checks:\n" + "".join(f"  - {{id: c{index}, compute: '1', expect: 2}}\n"
+                              for index in range(failing)))
+
+
+@pytest.mark.parametrize("article", [False, True])
+def test_one_cap_counts_the_files_problems_its_checks_and_its_quotes(
+        run, claims_file, tmp_path, article):
+    from claimkit.model import MAX_PROBLEMS
+
+    path = claims_file(flood(600 if not article else 300, 600 if not article else 300))
+    argv = ["check", "-f", path]
+    if article:
+        # 600 untracked sentences under --strict, past the 600 problems above.
+        text = tmp_path / "article.txt"
+        text.write_text("".join(f"It has {index}B parameters.\n\n" for index in range(600)),
+                        encoding="utf-8")
+        argv += ["--article", str(text), "--strict"]
+    result = run(*argv)
+    codes = [line.split(" error[")[1].split("]")[0] for line in result.err.splitlines()]
+    assert (result.code, len(codes), codes.count("too-many-problems")) == (
+        1, MAX_PROBLEMS + 1, 1)
+    assert codes[-1] == "too-many-problems"
+    if article:
+        # The summary counts every sentence, those past the cap too.
+        assert ("article coverage: 600 sentences, 0 tracked, 0 dismissed, 600 untracked"
+                in result.out.splitlines())

@@ -228,8 +228,9 @@ def test_300000_failing_checks_stop_at_the_cap_in_little_memory():
               for index in range(300_000)]
     document = Document(path="claims.yaml", article={}, paper={}, review=None,
                         sections={}, claims=[], checks=checks, dismissed=[])
+    problems = []
     tracemalloc.start()
-    results, problems = run_checks(document)
+    results = run_checks(document, problems)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert [p.code for p in problems] == ["check-failed"] * MAX_PROBLEMS + ["too-many-problems"]

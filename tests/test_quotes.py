@@ -265,7 +265,8 @@ def test_the_audit_finds_checkable_words_wherever_a_sentence_holds_them(
                         claims=[], checks=[], dismissed=[
                             Dismissal(sentence=sentence, reason="r", at=(1, 1))
                             for sentence in dismissed])
-    problems, reports = check_article(document, str(path), False)
+    problems = []
+    reports = check_article(document, str(path), False, problems)
     assert ([(p.code, p.line, p.message) for p in problems], reports) == (
         [("untracked-sentence", line,
           f"untracked sentence states a checkable fact: \"{sentence}\"")
@@ -354,7 +355,8 @@ The recipe has three stages.
 def run_paper(tmp_path, text: str, document: Document):
     paper = tmp_path / "paper.txt"
     paper.write_text(text, encoding="utf-8")
-    problems, reports = check_paper(document, str(paper))
+    problems = []
+    reports = check_paper(document, str(paper), problems)
     return ([(p.code, p.level, p.line, p.col, p.message.replace(str(paper), "PAPER"))
              for p in problems], [r.replace(str(paper), "PAPER") for r in reports])
 
@@ -459,7 +461,8 @@ def test_a_too_short_article_quote_tracks_no_sentence(tmp_path):
                         sections=SECTIONS, claims=[Claim(**{
                             **{name: getattr(claim, name) for name in claim.__slots__},
                             "article_quote": "^"})], checks=[], dismissed=[])
-    problems, reports = check_article(document, str(article), False)
+    problems = []
+    reports = check_article(document, str(article), False, problems)
     assert [(p.code, p.line) for p in problems] == [
         ("quote-too-short", 0), ("untracked-sentence", 1), ("untracked-sentence", 3)]
     assert reports == [f"article quotes: 0 of 1 found in {article}",
@@ -499,9 +502,10 @@ def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_pa
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(tiny_pdf(["3.3.1 Training Infrastructure",
                               "Llama 3 405B is trained on up to 16K H100 GPUs."]))
-    problems, reports = check_paper(paper_document(
+    problems = []
+    reports = check_paper(paper_document(
         ("3.3.1", 2, "trained on up to 16K H100 GPUs"),
-        ("3.3.1", 1, "Llama 3 405B is trained")), str(pdf))
+        ("3.3.1", 1, "Llama 3 405B is trained")), str(pdf), problems)
     assert [(p.code, p.message) for p in problems] == [(
         "wrong-page", f"quote is cited on page 1, but stands on page 2 of {pdf}")]
     assert reports == [
