@@ -253,7 +253,7 @@ def _evaluate(tree, values: dict):
         left = _number(_evaluate(left, values))
         right = _number(_evaluate(right, values))
         if op == "**" and abs(right) > MAX_EXPONENT:
-            raise ExpressionError(f"exponent {right:g} is larger than {MAX_EXPONENT}")
+            raise ExpressionError(f"exponent {right:g} is outside ±{MAX_EXPONENT}")
         if op == "/" and right == 0:
             raise ExpressionError("division by zero")
         if op == "**" and left == 0 and right < 0:
@@ -338,7 +338,9 @@ def _run_check(path: str, where: str, check, values: dict, ids: dict,
         used += names
     except ExpressionError as error:
         problem(check.compute_at, f"{where}.compute", "expression", str(error))
-        return result([], None, None, None)
+        # A literal expect is still what the check expects.
+        return result([], None if isinstance(check.expect, str) else check.expect,
+                      None, None)
     expected = check.expect
     if isinstance(expected, str):
         try:

@@ -95,8 +95,9 @@ def test_a_failing_check_is_shown_under_the_list(run, claims_file):
     ("expect", "'compute'", "strings are not allowed (at character 1); only numbers are"),
     ("compute", "params / (tokens - tokens)", "division by zero"),
     ("compute", "(tokens - tokens) ** -1", "0 cannot be raised to a negative power"),
-    ("compute", "2 ** 101", "exponent 101 is larger than 100"),
-    ("compute", "10 ** 10 ** 10", "exponent 1e+10 is larger than 100"),
+    ("compute", "2 ** 101", "exponent 101 is outside ±100"),
+    ("compute", "2 ** -1e5", "exponent -100000 is outside ±100"),
+    ("compute", "10 ** 10 ** 10", "exponent 1e+10 is outside ±100"),
     ("compute", "10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100 * 10.0 ** 100",
      "result is not a finite number"),
     ("compute", "(-8) ** 0.5", "result is not a finite number"),
@@ -250,3 +251,22 @@ def test_a_flood_of_failing_checks_prints_the_cap_and_one_line_more(run, claims_
     assert (result.code, len(lines)) == (1, MAX_PROBLEMS + 1)
     assert lines[-1].endswith(f"error[too-many-problems]: {MAX_PROBLEMS} problems found;"
                               " stopped here")
+
+
+@pytest.mark.parametrize("expect, expected", [
+    ("2", 2.0),        # a literal is kept when compute fails
+    ("true", True),
+    ("'params'", None),  # an expression is not evaluated then
+])
+def test_a_check_whose_compute_fails_keeps_its_literal_expect(claims_file, expect, expected):
+    from claimkit.cli import load_document
+
+    path, _ = checks_file(claims_file, f"""\
+  - id: bad
+    compute: "paramz * 2"
+    expect: {expect}
+""")
+    loaded = load_document(path)
+    assert [(r.check.id, r.expected, r.computed, r.ok) for r in loaded.results] == [
+        ("bad", expected, None, None)]
+    assert [p.code for p in loaded.check_problems] == ["expression"]
