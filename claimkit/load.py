@@ -157,7 +157,8 @@ def read_text(path: str, display: str) -> str:
     except FileNotFoundError:
         raise fail("unreadable", "no such file") from None
     except IsADirectoryError:
-        raise fail("unreadable", "is a directory, not a claims file") from None
+        # read_text reads the article and the paper too: no noun here.
+        raise fail("unreadable", "is a directory") from None
     except PermissionError:
         raise fail("unreadable", "permission denied") from None
     except OSError as error:
