@@ -124,7 +124,10 @@ _HEADING = re.compile(
 )
 # A heading's title may be cut by a line break; this much of it is enough.
 _MIN_TITLE_PREFIX = 12
-_ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)")
+# arXiv's stamp down a paper's first page: "arXiv:2407.21783v3 [cs.AI] 15 Aug
+# 2024".  The subject class after it tells the stamp from a versioned
+# reference to another paper.
+_ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)[ \t]+\[[a-z-]+(?:\.[A-Za-z-]+)?\]")
 # Lines that fall between the halves of a quote that crosses a page.
 _PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*",
                           re.IGNORECASE)
@@ -653,15 +656,13 @@ def check_version(document: Document, text: SearchText, problems: list) -> None:
     line, col = text.line_col(stamp.start())
     arxiv, version = stamp.groups()
     cited_arxiv = document.paper.get("arxiv")
-    cited = document.paper.get("version")
-    if cited is not None and not str(cited).lower().startswith("v"):
-        cited = f"v{cited}"
+    cited = document.paper.get("version")  # v3: the schema's shape
     if cited_arxiv and str(cited_arxiv) != arxiv:
         add_problem(problems, Problem(
             path=text.path, line=line, col=col, where="", level="warning",
             message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
                     f" arXiv:{cited_arxiv}", code="paper-differs"))
-    elif cited is not None and str(cited).lower() != version.lower():
+    elif cited is not None and cited != version:
         add_problem(problems, Problem(
             path=text.path, line=line, col=col, where="", level="warning",
             message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
