@@ -2,6 +2,7 @@
 import argparse
 import os
 import re
+import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import field, replace
@@ -380,7 +381,8 @@ def run(args) -> int:
     if errors:
         print_problems(problems, document)
         print(f"kit.py: {count(len(errors), 'problem')}; run"
-              f" `python kit.py check -f {display_path(args.file)}`", file=sys.stderr)
+              f" `python kit.py check -f {shlex.quote(display_path(args.file))}`",
+              file=sys.stderr)
         # A hand-off must be complete; the checklist and `show` go on with
         # every claim that could be read, broken ones marked.
         if args.command == "export" or document is None:

@@ -333,3 +333,16 @@ def test_one_cap_counts_the_files_problems_its_checks_and_its_quotes(
         # The summary counts every sentence, those past the cap too.
         assert ("article coverage: 600 sentences, 0 tracked, 0 dismissed, 600 untracked"
                 in result.out.splitlines())
+
+
+@pytest.mark.parametrize("name", ["my claims.yaml", "it's;$(x).yaml", "plain.yaml"])
+def test_the_check_hint_is_a_command_the_shell_runs_as_written(run, claims_file, name):
+    import shlex
+
+    path = claims_file(document(SIZES.replace("verdict: supported", "verdict: maybe")),
+                       name=name)
+    result = run("list", "-f", path)
+    hint = result.err.splitlines()[-1]
+    assert hint.startswith("kit.py: 1 problem; run `") and hint.endswith("`")
+    command = hint.split("`")[1]
+    assert shlex.split(command) == ["python", "kit.py", "check", "-f", path]
