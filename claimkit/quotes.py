@@ -355,7 +355,15 @@ class SearchText:
                 best = (low + first, low + last, ratio)
         if best is None:
             return None
-        return (*self.original(best[0], best[1]), best[2])
+        start, end, ratio = best
+        # Whole words: a span that starts or ends inside a word takes it all
+        # (its letters and digits, not the punctuation beside it).
+        normal = self.normal
+        while 0 < start < len(normal) and normal[start - 1].isalnum() and normal[start].isalnum():
+            start -= 1
+        while 0 < end < len(normal) and normal[end - 1].isalnum() and normal[end].isalnum():
+            end += 1
+        return (*self.original(start, end), ratio)
 
     def shown(self, start: int, end: int, limit: int = 100) -> str:
         """The text's own words at a span, on one line."""

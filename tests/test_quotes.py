@@ -435,6 +435,17 @@ def test_a_versioned_reference_is_not_the_texts_stamp(tmp_path, reference):
     assert problems == []
 
 
+@pytest.mark.parametrize("text, quote, passage", [
+    ("We found nothing relevant here at all in the paper.\n",
+     "something relevant here at all", "found nothing relevant here at all"),
+    ("Intro.\n\nThe models were pretrained on data.\n", "the model was trained on data",
+     "Intro. The models were pretrained on data"),
+])
+def test_the_closest_passage_is_whole_words(tmp_path, text, quote, passage):
+    problems, _ = run_paper(tmp_path, text, paper_document(("3.3", 2, quote)))
+    assert [message.split(": ", 1)[1] for *_, message in problems] == [f'"{passage}"']
+
+
 def test_a_missing_quote_shows_the_closest_passage_as_it_stands(tmp_path):
     problems, reports = run_paper(tmp_path, PDFTOTEXT, paper_document(
         ("3.3.1", 2, "each running at 750W TDP with 80GB HBM3")))
