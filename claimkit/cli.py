@@ -412,7 +412,7 @@ def run(args) -> int:
     if args.excel:
         text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
     if args.output is not None:
-        output.write_output(args.output, text, protected_files(args))
+        output.write_output(args.output, text)  # refused or not above
     else:
         sys.stdout.write_utf8(text)  # a file format is UTF-8, whatever the locale
     return EXIT_OK

@@ -6,10 +6,11 @@
   code; a stdout that cannot encode the marks gets ASCII ones; stderr never
   fails and is never stdout, even when it is closed.  SIGTERM raises
   Terminated, so that whatever is being written is cleaned up.
-- `write_output(path, text, protected)` writes `-o`: a regular or new file
-  atomically, through symlinks to their target; a character device, a FIFO
-  or a file descriptor (/dev/stdout) as a stream; anything else, and any
-  claims file, not at all.
+- `refusal(path, protected)` says why `-o` must not be written: anything but
+  a regular or new file and a stream, and any claims file; then
+  `write_output(path, text)` writes it: a regular or new file atomically,
+  through symlinks to their target; a character device, a FIFO or a file
+  descriptor (/dev/stdout) as a stream.
 """
 import contextlib
 import errno
@@ -262,33 +263,25 @@ def refusal(path: str, protected: list[str]) -> str | None:
     return None
 
 
-def write_output(path: str, text: str, protected: list[str]) -> None:
+def write_output(path: str, text: str) -> None:
     """Write `-o`, or raise OutputError with the reason it was not written.
 
     - a regular file, or a new one: atomically, through symlinks to the file
       they name (the link stays a link);
     - a character device (/dev/null, a terminal), a FIFO with a reader, or a
-      file descriptor (/dev/stdout, /dev/fd/N): as a stream;
-    - a directory, a block device, a socket, a FIFO that no one reads, the
-      files in `protected` and any other claims file: refused.
+      file descriptor (/dev/stdout, /dev/fd/N): as a stream (is_stream).
+
+    The caller has refused the path already (refusal: a directory, a block
+    device, a socket, a claims file), before rendering, so that the reason
+    comes first and the target is read once.  What may change in between is
+    only what kind of file stands there, which is looked at here again: a
+    FIFO that no one reads fails (ENXIO), a directory fails to be replaced.
     """
-    if not path:
-        raise OutputError("-o needs a file name")
-    reason = refusal(path, protected)
-    if reason is not None:
-        raise OutputError(reason)
     try:
-        if through_descriptor(path):
+        if is_stream(path):
             write_stream(path, text)
-            return
-        try:
-            mode = os.stat(path).st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is None or stat.S_ISREG(mode):
-            write_atomically(os.path.realpath(path), text)
         else:
-            write_stream(path, text)
+            write_atomically(os.path.realpath(path), text)
     except OSError as error:
         if error.errno == errno.ENXIO and stat.S_ISFIFO(_mode(path)):
             raise OutputError(f"cannot write {path}: no process is reading the FIFO") from None

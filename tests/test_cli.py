@@ -346,3 +346,17 @@ def test_the_check_hint_is_a_command_the_shell_runs_as_written(run, claims_file,
     assert hint.startswith("kit.py: 1 problem; run `") and hint.endswith("`")
     command = hint.split("`")[1]
     assert shlex.split(command) == ["python", "kit.py", "check", "-f", path]
+
+
+def test_export_reads_the_o_target_once_to_refuse_it(run, claims_file, tmp_path, monkeypatch):
+    import claimkit.output
+
+    target = tmp_path / "out.json"
+    target.write_text("{}\n", encoding="utf-8")
+    reads = []
+    keys = claimkit.output.top_level_keys
+    monkeypatch.setattr(claimkit.output, "top_level_keys",
+                        lambda path, limit: reads.append(path) or keys(path, limit))
+    result = run("export", "-f", claims_file(document()), "-o", str(target))
+    assert (result.code, reads) == (0, [str(target)])
+    assert json.loads(target.read_text(encoding="utf-8"))["claims"]
