@@ -17,6 +17,7 @@ from claimkit.model import (
     Problem,
     TooManyProblems,
     record,
+    within_section,
 )
 from claimkit.render import (
     FORMATS,
@@ -272,8 +273,7 @@ def select_claims(claims: list, args) -> list:
     if args.section:
         # §3.3 as the checklist prints it, or 3.3 as the file writes it.
         prefix = args.section.strip().removeprefix("§").strip().rstrip(".")
-        selected = [c for c in selected if section_of(c) is not None and (
-            section_of(c) == prefix or section_of(c).startswith(prefix + "."))]
+        selected = [c for c in selected if within_section(section_of(c), prefix)]
     if args.search:
         needle = args.search.casefold()
         selected = [c for c in selected if any(

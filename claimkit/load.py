@@ -572,9 +572,9 @@ def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:
     blanks that follow the scalar, so a whole file costs linear time.
     """
     position = _BLANKS.match(text, end.index).end()
+    line, col = _position(end)
     if text.startswith("#", position):
-        return end.line + 1, end.column + 1 + position - end.index, False
-    line = end.line + 1
+        return line, col + position - end.index, False
     while True:
         newline = _BREAK.match(text, position)
         if newline is None:

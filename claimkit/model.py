@@ -64,6 +64,12 @@ def section_order(number: str) -> tuple:
     return (1, *((len(part), part) for part in parts))
 
 
+def within_section(section: str | None, cited: str) -> bool:
+    """Whether a section number is the cited one or below it: 3.3.1 is
+    within 3.3, 3.30 is not."""
+    return section is not None and (section == cited or section.startswith(cited + "."))
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

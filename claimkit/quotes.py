@@ -28,6 +28,7 @@ from claimkit.model import (
     TooManyProblems,
     add_problem,
     shorten,
+    within_section,
 )
 
 _TYPOGRAPHY = {
@@ -590,10 +591,6 @@ def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
     return offsets, numbers
 
 
-def _under(section: str | None, cited: str) -> bool:
-    return section is not None and (section == cited or section.startswith(cited + "."))
-
-
 def place_quotes(document: Document, text: SearchText, found: list[_Found],
                  problems: list) -> str:
     """Check that each found paper quote stands on its cited page and under its
@@ -618,7 +615,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
 
         # The occurrence that fits best: both, then the section, then the page.
         span = max(item.spans, key=lambda span: (
-            check_section and _under(section_at(span[0]), cited),
+            check_section and within_section(section_at(span[0]), cited),
             check_page and page_ok(span)))
         if check_page:
             pages_wanted += 1
@@ -634,7 +631,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
         if check_section:
             sections_wanted += 1
             actual = section_at(span[0])
-            if _under(actual, cited):
+            if within_section(actual, cited):
                 under += 1
             else:
                 stands = f"§{actual}" if actual else "before the first heading"
