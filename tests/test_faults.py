@@ -464,9 +464,21 @@ def test_export_to_a_file_descriptor_appends_to_what_the_shell_opened(tmp_path, 
 
 def test_an_unwritable_stream_target_is_refused_without_waiting(tmp_path):
     # A FIFO without a reader would block open() for ever; the kit says so.
+    # Run in-process, so a regression that blocks is cut off by an alarm
+    # and fails the test instead of hanging the suite.
     os.mkfifo(tmp_path / "fifo")
-    with pytest.raises(OSError) as caught:
-        output.write_stream(str(tmp_path / "fifo"), "x")
+
+    def blocked(signum, frame):
+        pytest.fail("write_stream blocked on a FIFO with no reader")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(10)
+    try:
+        with pytest.raises(OSError) as caught:
+            output.write_stream(str(tmp_path / "fifo"), "x")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert caught.value.errno == errno.ENXIO
 
 
