@@ -555,7 +555,8 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     if claim.note:
         lines += [f"  {_markdown_block(claim.note)}", ""]
     if claim.sourced:
-        lines += [f"  Source: {_markdown_link(describe_source(claim), source_link(document, claim))}"]
+        link = _markdown_link(describe_source(claim), source_link(document, claim))
+        lines += [f"  Source: {link}"]
         if claim.value is not None:
             lines[-1] += "  "
     if claim.value is not None:
@@ -721,7 +722,8 @@ _HTML_STYLE = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--fg); overflow-wrap: anywhere;
-  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    sans-serif; }
 main { max-width: 68rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 a { color: var(--link); }
 h1 { font-size: clamp(1.35rem, 5vw, 1.7rem); line-height: 1.25; margin: .2rem 0 .6rem; }
@@ -733,7 +735,8 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
 .top { border-bottom: 1px solid var(--line); padding-bottom: 1rem; }
 .filter { display: flex; flex-wrap: wrap; gap: .4rem .5rem; align-items: center;
   margin: 1rem 0 0; padding: 0; border: 0; }
-.filter legend { float: left; margin-right: .25rem; color: var(--muted); font-size: .9rem; padding: 0; }
+.filter legend { float: left; margin-right: .25rem; color: var(--muted); font-size: .9rem;
+  padding: 0; }
 .chip { display: inline-flex; align-items: center; gap: .35rem; padding: .2rem .65rem;
   border: 1px solid var(--v); border-radius: 999px; font-size: .9rem; color: var(--v);
   font-weight: 600; background: var(--card); cursor: pointer; }
