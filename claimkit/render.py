@@ -8,10 +8,9 @@ terminal, and into rich only as ``Text`` (never parsed as markup).
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from claimkit.evaluate import format_value
-from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
+from claimkit.model import VERDICTS, Claim, Document, escape_controls, record, section_order
 
 # Each verdict's mark and colour, for every format.  A mark tells the verdict
 # without its colour: overstated (▲) and imprecise (≈) differ in both.
@@ -115,9 +114,9 @@ def source_link(document: Document, claim: Claim) -> str | None:
     return page_link(document, claim) or claim.source.url
 
 
-def count_verdicts(claims: list[Claim]) -> list[str]:
-    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
-    order, then "‼ 2 with problems" for broken claims."""
+def verdict_counts(claims: list[Claim]) -> tuple[dict[str, int], int]:
+    """How many readable claims have each verdict (in vocabulary order, 0s
+    included), and how many claims are broken."""
     counts = {verdict: 0 for verdict in VERDICTS}
     broken = 0
     for claim in claims:
@@ -125,6 +124,13 @@ def count_verdicts(claims: list[Claim]) -> list[str]:
             broken += 1
         else:
             counts[claim.verdict] += 1
+    return counts, broken
+
+
+def count_verdicts(claims: list[Claim]) -> list[str]:
+    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
+    order, then "‼ 2 with problems" for broken claims."""
+    counts, broken = verdict_counts(claims)
     parts = [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
     if broken:
         parts.append(f"{PROBLEM_MARK} {broken} with problems")
@@ -902,9 +908,7 @@ def render_html(document: Document, claims: list[Claim], results: list,
 
 def _html_filter(claims: list[Claim]) -> str:
     """The verdict counts, each a checkbox that shows or hides its claims."""
-    counts = {verdict: 0 for verdict in VERDICTS}
-    for claim in claims:
-        counts[claim.verdict] += 1
+    counts, _ = verdict_counts(claims)  # exports refuse broken claims
     chips = [_element("legend", "Show")]
     for verdict, number in counts.items():
         if number:
@@ -975,7 +979,7 @@ def _html_check(result, shown: set) -> str:
 
 
 # name → how it is written, and the file extensions that mean it.
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Format:
     render: Callable
     extensions: tuple[str, ...]
