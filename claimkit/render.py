@@ -234,10 +234,9 @@ class Checklist:
     nothing is cut at any width.
     """
 
-    def __init__(self, claims: list[Claim], results: list, total: int | None = None):
+    def __init__(self, claims: list[Claim], results: list):
         self.claims = claims
         self.results = results
-        self.total = total
 
     def column_widths(self, width: int) -> tuple[int, int, int]:
         """The claim, source and verdict columns' widths in a console `width` wide.
@@ -287,9 +286,6 @@ class Checklist:
             yield Segment(count_sourced(self.claims))
             yield newline
 
-        if self.total is not None and self.total != len(self.claims):
-            yield Segment(shown_line(len(self.claims), self.total))
-            yield newline
         yield from summary()
         yield newline
         yield from row([[("", None)]] + [
