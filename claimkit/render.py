@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Callable
 
-from claimkit.evaluate import format_value
+from claimkit.evaluate import format_tolerance, format_value
 from claimkit.model import VERDICTS, Claim, Document, escape_controls, record, section_order
 
 # Each verdict's mark and colour, for every format.  A mark tells the verdict
@@ -164,7 +164,7 @@ def check_outcome(result) -> str:
     text = (f"computed {format_value(result.computed)},"
             f" expected {format_value(result.expected)}")
     if check.tolerance and not isinstance(result.computed, bool):
-        text += f" (±{check.tolerance:.0%})"
+        text += f" ({format_tolerance(check.tolerance)})"
     return text
 
 
