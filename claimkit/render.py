@@ -407,7 +407,7 @@ def render_claim(document: Document, claim: Claim, links: bool = False):
     if source is not None and source.section is not None and source.url is not None:
         details.add_row("url", url_text(source.url))
     if claim.value is not None:
-        details.add_row("value", Text(clean(f"{claim.value:g} {claim.unit or ''}".rstrip())))
+        details.add_row("value", Text(clean(value_text(claim))))
     if claim.note:
         details.add_row("note", Text(clean(claim.note)))
     return Trimmed(Group(heading, quotes, details))
@@ -568,8 +568,18 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     return lines
 
 
+def exact_number(value: float) -> str:
+    """A number for people, every digit kept: 1,234,567, 405,000,000,000
+    (written 405e9), 0.1, 3.8e+25 (past 1e16, where a float's integer
+    digits are no longer the ones written)."""
+    if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e16):
+        return repr(value)
+    return f"{int(value):,}"
+
+
 def value_text(claim: Claim) -> str:
-    return f"{claim.value:g} {claim.unit or ''}".rstrip()
+    """A claim's value and unit, for people (show, markdown, html)."""
+    return f"{exact_number(claim.value)} {claim.unit or ''}".rstrip()
 
 
 def paper_url(document: Document) -> str | None:
@@ -606,7 +616,7 @@ def csv_row(document: Document, claim: Claim) -> dict:
     source["quote_exact"] = (None if source["quote"] is None
                              else str(bool(claim.source.quote_exact)).lower())
     if claim.value is not None:
-        record["value"] = f"{claim.value:g}"
+        record["value"] = repr(claim.value)  # reads back as the same number
     return {**record, **source}
 
 
@@ -620,7 +630,10 @@ def render_csv(document: Document, claims: list[Claim], results: list,
     writer.writeheader()
     for claim in claims:
         row = csv_row(document, claim)
-        writer.writerow({key: neutralize_cell(cell) for key, cell in row.items()})
+        # The value is a number's repr, which no spreadsheet reads as a
+        # formula: a minus sign there is the number's own.
+        writer.writerow({key: cell if key == "value" else neutralize_cell(cell)
+                         for key, cell in row.items()})
     return out.getvalue()
 
 

@@ -178,7 +178,7 @@ claim  More than 16K GPUs were used.
 source §3.3.1 Table 4, p. 8
 pdf    https://arxiv.org/pdf/2407.21783v3#page=8
 paper  A paper, arXiv 2407.21783v3
-value  16000 GPUs
+value  16,000 GPUs
 note   The paper says up to 16K.""".splitlines()
 
 
