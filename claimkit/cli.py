@@ -49,6 +49,7 @@ DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 
 def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; options shared by commands come from parents."""
+    file_help = "the claims file (default: claims.yaml beside kit.py)"
     formatting = {"epilog": EXIT_CODES,
                   "formatter_class": argparse.RawDescriptionHelpFormatter}
     file_option = argparse.ArgumentParser(add_help=False)
@@ -56,7 +57,7 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     # command's own -f has no default, so it never overwrites the first.
     file_option.add_argument(
         "-f", "--file", default=argparse.SUPPRESS, metavar="PATH",
-        help="the claims file (default: claims.yaml beside kit.py)",
+        help=file_help,
     )
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--verdict", action="append", choices=VERDICTS,
@@ -76,7 +77,7 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
     parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
-                        help="the claims file (default: claims.yaml beside kit.py)")
+                        help=file_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, parents: list) -> argparse.ArgumentParser:

@@ -363,8 +363,8 @@ def _run_check(path: str, where: str, check, values: dict, ids: dict,
         problem(check.at, where, "check-failed",
                 f"check {check.id!r} fails: computed {format_value(computed)},"
                 f" expected {format_value(expected)}"
-                + (f" within {check.tolerance:g}" if not isinstance(computed, bool)
-                   and check.tolerance else ""))
+                + (f" within {format_tolerance(check.tolerance)}"
+                   if not isinstance(computed, bool) and check.tolerance else ""))
     return result(claims_used, expected, computed, ok)
 
 
@@ -380,3 +380,8 @@ def format_value(value) -> str:
     if abs(value) < 1e6:
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{value:.4g}"
+
+
+def format_tolerance(tolerance: float) -> str:
+    """A relative tolerance as people read it: 0.004 → "±0.4%"."""
+    return f"±{tolerance * 100:g}%"

@@ -8,10 +8,9 @@ terminal, and into rich only as ``Text`` (never parsed as markup).
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from claimkit.evaluate import format_value
-from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
+from claimkit.evaluate import format_tolerance, format_value
+from claimkit.model import VERDICTS, Claim, Document, escape_controls, record, section_order
 
 # Each verdict's mark and colour, for every format.  A mark tells the verdict
 # without its colour: overstated (▲) and imprecise (≈) differ in both.
@@ -115,9 +114,9 @@ def source_link(document: Document, claim: Claim) -> str | None:
     return page_link(document, claim) or claim.source.url
 
 
-def count_verdicts(claims: list[Claim]) -> list[str]:
-    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
-    order, then "‼ 2 with problems" for broken claims."""
+def verdict_counts(claims: list[Claim]) -> tuple[dict[str, int], int]:
+    """How many readable claims have each verdict (in vocabulary order, 0s
+    included), and how many claims are broken."""
     counts = {verdict: 0 for verdict in VERDICTS}
     broken = 0
     for claim in claims:
@@ -125,6 +124,13 @@ def count_verdicts(claims: list[Claim]) -> list[str]:
             broken += 1
         else:
             counts[claim.verdict] += 1
+    return counts, broken
+
+
+def count_verdicts(claims: list[Claim]) -> list[str]:
+    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
+    order, then "‼ 2 with problems" for broken claims."""
+    counts, broken = verdict_counts(claims)
     parts = [f"{MARKS[v]} {n} {v}" for v, n in counts.items() if n]
     if broken:
         parts.append(f"{PROBLEM_MARK} {broken} with problems")
@@ -158,7 +164,7 @@ def check_outcome(result) -> str:
     text = (f"computed {format_value(result.computed)},"
             f" expected {format_value(result.expected)}")
     if check.tolerance and not isinstance(result.computed, bool):
-        text += f" (±{check.tolerance:.0%})"
+        text += f" ({format_tolerance(check.tolerance)})"
     return text
 
 
@@ -228,10 +234,9 @@ class Checklist:
     nothing is cut at any width.
     """
 
-    def __init__(self, claims: list[Claim], results: list, total: int | None = None):
+    def __init__(self, claims: list[Claim], results: list):
         self.claims = claims
         self.results = results
-        self.total = total
 
     def column_widths(self, width: int) -> tuple[int, int, int]:
         """The claim, source and verdict columns' widths in a console `width` wide.
@@ -281,9 +286,6 @@ class Checklist:
             yield Segment(count_sourced(self.claims))
             yield newline
 
-        if self.total is not None and self.total != len(self.claims):
-            yield Segment(shown_line(len(self.claims), self.total))
-            yield newline
         yield from summary()
         yield newline
         yield from row([[("", None)]] + [
@@ -405,7 +407,7 @@ def render_claim(document: Document, claim: Claim, links: bool = False):
     if source is not None and source.section is not None and source.url is not None:
         details.add_row("url", url_text(source.url))
     if claim.value is not None:
-        details.add_row("value", Text(clean(f"{claim.value:g} {claim.unit or ''}".rstrip())))
+        details.add_row("value", Text(clean(value_text(claim))))
     if claim.note:
         details.add_row("note", Text(clean(claim.note)))
     return Trimmed(Group(heading, quotes, details))
@@ -555,7 +557,8 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     if claim.note:
         lines += [f"  {_markdown_block(claim.note)}", ""]
     if claim.sourced:
-        lines += [f"  Source: {_markdown_link(describe_source(claim), source_link(document, claim))}"]
+        link = _markdown_link(describe_source(claim), source_link(document, claim))
+        lines += [f"  Source: {link}"]
         if claim.value is not None:
             lines[-1] += "  "
     if claim.value is not None:
@@ -565,8 +568,18 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     return lines
 
 
+def exact_number(value: float) -> str:
+    """A number for people, every digit kept: 1,234,567, 405,000,000,000
+    (written 405e9), 0.1, 3.8e+25 (past 1e16, where a float's integer
+    digits are no longer the ones written)."""
+    if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e16):
+        return repr(value)
+    return f"{int(value):,}"
+
+
 def value_text(claim: Claim) -> str:
-    return f"{claim.value:g} {claim.unit or ''}".rstrip()
+    """A claim's value and unit, for people (show, markdown, html)."""
+    return f"{exact_number(claim.value)} {claim.unit or ''}".rstrip()
 
 
 def paper_url(document: Document) -> str | None:
@@ -603,7 +616,7 @@ def csv_row(document: Document, claim: Claim) -> dict:
     source["quote_exact"] = (None if source["quote"] is None
                              else str(bool(claim.source.quote_exact)).lower())
     if claim.value is not None:
-        record["value"] = f"{claim.value:g}"
+        record["value"] = repr(claim.value)  # reads back as the same number
     return {**record, **source}
 
 
@@ -617,7 +630,10 @@ def render_csv(document: Document, claims: list[Claim], results: list,
     writer.writeheader()
     for claim in claims:
         row = csv_row(document, claim)
-        writer.writerow({key: neutralize_cell(cell) for key, cell in row.items()})
+        # The value is a number's repr, which no spreadsheet reads as a
+        # formula: a minus sign there is the number's own.
+        writer.writerow({key: cell if key == "value" else neutralize_cell(cell)
+                         for key, cell in row.items()})
     return out.getvalue()
 
 
@@ -721,7 +737,8 @@ _HTML_STYLE = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--fg); overflow-wrap: anywhere;
-  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    sans-serif; }
 main { max-width: 68rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 a { color: var(--link); }
 h1 { font-size: clamp(1.35rem, 5vw, 1.7rem); line-height: 1.25; margin: .2rem 0 .6rem; }
@@ -733,7 +750,8 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
 .top { border-bottom: 1px solid var(--line); padding-bottom: 1rem; }
 .filter { display: flex; flex-wrap: wrap; gap: .4rem .5rem; align-items: center;
   margin: 1rem 0 0; padding: 0; border: 0; }
-.filter legend { float: left; margin-right: .25rem; color: var(--muted); font-size: .9rem; padding: 0; }
+.filter legend { float: left; margin-right: .25rem; color: var(--muted); font-size: .9rem;
+  padding: 0; }
 .chip { display: inline-flex; align-items: center; gap: .35rem; padding: .2rem .65rem;
   border: 1px solid var(--v); border-radius: 999px; font-size: .9rem; color: var(--v);
   font-weight: 600; background: var(--card); cursor: pointer; }
@@ -899,9 +917,7 @@ def render_html(document: Document, claims: list[Claim], results: list,
 
 def _html_filter(claims: list[Claim]) -> str:
     """The verdict counts, each a checkbox that shows or hides its claims."""
-    counts = {verdict: 0 for verdict in VERDICTS}
-    for claim in claims:
-        counts[claim.verdict] += 1
+    counts, _ = verdict_counts(claims)  # exports refuse broken claims
     chips = [_element("legend", "Show")]
     for verdict, number in counts.items():
         if number:
@@ -972,7 +988,7 @@ def _html_check(result, shown: set) -> str:
 
 
 # name → how it is written, and the file extensions that mean it.
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Format:
     render: Callable
     extensions: tuple[str, ...]

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 import pytest
 
-from claimkit.evaluate import ExpressionError, evaluate, run_checks
+from claimkit.evaluate import ExpressionError, evaluate, format_tolerance, run_checks
 from conftest import GPUS, LICENSE, document, position
 
 FLOPS = """\
@@ -59,19 +59,57 @@ def test_checks_that_hold(run, claims_file):
     ]
 
 
-def test_a_check_that_disagrees_is_a_problem(run, claims_file):
-    path, text = checks_file(claims_file, """\
-  - id: compute-2nd
-    compute: 2 * params * tokens
+@pytest.mark.parametrize("compute, tolerance, outcome", [
+    ("2 * params * tokens", 0.05, "computed 1.264e+25, expected 3.8e+25 within ±5%"),
+    # 0.24% off: the tolerance is relative, and named as a percentage.
+    ("6 * params * tokens", 0.001, "computed 3.791e+25, expected 3.8e+25 within ±0.1%"),
+])
+def test_a_check_that_disagrees_is_a_problem(run, claims_file, compute, tolerance, outcome):
+    path, text = checks_file(claims_file, f"""\
+  - id: compute-nd
+    compute: {compute}
     expect: compute
-    tolerance: 0.05
+    tolerance: {tolerance}
 """)
-    line, col = position(text, "id: compute-2nd")
+    line, col = position(text, "id: compute-nd")
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, f"{path}: 4 claims, 1 check: 1 problem\n")
     assert result.err == (
-        f"{path}:{line}:{col}: error[check-failed]: checks[0]: check 'compute-2nd' fails:"
-        " computed 1.264e+25, expected 3.8e+25 within 0.05\n")
+        f"{path}:{line}:{col}: error[check-failed]: checks[0]: check 'compute-nd' fails:"
+        f" {outcome}\n")
+
+
+@pytest.mark.parametrize("tolerance, text", [
+    (0.004, "±0.4%"),
+    (0.05, "±5%"),
+    (0.07, "±7%"),  # 7.000000000000001 in floating point
+    (0.0025, "±0.25%"),
+    (0.1, "±10%"),
+    (1, "±100%"),
+])
+def test_a_tolerance_reads_as_a_percentage(tolerance, text):
+    assert format_tolerance(tolerance) == text
+
+
+# 6 × 405e9 × 15.6e12 = 3.791e25 is 0.24% from 3.8e25: within 0.4%, not 0.1%.
+@pytest.mark.parametrize("argv, shown", [
+    (["list"], "\n ✔ compute-6nd: computed 3.791e+25, expected 3.8e+25 (±0.4%)\n"),
+    (["export", "--format", "markdown"],
+     "\n- ✔ compute-6nd: computed 3.791e+25, expected 3.8e+25 (±0.4%)\n"),
+    (["export", "--format", "html"],
+     "<p>computed 3.791e+25, expected 3.8e+25 (±0.4%)</p>"),
+])
+def test_the_tolerance_is_shown_as_a_percentage_in_every_format(run, claims_file, argv,
+                                                                   shown):
+    path, _ = checks_file(claims_file, """\
+  - id: compute-6nd
+    compute: 6 * params * tokens
+    expect: compute
+    tolerance: 0.004
+""")
+    result = run(argv[0], "-f", path, *argv[1:])
+    assert (result.code, result.err) == (0, "")
+    assert shown in result.out
 
 
 def test_a_failing_check_is_shown_under_the_list(run, claims_file):

@@ -65,7 +65,7 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
   The paper says up to 16K.
 
   Source: [§3.3.1 Table 4, p. 8](https://arxiv.org/pdf/2407.21783v3#page=8)  
-  Value: 16000 GPUs
+  Value: 16,000 GPUs
 
 ## Outside the paper, or not yet sourced
 
@@ -469,7 +469,7 @@ def test_html_has_one_entry_per_claim_with_its_evidence(loaded):
          ["used more than 16K H100 GPUs", "trained on up to 16K H100 GPUs"],
          ["The paper says up to 16K."],
          [("§3.3.1 Table 4, p. 8", "https://arxiv.org/pdf/2407.21783v3#page=8")],
-         ["§3.3.1 Table 4, p. 8", "16000 GPUs"]),
+         ["§3.3.1 Table 4, p. 8", "16,000 GPUs"]),
         ("claim v-supported", "✔ Supported", "There are 8B, 70B and 405B models.",
          ["with 8B, 70B, and 405B versions",
           "a herd of three language models with 8B, 70B, and 405B parameters."],
@@ -579,3 +579,34 @@ def test_the_readme_documents_the_csv_columns_in_order():
     with open(f"{ROOT}/README.md", encoding="utf-8") as handle:
         readme = " ".join(handle.read().split())
     assert f"`{', '.join(CSV_FIELDS)}`" in readme
+
+
+# A hand-off carries the number exactly: the csv in a form that reads back as
+# the same number (YAML 1.2 and Python alike), the pages and `show` in one
+# readable form with every digit.
+@pytest.mark.parametrize("written, cell, shown", [
+    ("1234567", "1234567", "1,234,567"),
+    ("3.8e25", "3.8e+25", "3.8e+25"),
+    ("405e9", "405000000000.0", "405,000,000,000"),
+    ("0.1", "0.1", "0.1"),
+    ("16000", "16000", "16,000"),
+    ("-2.5e-7", "-2.5e-07", "-2.5e-07"),
+])
+def test_values_are_handed_off_exactly(run, claims_file, written, cell, shown):
+    import yaml
+
+    path = claims_file(document().replace("value: 16000\n", f"value: {written}\n"))
+    outs = {argv[-1]: run(*argv) for argv in (
+        ["export", "-f", path, "--format", "csv"],
+        ["export", "-f", path, "--format", "markdown"],
+        ["export", "-f", path, "--format", "html"],
+        ["show", "-f", path, "gpus-16k"])}
+    assert {name: (result.code, result.err) for name, result in outs.items()} == {
+        name: (0, "") for name in ("csv", "markdown", "html", "gpus-16k")}
+    row = next(csv.DictReader(io.StringIO(outs["csv"].out)))
+    assert row["value"] == cell
+    value = load_document(path).document.claims[0].value
+    assert (type(yaml.safe_load(cell)), yaml.safe_load(cell)) == (type(value), value)
+    assert f"\n  Value: {shown} GPUs\n" in outs["markdown"].out
+    assert f"<dt>Value</dt><dd>{shown} GPUs</dd>" in outs["html"].out
+    assert f"\nvalue  {shown} GPUs\n" in outs["gpus-16k"].out

@@ -34,7 +34,7 @@ def render(renderable, width: int = 100) -> str:
 
 def test_the_checklist(loaded):
     document_, results = loaded
-    assert render(Checklist(document_.claims, results, 4)) == """\
+    assert render(Checklist(document_.claims, results)) == """\
 ✔ 1 supported   ▲ 1 overstated   ○ 1 not-in-paper   ☐ 1 unsourced
 3/4 claims sourced
 
@@ -62,7 +62,7 @@ def test_the_checklist_wraps_and_cuts_nothing_at_80_columns(claims_file):
                     .replace("id: model-sizes", "id: a-very-long-claim-identifier-indeed"))
     loaded = load_document(claims_file(text))
     document_, results = loaded.document, loaded.results
-    out = render(Checklist(document_.claims, results, 1), width=80)
+    out = render(Checklist(document_.claims, results), width=80)
     assert max(len(line) for line in out.splitlines()) <= 80
     flat = "".join(line.strip() for line in out.splitlines())
     assert "a-very-long-claim-identifier-indeed" in out  # one line, never cut
@@ -108,7 +108,7 @@ def test_a_long_word_is_folded_from_slices_never_the_whole(monkeypatch):
 @pytest.mark.parametrize("width", [20, 35, 60, 80, 200])
 def test_the_checklist_keeps_every_word_at_any_width(loaded, width):
     document_, results = loaded
-    checklist = Checklist(document_.claims, results, 4)
+    checklist = Checklist(document_.claims, results)
     out = render(checklist, width=width)
     lines = out.splitlines()
     assert max(cell_len(line) for line in lines) <= width
@@ -129,11 +129,11 @@ def test_the_checklist_keeps_every_word_at_any_width(loaded, width):
     assert columns[3] == "".join(claim.verdict for claim in document_.claims)
 
 
-def test_the_checklist_says_when_it_is_filtered(loaded):
-    document_, _ = loaded
-    out = render(Checklist(document_.claims[1:2], [], 4), width=60)
-    assert out == """\
-showing 1 of 4 claims
+def test_a_filtered_checklist_tells_its_count_on_stderr(run, claims_file, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("list", "-f", claims_file(document()), "--verdict", "supported")
+    assert (result.code, result.err) == (0, "kit.py: showing 1 of 4 claims\n")
+    assert result.out == """\
 ✔ 1 supported
 1/1 claims sourced
 
@@ -152,7 +152,7 @@ def test_the_checklist_colours_marks_verdicts_and_ids(loaded):
     console = Console(file=io.StringIO(), width=100, color_system="standard",
                       force_terminal=True)
     imprecise = with_changes(document_.claims[0], verdict="imprecise", id="rough")
-    console.print(Checklist([document_.claims[0], imprecise], results, 2))
+    console.print(Checklist([document_.claims[0], imprecise], results))
     out = console.file.getvalue()
     # Overstated is orange (bright red in 16 colours), imprecise yellow: each
     # its own mark and colour.
@@ -178,7 +178,7 @@ claim  More than 16K GPUs were used.
 source §3.3.1 Table 4, p. 8
 pdf    https://arxiv.org/pdf/2407.21783v3#page=8
 paper  A paper, arXiv 2407.21783v3
-value  16000 GPUs
+value  16,000 GPUs
 note   The paper says up to 16K.""".splitlines()
 
 
@@ -207,7 +207,7 @@ def test_a_contradicted_claim_is_drawn_with_its_mark(claims_file):
     from conftest import CONTRIBUTORS
 
     loaded = load_document(claims_file(document(CONTRIBUTORS)))
-    out = render(Checklist(loaded.document.claims, loaded.results, 1))
+    out = render(Checklist(loaded.document.claims, loaded.results))
     assert [line for line in out.splitlines() if line.startswith("✘")] == [
         "✘ 1 contradicted",
         "✘  contributors" + " " * 38 + "§11 Contributors" + " " * 19 + "contradicted",
@@ -216,5 +216,5 @@ def test_a_contradicted_claim_is_drawn_with_its_mark(claims_file):
 
 def test_the_checklist_shows_the_locator(loaded):
     document_, _results = loaded
-    out = render(Checklist(versioned(document_).claims[:1], [], 1))
+    out = render(Checklist(versioned(document_).claims[:1], []))
     assert "§3.3.1 Table 4, p. 8" in out
