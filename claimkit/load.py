@@ -14,6 +14,7 @@ calling ``yaml.load``:
 * every node keeps its 1-based line and column for messages.
 """
 import codecs
+import contextlib
 import functools
 import gc
 import os
@@ -307,6 +308,24 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused, and restored as it was.
+
+    The node tree, and the records read from it, are acyclic and freed as a
+    whole, so the collector has nothing to find in them; left on, its passes
+    over the growing tree make a large load slower than linear, and once the
+    tree is built each pass still walks all of it (see bench/run.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class _Composer:
     """Turns libyaml events into Nodes, collecting problems on the way."""
 
@@ -327,13 +346,9 @@ class _Composer:
     def compose(self, text: str) -> Node | None:
         self.text = text
         loader = Loader(text)
-        # The tree is acyclic and freed as a whole, so the cyclic collector
-        # has nothing to find in it; left on, its passes over the growing
-        # tree make a large load slower than linear (see bench/run.py).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            return self._compose(loader)
+            with collector_paused():
+                return self._compose(loader)
         except yaml.MarkedYAMLError as error:
             raise LoadError(explain_syntax_error(error, text, self.display)) from None
         except yaml.reader.ReaderError as error:
@@ -350,8 +365,6 @@ class _Composer:
             raise self.fail((1, 1), "", "syntax", f"invalid YAML: {error}") from None
         finally:
             loader.dispose()
-            if collecting:
-                gc.enable()
 
     def _compose(self, loader) -> Node | None:
         root = None
