@@ -92,8 +92,7 @@ _CLAIM_ONLY = frozenset(("claim", "article_quote", "verdict", "source"))
 
 
 def _is_claim(node: Node, spec: Mapping) -> bool:
-    keys = {key for key in node.value if isinstance(key, str) and key not in spec.fields}
-    return len(keys & _CLAIM_ONLY) >= 2
+    return len(_CLAIM_ONLY.intersection(node.value).difference(spec.fields)) >= 2
 
 
 def section_spans(sections: dict) -> dict:
