@@ -8,7 +8,6 @@ are collected in one pass; a claim with problems is kept apart, as far as
 it could be read (Document.broken_claims), so that the checklist can still
 show it, and the rest is kept so later checks can still run on it.
 """
-import difflib
 from dataclasses import replace
 
 from claimkit import schema
@@ -76,6 +75,8 @@ def closest(text: str, choices) -> str | None:
     """The choice that `text` is most likely a typo or a miscapitalisation of."""
     if not choices or len(text) > MAX_GUESS_LENGTH:
         return None
+    import difflib  # only where a value is wrong: check on a clean file never needs it
+
     by_folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(text.casefold(), list(by_folded), n=1, cutoff=0.6)
     return by_folded[close[0]] if close else None
