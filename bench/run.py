@@ -86,6 +86,8 @@ def main(argv=None) -> int:
             "import yaml+rich": [PYTHON, "-c", "import yaml, rich.console, rich.table"],
             "check": [PYTHON, KIT, "check"],
             "import yaml": [PYTHON, "-c", "import yaml"],
+            "import yaml+argparse+dataclasses": [
+                PYTHON, "-c", "import yaml, argparse, dataclasses"],
             "check 8000": [PYTHON, KIT, "check", "-f", large],
             "check 2000": [PYTHON, KIT, "check", "-f", small],
             "yaml.load 8000": [PYTHON, "-c", load_gc_paused, large],
@@ -103,6 +105,8 @@ def main(argv=None) -> int:
     rows = [
         ("list, shipped file (guard)", "list", "import yaml+rich", 1.6),
         ("check, shipped file (guard)", "check", "import yaml", 1.6),
+        # Context, not a goal: the floor of the libraries the style mandates.
+        ("check, shipped file (context)", "check", "import yaml+argparse+dataclasses", None),
         ("check, 8,000 claims", "check 8000", "yaml.load 8000", 1.5),
         ("check, 8,000 vs 2,000 claims", "check 8000", "check 2000", 4.6),
         ("check, 2,000 claims", "check 2000", "yamllint 2000", 0.5),
@@ -115,6 +119,9 @@ def main(argv=None) -> int:
     missed = 0
     for label, what, against, goal in rows:
         ratio = median[what] / median[against]
+        if goal is None:
+            print(f"{label:30} {against:18} {ratio:6.2f} {'—':>6}  context")
+            continue
         mark = "ok" if ratio <= goal else "MISSED"
         missed += ratio > goal
         print(f"{label:30} {against:18} {ratio:6.2f} {goal:6.2f}  {mark}")

@@ -9,7 +9,7 @@ from dataclasses import field, replace
 
 from claimkit import output
 from claimkit.evaluate import run_checks
-from claimkit.load import LoadError, load_nodes
+from claimkit.load import LoadError, collector_paused, load_nodes
 from claimkit.model import (
     VERDICTS,
     CheckResult,
@@ -246,11 +246,12 @@ def load_document(path: str) -> Loaded:
     cannot be read or parsed."""
     display = display_path(path)
     problems: list[Problem] = []
-    try:
-        root, _ = load_nodes(path, display, problems)
-    except TooManyProblems:
-        return Loaded(document=None, problems=problems)
-    document, _ = validate(root, display, problems)
+    with collector_paused():
+        try:
+            root, _ = load_nodes(path, display, problems)
+        except TooManyProblems:
+            return Loaded(document=None, problems=problems)
+        document, _ = validate(root, display, problems)
     if document is None or not document.checks:
         return Loaded(document=document, problems=problems)
     # The checks add to the same list, so the cap counts both; the file's

@@ -14,6 +14,7 @@ calling ``yaml.load``:
 * every node keeps its 1-based line and column for messages.
 """
 import codecs
+import contextlib
 import functools
 import gc
 import os
@@ -308,6 +309,24 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused, and restored as it was.
+
+    The node tree, and the records read from it, are acyclic and freed as a
+    whole, so the collector has nothing to find in them; left on, its passes
+    over the growing tree make a large load slower than linear, and once the
+    tree is built each pass still walks all of it (see bench/run.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class _Composer:
     """Turns libyaml events into Nodes, collecting problems on the way."""
 
@@ -327,14 +346,14 @@ class _Composer:
 
     def compose(self, text: str) -> Node | None:
         self.text = text
+        # One pass over the whole text: without a control character in it,
+        # only a double-quoted scalar (whose escapes can write one) is
+        # searched again.
+        self.raw_controls = CONTROL_CHARACTERS.search(text) is not None
         loader = Loader(text)
-        # The tree is acyclic and freed as a whole, so the cyclic collector
-        # has nothing to find in it; left on, its passes over the growing
-        # tree make a large load slower than linear (see bench/run.py).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            return self._compose(loader)
+            with collector_paused():
+                return self._compose(loader)
         except yaml.MarkedYAMLError as error:
             raise LoadError(explain_syntax_error(error, text, self.display)) from None
         except yaml.reader.ReaderError as error:
@@ -351,8 +370,6 @@ class _Composer:
             raise self.fail((1, 1), "", "syntax", f"invalid YAML: {error}") from None
         finally:
             loader.dispose()
-            if collecting:
-                gc.enable()
 
     def _compose(self, loader) -> Node | None:
         root = None
@@ -473,7 +490,8 @@ class _Composer:
             self.problem(at, _child_where(stack), "bad-value",
                          f"{shorten(text, 40)!r} is not a valid timestamp")
             return Node(BAD, None, *at)
-        control = CONTROL_CHARACTERS.search(text)
+        control = CONTROL_CHARACTERS.search(text) if (
+            self.raw_controls or event.style == '"') else None
         if control is not None:
             char = control.group()
             place = self._find_raw(event, char)
@@ -557,9 +575,11 @@ def _number_fault(kind: str, text: str, value) -> tuple[str, str] | None:
 
 
 # A plain scalar ends at " #", and at a line that starts with "#": what
-# follows is a comment.  _BLANKS and _BREAK walk from its end to that '#'.
-_BLANKS = re.compile(r"[ \t]*")
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# follows is a comment.  _COMMENT_AHEAD crosses the blanks and line breaks
+# that follow the scalar, and only those, to a '#'; group 1 is the part from
+# the first line break on.
+_COMMENT_AHEAD = re.compile(
+    "[ \t]*+((?:(?:\r\n|[\r\n\x85\u2028\u2029])[ \t]*+)*+)#")
 
 
 def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:
@@ -568,23 +588,20 @@ def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:
     `end` is the scalar's end mark and `indent` the 1-based column of its
     key.  A '#' after blanks on the same line is one; so is a '#' that starts
     the next non-blank line indented deeper than the key, where the line
-    would otherwise have gone on with the text.  The walk only crosses the
+    would otherwise have gone on with the text.  The match only crosses the
     blanks that follow the scalar, so a whole file costs linear time.
     """
-    position = _BLANKS.match(text, end.index).end()
+    ahead = _COMMENT_AHEAD.match(text, end.index)
+    if ahead is None:
+        return None
     line, col = _position(end)
-    if text.startswith("#", position):
-        return line, col + position - end.index, False
-    while True:
-        newline = _BREAK.match(text, position)
-        if newline is None:
-            return None
-        line += 1
-        start = newline.end()
-        position = _BLANKS.match(text, start).end()
-        if text.startswith("#", position):
-            col = position - start + 1
-            return (line, col, True) if col > indent else None
+    lines = ahead.group(1)
+    if not lines:
+        return line, col + ahead.end() - 1 - end.index, False
+    col = len(lines) - len(lines.rstrip(" \t")) + 1
+    if col <= indent:
+        return None
+    return line + len(LINE_BREAK.findall(lines)), col, True
 
 
 def _child_where(stack: list[_Frame]) -> str:

@@ -8,7 +8,6 @@ are collected in one pass; a claim with problems is kept apart, as far as
 it could be read (Document.broken_claims), so that the checklist can still
 show it, and the rest is kept so later checks can still run on it.
 """
-import difflib
 from dataclasses import replace
 
 from claimkit import schema
@@ -76,6 +75,8 @@ def closest(text: str, choices) -> str | None:
     """The choice that `text` is most likely a typo or a miscapitalisation of."""
     if not choices or len(text) > MAX_GUESS_LENGTH:
         return None
+    import difflib  # only where a value is wrong: check on a clean file never needs it
+
     by_folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(text.casefold(), list(by_folded), n=1, cutoff=0.6)
     return by_folded[close[0]] if close else None
@@ -92,8 +93,7 @@ _CLAIM_ONLY = frozenset(("claim", "article_quote", "verdict", "source"))
 
 
 def _is_claim(node: Node, spec: Mapping) -> bool:
-    keys = {key for key in node.value if isinstance(key, str) and key not in spec.fields}
-    return len(keys & _CLAIM_ONLY) >= 2
+    return len(_CLAIM_ONLY.intersection(node.value).difference(spec.fields)) >= 2
 
 
 def section_spans(sections: dict) -> dict:

@@ -342,15 +342,13 @@ def test_the_readme_examples_of_check_are_real(run, tmp_path, monkeypatch):
 def test_a_long_key_never_reaches_difflib(run, claims_file, monkeypatch):
     import difflib
 
-    import claimkit.validate
-
     asked, original = [], difflib.get_close_matches
 
     def close_matches(word, possibilities, *args, **kwargs):
         asked.append(len(word))
         return original(word, possibilities, *args, **kwargs)
 
-    monkeypatch.setattr(claimkit.validate.difflib, "get_close_matches", close_matches)
+    monkeypatch.setattr(difflib, "get_close_matches", close_matches)
     text = document(SIZES.replace("verdict: supported", "verdict: " + "s" * 1000)
                     + "    " + "k" * 1000 + ": 1\n    notes: x\n")
     result = run("check", "-f", claims_file(text))
