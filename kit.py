@@ -14,13 +14,15 @@ usage: python kit.py [-f PATH] COMMAND [options]
 -f/--file PATH picks the claims file (default: claims.yaml beside kit.py),
 before the command or after it.  The kit reads claims.yaml and never writes it.
 
-exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read or
-parsed, or the command line was wrong.
+exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read,
+parsed or written, or the command line was wrong, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
 
 The sections of the kit follow the data: claimkit/load.py (YAML text to
 positioned nodes) → model.py (the value types) → validate.py (problems) →
 evaluate.py and quotes.py (arithmetic checks, quote and coverage checks) →
-render.py (one function per format) → cli.py (argparse and main).
+render.py (one function per format) → output.py (where output goes) →
+cli.py (argparse and main).
 """
 from collections.abc import Sequence
 
