@@ -23,7 +23,9 @@ from collections import Counter
 
 from claimkit.load import LoadError, read_text
 from claimkit.model import (
+    LINE_BREAK,
     Document,
+    LineIndex,
     Problem,
     TooManyProblems,
     add_problem,
@@ -94,11 +96,14 @@ def _lowercase_pattern(words) -> str:
 
 # CHECKABLE for lowercased text.
 _CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
-# The same, to scan a whole article: a word is matched with the non-word
-# character before it, so that every match starts with a character from a set
-# and the regex engine skips ahead to the next one instead of trying each
-# position.  (A word at the very start of the text has no such character.)
-_CHECKABLE_SCAN = re.compile(r"\W(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b|[\d%]")
+# To scan a whole article, each word is looked for by its stem, the letters
+# it always starts with ("token" for "tokens?"), with str.find, and the regex
+# is tried only where a stem stands: trying 40 alternatives at every word
+# costs five times as much.
+_CHECKABLE_STEMS = sorted({re.match(r"(?:[a-z](?![?*+]))+", word).group()
+                           for word in _CHECKABLE_WORDS})
+_CHECKABLE_AT = re.compile(r"\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
+_FIGURES = re.compile(r"[\d%]")
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
@@ -117,11 +122,12 @@ _FOLDED = re.compile(r"[^\x00-,.-\]_-wy-\x7f]")
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
 # ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.  A
-# page's first line starts with pdftotext's form feed.
+# page's first line starts with pdftotext's form feed.  Each match starts
+# with the newline before its line (search "\n" + text), which lets the regex
+# engine skip from line to line instead of trying every position.
 _HEADING = re.compile(
-    r"^[ \t\f]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
-    r"|(abstract)[ \t]*(?:\*\*)?[ \t]*$)",
-    re.MULTILINE | re.IGNORECASE,
+    r"\n[ \t\f]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
+    r"|((?i:abstract))[ \t]*(?:\*\*)?[ \t]*(?=\n|\Z))"
 )
 # A heading's title may be cut by a line break; this much of it is enough.
 _MIN_TITLE_PREFIX = 12
@@ -190,26 +196,19 @@ def normalize(text: str) -> str:
                                   for start, end in _block_spans(text))))
 
 
-class LineIndex:
-    """1-based line and column of offsets, by bisecting the newlines' offsets."""
-
-    def __init__(self, text: str) -> None:
-        self.newlines = [match.start() for match in re.finditer("\n", text)]
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self.newlines, offset)
-        line_start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - line_start + 1
-
-
 class SearchText:
     """A text prepared for finding quotes: normalised once, with the way back.
 
     normal is the normalised text; the blocks record where each normalised
-    block starts and which span of the text it came from.
+    block starts and which span of the text it came from.  In text, every
+    line ends in \n: a \r\n or a lone \r (old Mac files) is read as one, so
+    that paragraphs, headings, pages and columns come out as an editor shows
+    them.
     """
 
     def __init__(self, text: str, path: str) -> None:
+        if "\r" in text:
+            text = LINE_BREAK.sub("\n", text)
         self.text, self.path = text, path
         pieces, self.norm_starts, self.spans = [], [], []
         length = 0
@@ -574,7 +573,7 @@ def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
     titles = {str(number): normalize(entry[0]).casefold()
               for number, entry in document.sections.items()}
     offsets, numbers = [], []
-    for match in _HEADING.finditer(text):
+    for match in _HEADING.finditer("\n" + text):  # match.start() is its line's offset in text
         number, title, abstract = match.groups()
         if abstract:
             number = "abstract"
@@ -741,35 +740,41 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
             for start, end in zip(*_sentence_spans(text), strict=True)]
 
 
+def _checkable_spans(lowered: str):
+    """(start, end) of each checkable word and figure in lowercased text."""
+    for match in _FIGURES.finditer(lowered):
+        yield match.span()
+    for stem in _CHECKABLE_STEMS:
+        position = lowered.find(stem)
+        while position >= 0:
+            match = _CHECKABLE_AT.match(lowered, position)
+            if match:
+                yield match.span()
+            position = lowered.find(stem, position + 1)
+
+
 def _checkable(text: str, starts: list[int], ends: list[int],
                words) -> set[int]:
-    """The sentences that state something checkable, by number.
+    """The sentences that state something checkable, by number: those
+    _CHECKABLE_LOWER finds something in.
 
-    The regex runs once over the lowercased text and each hit is placed by
-    bisection: a hit that a sentence holds whole marks it, and the sentences
-    a hit runs into or out of (a phrase across a blank line, or a word at a
-    sentence's start with the space before it) are searched on their own.
-    Where lowercasing changes the text's length the offsets would not match,
-    so each sentence is searched on its own.
+    The whole text is scanned once, lowercased, and each hit is placed by
+    bisection.  A hit that runs out of its sentence (a phrase across a blank
+    line: "more" at a paragraph's end, "than" at the next one's start)
+    marks neither: a sentence ends between words, and no checkable phrase
+    starts with a word that is checkable alone.  Where lowercasing changes
+    the text's length the offsets would not match, so each sentence is
+    searched on its own.
     """
     lowered = text.lower()
     if len(lowered) != len(text):
         return {number for number in range(len(starts))
                 if _CHECKABLE_LOWER.search(words(number).lower())}
     checkable = set()
-    straddled = {0} if starts and starts[0] == 0 else set()
-    for match in _CHECKABLE_SCAN.finditer(lowered):
-        number = bisect.bisect_right(starts, match.start()) - 1
-        if number >= 0 and match.end() <= ends[number]:
+    for hit_start, hit_end in _checkable_spans(lowered):
+        number = bisect.bisect_right(starts, hit_start) - 1
+        if number >= 0 and hit_end <= ends[number]:
             checkable.add(number)
-            continue
-        number = max(number, 0)
-        while number < len(starts) and starts[number] < match.end():
-            if ends[number] > match.start():
-                straddled.add(number)
-            number += 1
-    checkable.update(number for number in straddled - checkable
-                     if _CHECKABLE_LOWER.search(lowered, starts[number], ends[number]))
     return checkable
 
 
@@ -830,35 +835,33 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     """Mark the sentence each dismissal names; add a problem where it names
     none, several, or a tracked one."""
     article = text.text
-    # Most sentences are plain ASCII that normalize leaves as it is, once
-    # their lines are joined: such a sentence starts with the dismissal only
-    # if the text at its start holds the dismissal's first word.  The others
-    # are normalised, each once.
+    # A dismissal names the sentences that start with it once both are
+    # normalised.  Most sentences are plain ASCII that normalize leaves as it
+    # is, but for joining their lines: such a sentence starts with it where
+    # the text at the sentence's start holds its words, with any whitespace
+    # between them, which a regex finds.  The others are normalised.
     changed = set()
     for match in _FOLDED.finditer(article):
         number = bisect.bisect_right(starts, match.start()) - 1
         if number >= 0 and match.start() < ends[number]:
             changed.add(number)
-    by_first = {}
-    for number, start in enumerate(starts):
-        by_first.setdefault(article[start], []).append(number)
-    normals = {}
+    normals = {number: normalize(words(number)) for number in changed}
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
-        if prefix:
-            first_word = prefix.split(" ", 1)[0]
-            candidates = sorted(changed.union(
-                number for number in by_first.get(prefix[0], ())
-                if article.startswith(first_word, starts[number])))
+        if not prefix:
+            matches = list(range(len(starts)))
         else:
-            candidates = range(len(starts))
-        matches = []
-        for number in candidates:
-            if number not in normals:
-                normals[number] = (normalize(words(number)) if number in changed
-                                   else words(number))
-            if normals[number].startswith(prefix):
-                matches.append(number)
+            matches = [number for number, normal in normals.items()
+                       if normal.startswith(prefix)]
+            pattern = re.compile(r"\s+".join(map(re.escape, prefix.split(" "))))
+            match = pattern.search(article)
+            while match:
+                number = bisect.bisect_left(starts, match.start())
+                if (number < len(starts) and starts[number] == match.start()
+                        and match.end() <= ends[number] and number not in changed):
+                    matches.append(number)
+                match = pattern.search(article, match.start() + 1)
+            matches.sort()
         where = f"dismissed[{index}].sentence"
         if not matches:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"

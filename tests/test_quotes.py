@@ -1,8 +1,17 @@
 """Quote checks against article and paper texts, and the coverage audit."""
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from claimkit.model import Claim, Dismissal, Document, Source
-from claimkit.quotes import SearchText, check_article, check_paper, normalize, split_sentences
+from claimkit.model import Claim, Dismissal, Document, LineIndex, Source, line_col, shorten
+from claimkit.quotes import (
+    CHECKABLE,
+    SearchText,
+    check_article,
+    check_paper,
+    normalize,
+    split_sentences,
+)
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
 
 ARTICLE = """\
@@ -242,6 +251,20 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
     assert result.code == 1
 
 
+def audit(tmp_path, article: str, dismissed=()) -> tuple[list, list[str]]:
+    """check_article on a text with no claims: its problems as (code, line,
+    col, message) and its summary lines."""
+    path = tmp_path / "article.txt"
+    path.write_bytes(article.encode("utf-8"))
+    document = Document(path="claims.yaml", article={}, paper={}, review={}, sections={},
+                        claims=[], checks=[], dismissed=[
+                            Dismissal(sentence=sentence, reason="r", at=(1, 1))
+                            for sentence in dismissed])
+    problems = []
+    reports = check_article(document, str(path), False, problems)
+    return [(p.code, p.line, p.col, p.message) for p in problems], reports
+
+
 @pytest.mark.parametrize("article, dismissed, untracked, summary", [
     # A checkable phrase at the very start of the text.
     ("More than half.\n\nIt is so.\n", [], [(1, "More than half.")],
@@ -259,19 +282,88 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
 ])
 def test_the_audit_finds_checkable_words_wherever_a_sentence_holds_them(
         tmp_path, article, dismissed, untracked, summary):
+    problems, reports = audit(tmp_path, article, dismissed)
     path = tmp_path / "article.txt"
-    path.write_text(article, encoding="utf-8")
-    document = Document(path="claims.yaml", article={}, paper={}, review={}, sections={},
-                        claims=[], checks=[], dismissed=[
-                            Dismissal(sentence=sentence, reason="r", at=(1, 1))
-                            for sentence in dismissed])
-    problems = []
-    reports = check_article(document, str(path), False, problems)
-    assert ([(p.code, p.line, p.message) for p in problems], reports) == (
+    assert ([(code, line, message) for code, line, _, message in problems], reports) == (
         [("untracked-sentence", line,
           f"untracked sentence states a checkable fact: \"{sentence}\"")
          for line, sentence in untracked],
         [f"article quotes: 0 of 0 found in {path}", f"article coverage: {summary}"])
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_an_article_with_any_line_ending_is_read_as_an_editor_shows_it(tmp_path, newline):
+    # A heading with no stop ends at the blank line after it, whatever ends
+    # the lines, and each sentence is placed where an editor shows it.
+    article = "Part 1\n\nIt is so. It has 5 GPUs.\nMore than that.\n".replace("\n", newline)
+    problems, reports = audit(tmp_path, article)
+    assert problems == [
+        ("untracked-sentence", 1, 1, 'untracked sentence states a checkable fact: "Part 1"'),
+        ("untracked-sentence", 3, 11,
+         'untracked sentence states a checkable fact: "It has 5 GPUs."'),
+        ("untracked-sentence", 4, 1,
+         'untracked sentence states a checkable fact: "More than that."'),
+    ]
+    assert reports[1] == "article coverage: 3 sentences, 0 tracked, 0 dismissed, 3 untracked"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \r\n", max_size=40), st.data())
+def test_a_line_index_counts_lines_as_line_col_does(text, data):
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    inside_crlf = 0 < offset < len(text) and text[offset - 1:offset + 1] == "\r\n"
+    if not inside_crlf:
+        assert LineIndex(text).line_col(offset) == line_col(text, offset)
+
+
+# Words and marks that make sentences, checkable or not: phrases cut by a
+# line or a blank line, hyphens, words inside words, figures, and a letter
+# that lowercasing makes two characters.
+AUDIT_WORDS = ["More", "more", "than", "than.", "open", "source", "open-source", "Beat",
+               "beaten", "best.", "fine-tuned", "finest", "tokens,", "It", "is", "the",
+               "a", "5", "4%", "x", "(faster)", "Pre-training", "Pretraining", "\n",
+               "\n\n", ".", "!", "İ"]
+audit_texts = st.lists(st.sampled_from(AUDIT_WORDS), max_size=30).map(" ".join)
+
+
+# audit() writes the one article file anew for each input.
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(audit_texts)
+def test_the_audit_reports_each_sentence_that_states_something_checkable(tmp_path, article):
+    # The oracle: each sentence, its lines joined, searched on its own.
+    problems, _ = audit(tmp_path, article)
+    expected = [(line, sentence) for line, _, sentence in split_sentences(article)
+                if CHECKABLE.search(sentence)]
+    assert [(line, message.split(": ", 1)[1]) for _, line, _, message in problems] == [
+        (line, f'"{shorten(sentence, 100)}"') for line, sentence in expected]
+
+
+# A dismissal that runs past the sentence it starts; one that, across a
+# blank line, also stands where an earlier match of it ends.
+@example(article="It is best. More than that.", dismissed=["It is best. More"])
+@example(article="It is\n\nIt is It is.", dismissed=["It is It"])
+# audit() writes the one article file anew for each input.
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(audit_texts, st.lists(st.lists(st.sampled_from(AUDIT_WORDS[:-4]), min_size=1,
+                                      max_size=3).map(" ".join), max_size=3))
+def test_a_dismissal_names_the_sentences_that_start_with_it_once_normalised(
+        tmp_path, article, dismissed):
+    # The oracle: every sentence normalised, and compared with each dismissal.
+    problems, reports = audit(tmp_path, article, dismissed)
+    sentences = [sentence for _, _, sentence in split_sentences(article)]
+    codes, named = [], set()
+    for dismissal in dismissed:
+        prefix = normalize(dismissal)
+        matches = [number for number, sentence in enumerate(sentences)
+                   if normalize(sentence).startswith(prefix)]
+        if len(matches) == 1:
+            named.add(matches[0])
+        else:
+            codes.append("dismissal-ambiguous" if matches else "dismissal-unmatched")
+    assert [code for code, *_ in problems if code != "untracked-sentence"] == codes
+    assert f" {len(named)} dismissed," in reports[1]
 
 
 def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_path):
