@@ -79,7 +79,6 @@ _CHECKABLE_WORDS = (
     "more than", "less than", "fewer", "larger", "smaller", "compared", r"outperform\w*",
     "beat", "better", "best", "worse", "first", "faster", "slower",
 )
-CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b", re.IGNORECASE)
 
 
 def _lowercase_pattern(words) -> str:
@@ -94,7 +93,7 @@ def _lowercase_pattern(words) -> str:
     return pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+")
 
 
-# CHECKABLE for lowercased text.
+# The words as a regex, for lowercased text.
 _CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
 # To scan a whole article, each word is looked for by its stem, the letters
 # it always starts with ("token" for "tokens?"), with str.find, and the regex

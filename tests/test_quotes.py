@@ -1,11 +1,13 @@
 """Quote checks against article and paper texts, and the coverage audit."""
+import re
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claimkit.model import Claim, Dismissal, Document, LineIndex, Source, line_col, shorten
 from claimkit.quotes import (
-    CHECKABLE,
+    _CHECKABLE_WORDS,
     SearchText,
     check_article,
     check_paper,
@@ -324,6 +326,9 @@ AUDIT_WORDS = ["More", "more", "than", "than.", "open", "source", "open-source",
                "a", "5", "4%", "x", "(faster)", "Pre-training", "Pretraining", "\n",
                "\n\n", ".", "!", "İ"]
 audit_texts = st.lists(st.sampled_from(AUDIT_WORDS), max_size=30).map(" ".join)
+# What makes a sentence checkable, said plainly: a figure, a percent sign, or
+# one of the words, in any case.
+CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b", re.IGNORECASE)
 
 
 # audit() writes the one article file anew for each input.
