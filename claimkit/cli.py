@@ -248,10 +248,10 @@ def load_document(path: str) -> Loaded:
     problems: list[Problem] = []
     with collector_paused():
         try:
-            root, _ = load_nodes(path, display, problems)
+            root = load_nodes(path, display, problems)
         except TooManyProblems:
             return Loaded(document=None, problems=problems)
-        document, _ = validate(root, display, problems)
+        document = validate(root, display, problems)
     if document is None or not document.checks:
         return Loaded(document=document, problems=problems)
     # The checks add to the same list, so the cap counts both; the file's

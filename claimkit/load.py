@@ -629,15 +629,12 @@ def _tag_message(tag: str) -> str:
     )
 
 
-def load_nodes(path: str, display: str, problems: list[Problem] | None = None
-               ) -> tuple[Node | None, list[Problem]]:
-    """Read and compose a claims file.
-
-    Returns the root node (None for an empty document) and the problems met
-    while composing, added to `problems` when given.  Raises LoadError when
-    the file cannot be read or parsed, and TooManyProblems (from add_problem)
-    when there are MAX_PROBLEMS problems.
+def load_nodes(path: str, display: str, problems: list[Problem]) -> Node | None:
+    """Read and compose a claims file: the root node (None for an empty
+    document).  The problems met while composing are added to `problems`,
+    the run's one list.  Raises LoadError when the file cannot be read or
+    parsed, and TooManyProblems (from add_problem) when there are
+    MAX_PROBLEMS problems.
     """
-    problems = [] if problems is None else problems
     text = read_text(path, display)
-    return _Composer(display, problems).compose(text), problems
+    return _Composer(display, problems).compose(text)

@@ -400,18 +400,16 @@ def position_in(node: Node, key: str) -> tuple[int, int] | None:
     return (child.line, child.col) if child is not None else None
 
 
-def validate(root: Node | None, path: str, problems: list[Problem] | None = None
-             ) -> tuple[Document | None, list[Problem]]:
-    """Check a composed claims file; return its Document and problems.
-
-    Problems are added to `problems` when given.  The Document is None when
-    the top level is not a mapping, or when MAX_PROBLEMS stopped the reading.
+def validate(root: Node | None, path: str, problems: list[Problem]) -> Document | None:
+    """Check a composed claims file and return its Document, adding what is
+    wrong to `problems`, the run's one list.  The Document is None when the
+    top level is not a mapping, or when MAX_PROBLEMS stopped the reading.
     """
-    validator = _Validator(path, [] if problems is None else problems)
+    validator = _Validator(path, problems)
     try:
-        return _validate(validator, root, path), validator.problems
+        return _validate(validator, root, path)
     except TooManyProblems:  # the last problem says where it stopped
-        return None, validator.problems
+        return None
 
 
 def _validate(validator: _Validator, root: Node | None, path: str) -> Document | None:

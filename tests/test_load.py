@@ -69,7 +69,8 @@ def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where
                                           message):
     path = claims_file(text)
     line, col = position(text, needles[0])
-    _, problems = claimkit.load.load_nodes(path, path)
+    problems = []
+    claimkit.load.load_nodes(path, path, problems)
     # load gives the place; `check` names the claim by its id beside it.
     place = re.sub(r" \(.*?\)", "", where)
     assert [(p.code, p.line, p.col, p.where) for p in problems] == [(code, line, col, place)]
