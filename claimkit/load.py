@@ -28,6 +28,7 @@ import yaml
 
 from claimkit.model import (
     CONTROL_CHARACTERS,
+    YAML_LINE_BREAK,
     Problem,
     add_problem,
     is_ascii_digits,
@@ -176,10 +177,10 @@ def read_text(path: str, display: str) -> str:
     except UnicodeDecodeError as error:
         # The codec reports offsets past the byte-order mark it skipped.
         offset = error.start + len(data) - len(error.object)
-        line, byte_col = line_col(data, offset)
-        # The column in characters, as an editor counts it.
-        line_start = offset - (byte_col - 1)
-        col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        # The bytes before it are UTF-8: the column is counted in characters,
+        # as an editor counts it.
+        before = data[:offset].decode("utf-8-sig", "replace")
+        line, col = line_col(before, len(before))
         raise fail(
             "encoding",
             f"not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} is not"
@@ -203,7 +204,7 @@ def source_excerpt(text: str, line: int, col: int) -> tuple[str, str]:
     text; whoever prints it escapes it."""
     from rich.cells import cell_len
 
-    shown = _line_at(LINE_BREAK.split(text), line)
+    shown = _line_at(YAML_LINE_BREAK.split(text), line)
     start, end = max(col - 1 - 60, 0), col - 1 + 60
     before = ("…" if start else "") + shown[start:col - 1]
     after = shown[col - 1:end] + ("…" if end < len(shown) else "")
@@ -213,8 +214,6 @@ def source_excerpt(text: str, line: int, col: int) -> tuple[str, str]:
 _INDENT = re.compile(r" *(?:- +)*")
 
 
-# What YAML counts as a line break, as PyYAML's marks and libyaml's count them.
-LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
 
 
@@ -236,7 +235,7 @@ def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str)
     message = error.problem or "invalid YAML"
     if error.context:
         message = f"{message} ({error.context})"
-    lines = LINE_BREAK.split(text)
+    lines = YAML_LINE_BREAK.split(text)
     here = _line_at(lines, line)
     hint = None
     leading = here[:len(here) - len(here.lstrip(" \t"))]
@@ -601,7 +600,7 @@ def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:
     col = len(lines) - len(lines.rstrip(" \t")) + 1
     if col <= indent:
         return None
-    return line + len(LINE_BREAK.findall(lines)), col, True
+    return line + len(YAML_LINE_BREAK.findall(lines)), col, True
 
 
 def _child_where(stack: list[_Frame]) -> str:

@@ -1,5 +1,4 @@
 """Model: the values the kit passes between its sections."""
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -33,31 +32,15 @@ def escape_controls(text: str) -> str:
         lambda match: match.group().encode("unicode_escape").decode(), text)
 
 
-# A line ends in \n, \r\n or a lone \r (old Mac files), as YAML reads them.
-LINE_BREAK = re.compile("\r\n?|\n")
+# What YAML counts as a line break, as PyYAML's marks and libyaml's count
+# them: positions in a claims file are counted with it.
+YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of an offset into text (or bytes), its
-    lines ending as LINE_BREAK says."""
-    newline, cr = (b"\n", b"\r") if isinstance(text, bytes) else ("\n", "\r")
-    before = text[:offset].replace(cr + newline, newline).replace(cr, newline)
-    return before.count(newline) + 1, len(before) - (before.rfind(newline) + 1) + 1
-
-
-class LineIndex:
-    """line_col for many offsets into one text: where its lines start is
-    found once, and an offset's line by bisection."""
-
-    def __init__(self, text: str) -> None:
-        # Without a \r, looking for \n alone finds the same lines five times
-        # faster.
-        breaks = LINE_BREAK if "\r" in text else re.compile("\n")
-        self.line_starts = [0, *(match.end() for match in breaks.finditer(text))]
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset into a claims file's text."""
+    lines = YAML_LINE_BREAK.split(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 def join_where(where: str, key) -> str:

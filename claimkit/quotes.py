@@ -23,9 +23,7 @@ from collections import Counter
 
 from claimkit.load import LoadError, read_text
 from claimkit.model import (
-    LINE_BREAK,
     Document,
-    LineIndex,
     Problem,
     TooManyProblems,
     add_problem,
@@ -59,6 +57,7 @@ _TIMES = re.compile(r"(?<=\d) ?x ?(?=\d)")
 _MAX_FOLD = 4
 # Texts are normalised in blocks of about this many characters, cut at
 # whitespace that no rule joins across, so a match maps back to the text.
+_CARRIAGE_RETURN = re.compile("\r\n?")
 _BLOCK = 4096
 _BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx×ｘ])")
 # A quote shorter than this (normalised), or of fewer words, matches too much
@@ -95,12 +94,21 @@ def _lowercase_pattern(words) -> str:
 
 # The words as a regex, for lowercased text.
 _CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
-# To scan a whole article, each word is looked for by its stem, the letters
-# it always starts with ("token" for "tokens?"), with str.find, and the regex
-# is tried only where a stem stands: trying 40 alternatives at every word
-# costs five times as much.
-_CHECKABLE_STEMS = sorted({re.match(r"(?:[a-z](?![?*+]))+", word).group()
-                           for word in _CHECKABLE_WORDS})
+
+
+def _stem(word: str) -> str:
+    """The letters a checkable word always starts with: "token" for
+    "tokens?", "fine" for "fine-?tun\\w*"."""
+    stem = re.match(r"(?:[a-z](?![?*+{]))*", word).group()
+    if not stem:
+        raise ValueError(f"a checkable word must start with a letter: {word!r}")
+    return stem
+
+
+# To scan a whole article, each word is looked for where its stem stands,
+# found with str.find, and matched by the regex only there: trying 40
+# alternatives at every word costs more than 40 passes of str.find.
+_CHECKABLE_STEMS = sorted({_stem(word) for word in _CHECKABLE_WORDS})
 _CHECKABLE_AT = re.compile(r"\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
 _FIGURES = re.compile(r"[\d%]")
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
@@ -195,19 +203,36 @@ def normalize(text: str) -> str:
                                   for start, end in _block_spans(text))))
 
 
+def plain_newlines(text: str) -> str:
+    """The text with each \r\n and lone \r (old Mac files) made \n: a text
+    editor ends a line at any of them, and the kit then finds paragraphs,
+    headings and pages, and counts lines and columns, as the editor shows
+    them."""
+    return _CARRIAGE_RETURN.sub("\n", text) if "\r" in text else text
+
+
+class LineIndex:
+    """1-based line and column of offsets into a text with plain newlines,
+    by bisecting where its lines start."""
+
+    def __init__(self, text: str) -> None:
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
 class SearchText:
     """A text prepared for finding quotes: normalised once, with the way back.
 
     normal is the normalised text; the blocks record where each normalised
-    block starts and which span of the text it came from.  In text, every
-    line ends in \n: a \r\n or a lone \r (old Mac files) is read as one, so
-    that paragraphs, headings, pages and columns come out as an editor shows
-    them.
+    block starts and which span of the text it came from.  Its text has
+    plain newlines (see plain_newlines).
     """
 
     def __init__(self, text: str, path: str) -> None:
-        if "\r" in text:
-            text = LINE_BREAK.sub("\n", text)
+        text = plain_newlines(text)
         self.text, self.path = text, path
         pieces, self.norm_starts, self.spans = [], [], []
         length = 0
@@ -733,47 +758,48 @@ def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
-    """The article's sentences as (line, col, sentence), 1-based."""
+    """The article's sentences as (line, col, sentence), 1-based, as the
+    audit reads them."""
+    text = plain_newlines(text)
     lines = LineIndex(text)
     return [(*lines.line_col(start), " ".join(text[start:end].split()))
             for start, end in zip(*_sentence_spans(text), strict=True)]
 
 
-def _checkable_spans(lowered: str):
-    """(start, end) of each checkable word and figure in lowercased text."""
-    for match in _FIGURES.finditer(lowered):
-        yield match.span()
-    for stem in _CHECKABLE_STEMS:
-        position = lowered.find(stem)
-        while position >= 0:
-            match = _CHECKABLE_AT.match(lowered, position)
-            if match:
-                yield match.span()
-            position = lowered.find(stem, position + 1)
-
-
 def _checkable(text: str, starts: list[int], ends: list[int],
                words) -> set[int]:
     """The sentences that state something checkable, by number: those
-    _CHECKABLE_LOWER finds something in.
+    _CHECKABLE_LOWER finds something in, lowercased.
 
-    The whole text is scanned once, lowercased, and each hit is placed by
-    bisection.  A hit that runs out of its sentence (a phrase across a blank
-    line: "more" at a paragraph's end, "than" at the next one's start)
-    marks neither: a sentence ends between words, and no checkable phrase
-    starts with a word that is checkable alone.  Where lowercasing changes
-    the text's length the offsets would not match, so each sentence is
-    searched on its own.
+    The whole text is lowercased once.  Figures are found by one regex, and
+    each word where its stem stands, by str.find; a stem's sentence is found
+    by bisection and the word is matched there, within the sentence.  Where
+    lowercasing changes the text's length the offsets would not match, so
+    each sentence is searched on its own.
     """
     lowered = text.lower()
     if len(lowered) != len(text):
         return {number for number in range(len(starts))
                 if _CHECKABLE_LOWER.search(words(number).lower())}
-    checkable = set()
-    for hit_start, hit_end in _checkable_spans(lowered):
-        number = bisect.bisect_right(starts, hit_start) - 1
-        if number >= 0 and hit_end <= ends[number]:
-            checkable.add(number)
+
+    def sentence_at(position: int) -> int | None:
+        number = bisect.bisect_right(starts, position) - 1
+        return number if number >= 0 and position < ends[number] else None
+
+    checkable = {sentence_at(match.start()) for match in _FIGURES.finditer(lowered)}
+    checkable.discard(None)  # a list marker's number is in no sentence
+    for stem in _CHECKABLE_STEMS:
+        position = lowered.find(stem)
+        while position >= 0:
+            number = sentence_at(position)
+            if number is not None and (
+                    number in checkable
+                    or _CHECKABLE_AT.match(lowered, position, ends[number])):
+                checkable.add(number)
+                # The rest of this sentence can tell nothing more.
+                position = lowered.find(stem, ends[number])
+            else:
+                position = lowered.find(stem, position + 1)
     return checkable
 
 
@@ -837,30 +863,29 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     # A dismissal names the sentences that start with it once both are
     # normalised.  Most sentences are plain ASCII that normalize leaves as it
     # is, but for joining their lines: such a sentence starts with it where
-    # the text at the sentence's start holds its words, with any whitespace
-    # between them, which a regex finds.  The others are normalised.
+    # the sentence's text starts with its words, with any whitespace between
+    # them, which a regex tells.  Only the sentences that start with its
+    # first character are tried.  The others are normalised.
     changed = set()
     for match in _FOLDED.finditer(article):
         number = bisect.bisect_right(starts, match.start()) - 1
         if number >= 0 and match.start() < ends[number]:
             changed.add(number)
     normals = {number: normalize(words(number)) for number in changed}
+    by_first = {}  # first character → the unchanged sentences that start with it
+    for number, start in enumerate(starts):
+        if number not in changed:
+            by_first.setdefault(article[start], []).append(number)
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
         if not prefix:
             matches = list(range(len(starts)))
         else:
-            matches = [number for number, normal in normals.items()
-                       if normal.startswith(prefix)]
             pattern = re.compile(r"\s+".join(map(re.escape, prefix.split(" "))))
-            match = pattern.search(article)
-            while match:
-                number = bisect.bisect_left(starts, match.start())
-                if (number < len(starts) and starts[number] == match.start()
-                        and match.end() <= ends[number] and number not in changed):
-                    matches.append(number)
-                match = pattern.search(article, match.start() + 1)
-            matches.sort()
+            matches = sorted([number for number, normal in normals.items()
+                              if normal.startswith(prefix)]
+                             + [number for number in by_first.get(prefix[0], ())
+                                if pattern.match(article, starts[number], ends[number])])
         where = f"dismissed[{index}].sentence"
         if not matches:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"

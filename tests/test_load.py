@@ -181,6 +181,20 @@ def test_invalid_utf8_names_line_and_byte(run, tmp_path):
         " UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
 
 
+@pytest.mark.parametrize(("head", "line", "col", "offset"), [
+    # A byte-order mark is no column; a line ends wherever YAML ends one.
+    ("\ufeffa: caf".encode(), 1, 7, 9),
+    ("article: {title: A}\u2028a: caf".encode(), 2, 7, 28),
+])
+def test_invalid_utf8_is_placed_as_an_editor_shows_it(run, tmp_path, head, line, col, offset):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(head + b"\xe9\n")
+    result = run("check", "-f", str(path))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{path}:{line}:{col}: error[encoding]: not UTF-8: byte 0xe9 at byte offset"
+        f" {offset} is not UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
 @pytest.mark.parametrize(("encoding", "line", "col", "offset"), [
     # A column counts characters, as an editor does: the ü before it is UTF-8.
     ("cp1252", 3, 16, 41), ("latin-1", 3, 16, 41)])
@@ -209,6 +223,8 @@ def test_utf16_without_a_byte_order_mark_is_named(run, tmp_path, codec):
     ("article: {title: A}\rclaims:\r  - id: a\r    claim: \x01\r", 4, 12),
     ("article: {title: A}\r\nclaims:\r\n  - id: a\r\n    claim: \x01\r\n", 4, 12),
     ("article: {title: A}\nclaims:\n  - id: a\n    claim: \x01\n", 4, 12),
+    # YAML ends a line at NEL, LS and PS too, and counts its marks so.
+    ("article: {title: A}\x85claims:\u2028  - id: a\u2029    claim: \x01\n", 4, 12),
 ])
 def test_positions_are_right_whatever_the_line_ends(run, tmp_path, text, line, col):
     path = tmp_path / "claims.yaml"

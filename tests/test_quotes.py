@@ -5,10 +5,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from claimkit.model import Claim, Dismissal, Document, LineIndex, Source, line_col, shorten
+from claimkit.model import Claim, Dismissal, Document, Source, shorten
 from claimkit.quotes import (
     _CHECKABLE_WORDS,
+    LineIndex,
     SearchText,
+    _headings,
     check_article,
     check_paper,
     normalize,
@@ -295,7 +297,7 @@ def test_the_audit_finds_checkable_words_wherever_a_sentence_holds_them(
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_an_article_with_any_line_ending_is_read_as_an_editor_shows_it(tmp_path, newline):
-    # A heading with no stop ends at the blank line after it, whatever ends
+    # A first paragraph with no stop ends at the blank line after it, whatever ends
     # the lines, and each sentence is placed where an editor shows it.
     article = "Part 1\n\nIt is so. It has 5 GPUs.\nMore than that.\n".replace("\n", newline)
     problems, reports = audit(tmp_path, article)
@@ -310,12 +312,12 @@ def test_an_article_with_any_line_ending_is_read_as_an_editor_shows_it(tmp_path,
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab \r\n", max_size=40), st.data())
-def test_a_line_index_counts_lines_as_line_col_does(text, data):
+@given(st.text(alphabet="ab \n", max_size=40), st.data())
+def test_a_line_index_counts_the_newlines_before_an_offset(text, data):
     offset = data.draw(st.integers(min_value=0, max_value=len(text)))
-    inside_crlf = 0 < offset < len(text) and text[offset - 1:offset + 1] == "\r\n"
-    if not inside_crlf:
-        assert LineIndex(text).line_col(offset) == line_col(text, offset)
+    before = text[:offset]
+    assert LineIndex(text).line_col(offset) == (
+        before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
 
 
 # Words and marks that make sentences, checkable or not: phrases cut by a
@@ -323,12 +325,18 @@ def test_a_line_index_counts_lines_as_line_col_does(text, data):
 # that lowercasing makes two characters.
 AUDIT_WORDS = ["More", "more", "than", "than.", "open", "source", "open-source", "Beat",
                "beaten", "best.", "fine-tuned", "finest", "tokens,", "It", "is", "the",
-               "a", "5", "4%", "x", "(faster)", "Pre-training", "Pretraining", "\n",
-               "\n\n", ".", "!", "İ"]
+               "a", "5", "4%", "x", "(faster)", "Pre-training", "Pretraining", "upscaling",
+               "megaflops", "2.", "\n", "\n\n", ".", "!", "İ"]
+# A dismissal names a sentence's start, on one line.
+DISMISSAL_WORDS = [word for word in AUDIT_WORDS if word not in ("\n", "\n\n", ".", "!", "İ")]
 audit_texts = st.lists(st.sampled_from(AUDIT_WORDS), max_size=30).map(" ".join)
-# What makes a sentence checkable, said plainly: a figure, a percent sign, or
-# one of the words, in any case.
-CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b", re.IGNORECASE)
+# What makes a sentence checkable, said plainly: once lowercased, it holds a
+# figure, a percent sign, or one of the words.
+CHECKABLE = re.compile(r"\d|%|\b(?:" + "|".join(_CHECKABLE_WORDS) + r")\b")
+
+
+def checkable(sentence: str) -> bool:
+    return CHECKABLE.search(sentence.lower()) is not None
 
 
 # audit() writes the one article file anew for each input.
@@ -339,7 +347,7 @@ def test_the_audit_reports_each_sentence_that_states_something_checkable(tmp_pat
     # The oracle: each sentence, its lines joined, searched on its own.
     problems, _ = audit(tmp_path, article)
     expected = [(line, sentence) for line, _, sentence in split_sentences(article)
-                if CHECKABLE.search(sentence)]
+                if checkable(sentence)]
     assert [(line, message.split(": ", 1)[1]) for _, line, _, message in problems] == [
         (line, f'"{shorten(sentence, 100)}"') for line, sentence in expected]
 
@@ -351,23 +359,27 @@ def test_the_audit_reports_each_sentence_that_states_something_checkable(tmp_pat
 # audit() writes the one article file anew for each input.
 @settings(max_examples=400, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(audit_texts, st.lists(st.lists(st.sampled_from(AUDIT_WORDS[:-4]), min_size=1,
+@given(audit_texts, st.lists(st.lists(st.sampled_from(DISMISSAL_WORDS), min_size=1,
                                       max_size=3).map(" ".join), max_size=3))
 def test_a_dismissal_names_the_sentences_that_start_with_it_once_normalised(
         tmp_path, article, dismissed):
-    # The oracle: every sentence normalised, and compared with each dismissal.
+    # The oracle: every sentence normalised, and compared with each dismissal;
+    # the checkable sentences no dismissal names are reported.
     problems, reports = audit(tmp_path, article, dismissed)
-    sentences = [sentence for _, _, sentence in split_sentences(article)]
+    sentences = split_sentences(article)
     codes, named = [], set()
     for dismissal in dismissed:
         prefix = normalize(dismissal)
-        matches = [number for number, sentence in enumerate(sentences)
+        matches = [number for number, (_, _, sentence) in enumerate(sentences)
                    if normalize(sentence).startswith(prefix)]
         if len(matches) == 1:
             named.add(matches[0])
         else:
             codes.append("dismissal-ambiguous" if matches else "dismissal-unmatched")
     assert [code for code, *_ in problems if code != "untracked-sentence"] == codes
+    assert [(line, col) for code, line, col, _ in problems if code == "untracked-sentence"] == [
+        (line, col) for number, (line, col, sentence) in enumerate(sentences)
+        if checkable(sentence) and number not in named]
     assert f" {len(named)} dismissed," in reports[1]
 
 
@@ -456,6 +468,37 @@ def run_paper(tmp_path, text: str, document: Document):
     reports = check_paper(document, str(paper), problems)
     return ([(p.code, p.level, p.line, p.col, p.message.replace(str(paper), "PAPER"))
              for p in problems], [r.replace(str(paper), "PAPER") for r in reports])
+
+
+@pytest.mark.parametrize("text, headings", [
+    # pdftotext's lines, a form feed before a page's first one.
+    ("Abstract\nWe present.\n\f3.3 Infrastructure, Scaling, and Eﬃciency\nText.\n"
+     "3.3.1 Training Infrastructure\n",
+     [("Abstract", "abstract"), ("\f3.3", "3.3"), ("3.3.1", "3.3.1")]),
+    # Markdown's, in bold too; a title cut by a line break is enough from 12 characters.
+    ("## Abstract\n\n### **3.3.2 Parallelism for**\n## 3.4 Training\n",
+     [("## Abstract", "abstract"), ("### **3.3.2", "3.3.2")]),
+    # The last line, with no newline after it; a number with no such section.
+    ("Text.\n7.1 Training Recipe\nAbstract", [("Abstract", "abstract")]),
+    # A title that is not the section's.
+    ("3.4 Training Data\n", []),
+])
+def test_headings_are_the_lines_that_hold_a_section_number_and_its_title(text, headings):
+    # Each heading is given by the start of its line.
+    offsets, numbers = _headings(paper_document(), text)
+    assert list(zip(offsets, numbers, strict=True)) == [
+        (text.index(line_start), number) for line_start, number in headings]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+@pytest.mark.parametrize("shape", [PDFTOTEXT, MARKDOWN])
+def test_a_paper_with_any_line_ending_is_placed_as_with_newlines(tmp_path, shape, newline):
+    document = paper_document(("3.3.1", 2, "trained on up to 16K H100 GPUs"),
+                              ("3.3", 3, "We use 4D parallelism."),
+                              ("3.4", 3, "The recipe has three stages."))
+    expected = run_paper(tmp_path, shape, document)
+    assert expected[1][-1].startswith("placement: ")
+    assert run_paper(tmp_path, shape.replace("\n", newline), document) == expected
 
 
 @pytest.mark.parametrize("text, quotes, expected_problems, placement", [
