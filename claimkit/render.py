@@ -990,6 +990,8 @@ def _html_check(result, shown: set) -> str:
 # name → how it is written, and the file extensions that mean it.
 @record
 class Format:
+    """An export format: its renderer and the file extensions that pick it."""
+
     render: Callable
     extensions: tuple[str, ...]
     machine: bool  # data for programs: a filtered count goes to stderr

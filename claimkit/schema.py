@@ -109,6 +109,9 @@ class Rule:
 
 @record
 class Mapping:
+    """A mapping's shape: its keys, the keys each one needs beside it, and
+    what a claim's verdict asks of it (rules)."""
+
     fields: dict[str, Field]
     description: str = ""
     needs: dict[str, str] = field(default_factory=dict)  # key → the key it needs beside it
