@@ -137,8 +137,9 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-def read_text(path: str, display: str) -> str:
-    """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError."""
+def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError.  A
+    place in it is counted in lines that end at line_break."""
 
     def fail(code: str, message: str, line: int = 1, col: int = 1) -> LoadError:
         return LoadError(Problem(path=display, line=line, col=col, code=code,
@@ -180,7 +181,7 @@ def read_text(path: str, display: str) -> str:
         # The bytes before it are UTF-8: the column is counted in characters,
         # as an editor counts it.
         before = data[:offset].decode("utf-8-sig", "replace")
-        line, col = line_col(before, len(before))
+        line, col = line_col(before, len(before), line_break)
         raise fail(
             "encoding",
             f"not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} is not"

@@ -32,14 +32,17 @@ def escape_controls(text: str) -> str:
         lambda match: match.group().encode("unicode_escape").decode(), text)
 
 
-# What YAML counts as a line break, as PyYAML's marks and libyaml's count
-# them: positions in a claims file are counted with it.
+# Where a line ends.  In a claims file, where YAML ends one, as PyYAML's
+# marks and libyaml count them; in the article and the paper, where a text
+# editor does: at \n, \r\n or a lone \r (old Mac files).
 YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+TEXT_LINE_BREAK = re.compile("\r\n?|\n")
 
 
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of an offset into a claims file's text."""
-    lines = YAML_LINE_BREAK.split(text[:offset])
+def line_col(text: str, offset: int,
+             line_break: re.Pattern = YAML_LINE_BREAK) -> tuple[int, int]:
+    """The 1-based line and column of an offset into a text."""
+    lines = line_break.split(text[:offset])
     return len(lines), len(lines[-1]) + 1
 
 

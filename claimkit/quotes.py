@@ -23,6 +23,7 @@ from collections import Counter
 
 from claimkit.load import LoadError, read_text
 from claimkit.model import (
+    TEXT_LINE_BREAK,
     Document,
     Problem,
     TooManyProblems,
@@ -57,7 +58,6 @@ _TIMES = re.compile(r"(?<=\d) ?x ?(?=\d)")
 _MAX_FOLD = 4
 # Texts are normalised in blocks of about this many characters, cut at
 # whitespace that no rule joins across, so a match maps back to the text.
-_CARRIAGE_RETURN = re.compile("\r\n?")
 _BLOCK = 4096
 _BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx×ｘ])")
 # A quote shorter than this (normalised), or of fewer words, matches too much
@@ -133,8 +133,8 @@ _FOLDED = re.compile(r"[^\x00-,.-\]_-wy-\x7f]")
 # with the newline before its line (search "\n" + text), which lets the regex
 # engine skip from line to line instead of trying every position.
 _HEADING = re.compile(
-    r"\n[ \t\f]*(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
-    r"|((?i:abstract))[ \t]*(?:\*\*)?[ \t]*(?=\n|\Z))"
+    r"\n[ \t\f]*+(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
+    r"|((?i:abstract))[ \t]*+(?:\*\*[ \t]*+)?(?=\n|\Z))"
 )
 # A heading's title may be cut by a line break; this much of it is enough.
 _MIN_TITLE_PREFIX = 12
@@ -208,7 +208,7 @@ def plain_newlines(text: str) -> str:
     editor ends a line at any of them, and the kit then finds paragraphs,
     headings and pages, and counts lines and columns, as the editor shows
     them."""
-    return _CARRIAGE_RETURN.sub("\n", text) if "\r" in text else text
+    return TEXT_LINE_BREAK.sub("\n", text) if "\r" in text else text
 
 
 class LineIndex:
@@ -497,7 +497,7 @@ def read_paper(path: str) -> str:
         except OSError:
             pass  # read_text says what is wrong with the file
     if not with_pdf:
-        return read_text(path, path)
+        return read_text(path, path, TEXT_LINE_BREAK)
     import shutil
     import subprocess
 
@@ -719,7 +719,7 @@ def check_article(document: Document, path: str, strict: bool,
     """Find the article quotes and audit the article's coverage.  Adds to
     problems (the run's one list) and returns the summary lines.  Raises
     LoadError."""
-    text = SearchText(read_text(path, path), path)
+    text = SearchText(read_text(path, path, TEXT_LINE_BREAK), path)
     try:
         found, wanted = find_quotes(document, text, "article", problems)
     except TooManyProblems:
@@ -855,51 +855,74 @@ def audit_coverage(document: Document, text: SearchText, found: list[_Found],
             f" {len(dismissed)} dismissed, {untracked} untracked")
 
 
+def _run_starting_with(items: list[tuple[str, int]], prefix: str) -> tuple[int, int]:
+    """Where the items whose text starts with prefix stand in a list sorted
+    by text: the first one's index, and how many there are."""
+
+    def head(item: tuple[str, int]) -> str:
+        return item[0][:len(prefix)]
+
+    low = bisect.bisect_left(items, prefix, key=head)
+    return low, bisect.bisect_right(items, prefix, lo=low, key=head) - low
+
+
 def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list[int],
              words, tracked: dict, dismissed: set, problems: list) -> None:
     """Mark the sentence each dismissal names; add a problem where it names
     none, several, or a tracked one."""
     article = text.text
     # A dismissal names the sentences that start with it once both are
-    # normalised.  Most sentences are plain ASCII that normalize leaves as it
-    # is, but for joining their lines: such a sentence starts with it where
-    # the sentence's text starts with its words, with any whitespace between
-    # them, which a regex tells.  Only the sentences that start with its
-    # first character are tried.  The others are normalised.
+    # normalised.  Sorted by their normal forms, the sentences that start with
+    # a dismissal are one run, found by bisection, so that no number of
+    # sentences and dismissals costs more than sorting them.  The sentences
+    # are grouped by their first character, and a group is sorted only when a
+    # dismissal starts with it.  Most sentences are plain ASCII that normalize
+    # leaves as it is, but for joining their lines (words); the others are
+    # normalised.
     changed = set()
     for match in _FOLDED.finditer(article):
         number = bisect.bisect_right(starts, match.start()) - 1
         if number >= 0 and match.start() < ends[number]:
             changed.add(number)
-    normals = {number: normalize(words(number)) for number in changed}
-    by_first = {}  # first character → the unchanged sentences that start with it
+    normals = {}  # first character → (normal form, number) of the changed sentences
+    for number in changed:
+        normal = normalize(words(number))
+        if normal:
+            normals.setdefault(normal[0], []).append((normal, number))
+    plain = {}  # first character → the numbers of the other sentences
     for number, start in enumerate(starts):
         if number not in changed:
-            by_first.setdefault(article[start], []).append(number)
+            plain.setdefault(article[start], []).append(number)
+    groups = {}  # first character → (normal form, number) of its sentences, sorted
+
+    def sentences_starting(first: str) -> list[tuple[str, int]]:
+        if first not in groups:
+            groups[first] = sorted(normals.get(first, []) + [
+                (words(number), number) for number in plain.get(first, ())])
+        return groups[first]
+
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
-        if not prefix:
-            matches = list(range(len(starts)))
+        if prefix:
+            sentences = sentences_starting(prefix[0])
+            low, count = _run_starting_with(sentences, prefix)
+            named = sentences[low][1] if count else None
         else:
-            pattern = re.compile(r"\s+".join(map(re.escape, prefix.split(" "))))
-            matches = sorted([number for number, normal in normals.items()
-                              if normal.startswith(prefix)]
-                             + [number for number in by_first.get(prefix[0], ())
-                                if pattern.match(article, starts[number], ends[number])])
+            count, named = len(starts), 0
         where = f"dismissed[{index}].sentence"
-        if not matches:
+        if not count:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"
             code = "dismissal-unmatched"
-        elif len(matches) > 1:
-            message = (f"{len(matches)} sentences of {text.path} start with"
+        elif count > 1:
+            message = (f"{count} sentences of {text.path} start with"
                        f" {shorten(prefix, 60)!r}; quote more of the one you mean")
             code = "dismissal-ambiguous"
-        elif matches[0] in tracked:
-            message = (f"sentence is tracked by claim {tracked[matches[0]]!r};"
+        elif named in tracked:
+            message = (f"sentence is tracked by claim {tracked[named]!r};"
                        " remove the dismissal")
             code = "dismissal-tracked"
         else:
-            dismissed.add(matches[0])
+            dismissed.add(named)
             continue
         # Past the cap the loop goes on, so that every sentence a dismissal
         # names is counted as dismissed, not untracked.

@@ -165,6 +165,18 @@ def test_an_unreadable_article_is_exit_2(run, claims_file, tmp_path):
         2, "", f"{missing}:1:1: error[unreadable]: no such file\n")
 
 
+@pytest.mark.parametrize("option", ["--article", "--paper"])
+def test_a_text_that_is_not_utf8_is_placed_by_its_own_lines(run, claims_file, tmp_path, option):
+    # A line separator is no line break in a text, as a text editor reads it;
+    # a \r is.  The column counts characters.
+    text = tmp_path / "text.txt"
+    text.write_bytes("It is 5.\u2028More \r\nIt is é".encode() + b"\xff\n")
+    result = run("check", "-f", claims_file(document()), option, str(text))
+    assert (result.code, result.out, result.err) == (
+        2, "", f"{text}:2:8: error[encoding]: not UTF-8: byte 0xff at byte offset 26 is not"
+        " UTF-8 (a file saved as cp1252 or latin-1?); save it as UTF-8\n")
+
+
 def test_strict_needs_an_article(run, claims_file):
     path = claims_file(document())
     result = run("check", "-f", path, "--strict")
@@ -174,10 +186,11 @@ def test_strict_needs_an_article(run, claims_file):
 
 # -- the coverage audit ---------------------------------------------------
 
-def test_sentences_are_split_by_paragraph_and_punctuation():
-    assert split_sentences(
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_sentences_are_split_by_paragraph_and_punctuation(newline):
+    assert split_sentences((
         "news\n\n1. After 8K, 3.1 is out. It has 8B. Really?\n  Ok \"yes.\" Then\n"
-        "\nA reflowed\n   sentence. Heading\n\nLast"
+        "\nA reflowed\n   sentence. Heading\n\nLast").replace("\n", newline)
     ) == [
         (1, 1, "news"),
         (3, 4, "After 8K, 3.1 is out."),
@@ -237,6 +250,9 @@ dismissed:
      "no sentence of ARTICLE starts with 'Nothing like it'"),
     ("The", "dismissal-ambiguous",
      "2 sentences of ARTICLE start with 'The'; quote more of the one you mean"),
+    # Nothing is left of it once normalised: every sentence starts so.
+    ("'^'", "dismissal-ambiguous",
+     "4 sentences of ARTICLE start with ''; quote more of the one you mean"),
     ("The model uses", "dismissal-tracked",
      "sentence is tracked by claim 'gpus-16k'; remove the dismissal"),
 ])
@@ -356,6 +372,7 @@ def test_the_audit_reports_each_sentence_that_states_something_checkable(tmp_pat
 # blank line, also stands where an earlier match of it ends.
 @example(article="It is best. More than that.", dismissed=["It is best. More"])
 @example(article="It is\n\nIt is It is.", dismissed=["It is It"])
+@example(article="It  is\nbest. More.", dismissed=["It is best"])  # a sentence reflowed
 # audit() writes the one article file anew for each input.
 @settings(max_examples=400, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -701,29 +718,54 @@ def test_a_long_line_of_spaces_is_one_sentence_break():
         (1, 1, "One sentence. two."), (4, 1, "Three 3.")]
 
 
-@pytest.mark.parametrize("option, content", [
-    ("--article", "It has 8B parameters." + " " * 80_000 + "x\n" + " " * 80_000 + "\n"),
-    ("--paper", "\ufdfa" * 2_000_000),
-    ("--paper", ("word " * 5 + "\n") * 200_000),
-])
-def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, option, content):
-    # A hang guard, not a timing: the limits are ten times what is needed.
+NOT_FOUND = (1, "quote not found")
+
+
+def run_guarded(claims: str, option: str, text: str):
+    """kit.py check in a subprocess with 1 GB of memory and a minute: a hang
+    guard, not a timing (the limits are ten times what is needed)."""
     import resource
     import subprocess
     import sys
 
     from conftest import ROOT
 
-    text = tmp_path / "text.txt"
-    text.write_text(content, encoding="utf-8")
-    path = claims_file(document(GPUS))
-
     def limit_memory():
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    result = subprocess.run([sys.executable, f"{ROOT}/kit.py", "check", "-f", path, option,
-                             str(text)], capture_output=True, text=True, timeout=60,
-                            preexec_fn=limit_memory)
+    return subprocess.run([sys.executable, f"{ROOT}/kit.py", "check", "-f", claims, option,
+                           text], capture_output=True, text=True, timeout=60,
+                          preexec_fn=limit_memory)
+
+
+@pytest.mark.parametrize("option, content, expected", [
+    ("--article", "It has 8B parameters." + " " * 80_000 + "x\n" + " " * 80_000 + "\n",
+     NOT_FOUND),
+    ("--paper", "\ufdfa" * 2_000_000, NOT_FOUND),
+    ("--paper", ("word " * 5 + "\n") * 200_000, NOT_FOUND),
+    # A heading line of blanks, where the quote is found and so placed.
+    ("--paper", "Abstract" + " " * 80_000 + "x\n3.3.1 Training Infrastructure\n"
+     "It is trained on up to 16K H100 GPUs.\n", (0, "1 of 1 under their cited section")),
+])
+def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, option, content,
+                                                        expected):
+    text = tmp_path / "text.txt"
+    text.write_text(content, encoding="utf-8")
+    result = run_guarded(claims_file(document(GPUS)), option, str(text))
+    code, said = expected
+    assert result.returncode == code
+    assert said in result.stdout + result.stderr
+
+
+def test_many_dismissals_of_many_alike_sentences_finish_quickly(claims_file, tmp_path):
+    # Each dismissal is one binary search, not a pass over the sentences.
+    article = tmp_path / "article.txt"
+    article.write_text("The end. " * 40_000 + "\n", encoding="utf-8")
+    dismissals = "".join(f"  - {{sentence: The end {index}, reason: r}}\n"
+                         for index in range(10_000))
+    result = run_guarded(claims_file(document(GPUS, "dismissed:\n" + dismissals)),
+                         "--article", str(article))
     assert result.returncode == 1
-    assert "quote not found" in result.stderr
+    assert "error[dismissal-unmatched]: dismissed[998].sentence: no sentence of" in result.stderr
+    assert "article coverage: 0 sentences, 0 tracked, 0 dismissed, 0 untracked" in result.stdout
     assert "Traceback" not in result.stderr
