@@ -66,6 +66,9 @@ MIN_QUOTE_CHARS = 8
 MIN_QUOTE_WORDS = 2
 # A quote found more often than this is placed by its first occurrences only.
 _MAX_OCCURRENCES = 200
+# A dismissal is compared with the sentences that start with its first word;
+# after this many first words with one first character, with all of them.
+_MANY_FIRST_WORDS = 16
 # How many candidate windows difflib compares with a quote that is not found.
 _CANDIDATES = 4
 
@@ -873,12 +876,12 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     article = text.text
     # A dismissal names the sentences that start with it once both are
     # normalised.  Sorted by their normal forms, the sentences that start with
-    # a dismissal are one run, found by bisection, so that no number of
-    # sentences and dismissals costs more than sorting them.  The sentences
-    # are grouped by their first character, and a group is sorted only when a
-    # dismissal starts with it.  Most sentences are plain ASCII that normalize
-    # leaves as it is, but for joining their lines (words); the others are
-    # normalised.
+    # a dismissal are one run, found by bisection.  Only the sentences that
+    # start with the dismissal's first word are sorted for it; once many
+    # first words have asked for one first character, all its sentences are
+    # sorted, so that no number of sentences and dismissals costs more than
+    # sorting them.  Most sentences are plain ASCII that normalize leaves as
+    # it is, but for joining their lines (words); the others are normalised.
     changed = set()
     for match in _FOLDED.finditer(article):
         number = bisect.bisect_right(starts, match.start()) - 1
@@ -893,18 +896,32 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     for number, start in enumerate(starts):
         if number not in changed:
             plain.setdefault(article[start], []).append(number)
-    groups = {}  # first character → (normal form, number) of its sentences, sorted
+    # (first character,) or (first character, first word) → the (normal
+    # form, number) of the sentences that start so, sorted
+    groups = {}
+    first_words = Counter()  # first character → how many first words asked for it
 
-    def sentences_starting(first: str) -> list[tuple[str, int]]:
-        if first not in groups:
-            groups[first] = sorted(normals.get(first, []) + [
+    def sentences_starting(prefix: str) -> list[tuple[str, int]]:
+        first, word = prefix[0], prefix.split(" ", 1)[0]
+        if (first,) in groups:
+            return groups[(first,)]
+        if (first, word) in groups:
+            return groups[(first, word)]
+        first_words[first] += 1
+        if first_words[first] > _MANY_FIRST_WORDS:
+            groups[(first,)] = sorted(normals.get(first, []) + [
                 (words(number), number) for number in plain.get(first, ())])
-        return groups[first]
+            return groups[(first,)]
+        groups[(first, word)] = sorted(
+            [item for item in normals.get(first, []) if item[0].startswith(word)]
+            + [(words(number), number) for number in plain.get(first, ())
+               if article.startswith(word, starts[number], ends[number])])
+        return groups[(first, word)]
 
     for index, dismissal in enumerate(document.dismissed):
         prefix = normalize(dismissal.sentence)
         if prefix:
-            sentences = sentences_starting(prefix[0])
+            sentences = sentences_starting(prefix)
             low, count = _run_starting_with(sentences, prefix)
             named = sentences[low][1] if count else None
         else:

@@ -757,11 +757,16 @@ def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, o
     assert said in result.stdout + result.stderr
 
 
-def test_many_dismissals_of_many_alike_sentences_finish_quickly(claims_file, tmp_path):
+@pytest.mark.parametrize("dismissal", [
+    "The end {index}",  # one first word
+    "T{index} end",  # as many first words, one first character
+])
+def test_many_dismissals_of_many_alike_sentences_finish_quickly(claims_file, tmp_path,
+                                                                dismissal):
     # Each dismissal is one binary search, not a pass over the sentences.
     article = tmp_path / "article.txt"
     article.write_text("The end. " * 40_000 + "\n", encoding="utf-8")
-    dismissals = "".join(f"  - {{sentence: The end {index}, reason: r}}\n"
+    dismissals = "".join(f"  - {{sentence: {dismissal.format(index=index)}, reason: r}}\n"
                          for index in range(10_000))
     result = run_guarded(claims_file(document(GPUS, "dismissed:\n" + dismissals)),
                          "--article", str(article))
