@@ -95,10 +95,6 @@ def _lowercase_pattern(words) -> str:
     return pattern.replace("[- ]", "(?:-|\\s+)").replace(" ", r"\s+")
 
 
-# The words as a regex, for lowercased text.
-_CHECKABLE_LOWER = re.compile(r"[\d%]|\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
-
-
 def _stem(word: str) -> str:
     """The letters a checkable word always starts with: "token" for
     "tokens?", "fine" for "fine-?tun\\w*"."""
@@ -108,12 +104,14 @@ def _stem(word: str) -> str:
     return stem
 
 
+# What makes a sentence checkable, once lowercased: a figure or a percent
+# sign, or one of the words.
+_FIGURES = re.compile(r"[\d%]")
+_CHECKABLE_WORD = re.compile(r"\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
 # To scan a whole article, each word is looked for where its stem stands,
 # found with str.find, and matched by the regex only there: trying 40
 # alternatives at every word costs more than 40 passes of str.find.
 _CHECKABLE_STEMS = sorted({_stem(word) for word in _CHECKABLE_WORDS})
-_CHECKABLE_AT = re.compile(r"\b(?:" + _lowercase_pattern(_CHECKABLE_WORDS) + r")\b")
-_FIGURES = re.compile(r"[\d%]")
 # Paragraphs end at a line holding only whitespace.  (Written so that a long
 # run of spaces is scanned once, not once per position.)
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
@@ -623,6 +621,14 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
     cited section; add problems and return the summary line."""
     offsets, numbers = _headings(document, text.text)
     headed = set(numbers)
+
+    def section_at(offset: int) -> str | None:
+        index = bisect.bisect_right(offsets, offset) - 1
+        return numbers[index] if index >= 0 else None
+
+    def pages_of(span: tuple[int, int]) -> tuple[int, int]:  # its first and last page
+        return text.page(span[0]), text.page(max(span[0], span[1] - 1))
+
     on_page = pages_wanted = under = sections_wanted = unheaded = 0
     for item in found:
         claim, source = item.claim, item.claim.source
@@ -632,12 +638,9 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
         if offsets and cited is not None and cited not in headed:
             unheaded += 1
 
-        def section_at(offset: int) -> str | None:
-            index = bisect.bisect_right(offsets, offset) - 1
-            return numbers[index] if index >= 0 else None
-
         def page_ok(span, page=source.page) -> bool:
-            return text.page(span[0]) <= page <= text.page(max(span[0], span[1] - 1))
+            first, last = pages_of(span)
+            return first <= page <= last
 
         # The occurrence that fits best: both, then the section, then the page.
         span = max(item.spans, key=lambda span: (
@@ -648,7 +651,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
             if page_ok(span):
                 on_page += 1
             else:
-                first, last = text.page(span[0]), text.page(max(span[0], span[1] - 1))
+                first, last = pages_of(span)
                 stands = f"page {first}" if first == last else f"pages {first}-{last}"
                 add_problem(problems, _quote_problem(
                     document, claim, "paper",
@@ -660,13 +663,11 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
             if within_section(actual, cited):
                 under += 1
             else:
-                stands = f"§{actual}" if actual else "before the first heading"
+                stands = f"under §{actual}" if actual else "before the first heading"
                 add_problem(problems, _quote_problem(
                     document, claim, "paper",
-                    f"quote is cited under §{cited}, but stands under"
-                    f" {stands} in {text.path}" if actual else
-                    f"quote is cited under §{cited}, but stands"
-                    f" {stands} in {text.path}", "wrong-section"))
+                    f"quote is cited under §{cited}, but stands {stands} in {text.path}",
+                    "wrong-section"))
     parts = [f"{on_page} of {pages_wanted} quotes on their cited page"
              if text.page_breaks else "pages not checked: no form feeds"]
     if offsets:
@@ -760,6 +761,17 @@ def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+def _is_checkable(sentence: str) -> bool:
+    """Whether a lowercased sentence states something checkable."""
+    return bool(_FIGURES.search(sentence) or _CHECKABLE_WORD.search(sentence))
+
+
+def _sentence_holding(starts: list[int], ends: list[int], position: int) -> int | None:
+    """The number of the sentence a position of the text falls in, if any."""
+    number = bisect.bisect_right(starts, position) - 1
+    return number if number >= 0 and position < ends[number] else None
+
+
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """The article's sentences as (line, col, sentence), 1-based, as the
     audit reads them."""
@@ -771,8 +783,8 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
 
 def _checkable(text: str, starts: list[int], ends: list[int],
                words) -> set[int]:
-    """The sentences that state something checkable, by number: those
-    _CHECKABLE_LOWER finds something in, lowercased.
+    """The sentences that state something checkable (_is_checkable), by
+    number.
 
     The whole text is lowercased once.  Figures are found by one regex, and
     each word where its stem stands, by str.find; a stem's sentence is found
@@ -783,21 +795,17 @@ def _checkable(text: str, starts: list[int], ends: list[int],
     lowered = text.lower()
     if len(lowered) != len(text):
         return {number for number in range(len(starts))
-                if _CHECKABLE_LOWER.search(words(number).lower())}
-
-    def sentence_at(position: int) -> int | None:
-        number = bisect.bisect_right(starts, position) - 1
-        return number if number >= 0 and position < ends[number] else None
-
-    checkable = {sentence_at(match.start()) for match in _FIGURES.finditer(lowered)}
+                if _is_checkable(words(number).lower())}
+    checkable = {_sentence_holding(starts, ends, match.start())
+                 for match in _FIGURES.finditer(lowered)}
     checkable.discard(None)  # a list marker's number is in no sentence
     for stem in _CHECKABLE_STEMS:
         position = lowered.find(stem)
         while position >= 0:
-            number = sentence_at(position)
+            number = _sentence_holding(starts, ends, position)
             if number is not None and (
                     number in checkable
-                    or _CHECKABLE_AT.match(lowered, position, ends[number])):
+                    or _CHECKABLE_WORD.match(lowered, position, ends[number])):
                 checkable.add(number)
                 # The rest of this sentence can tell nothing more.
                 position = lowered.find(stem, ends[number])
@@ -882,11 +890,9 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
     # sorted, so that no number of sentences and dismissals costs more than
     # sorting them.  Most sentences are plain ASCII that normalize leaves as
     # it is, but for joining their lines (words); the others are normalised.
-    changed = set()
-    for match in _FOLDED.finditer(article):
-        number = bisect.bisect_right(starts, match.start()) - 1
-        if number >= 0 and match.start() < ends[number]:
-            changed.add(number)
+    changed = {_sentence_holding(starts, ends, match.start())
+               for match in _FOLDED.finditer(article)}
+    changed.discard(None)
     normals = {}  # first character → (normal form, number) of the changed sentences
     for number in changed:
         normal = normalize(words(number))

@@ -540,6 +540,11 @@ def test_a_paper_with_any_line_ending_is_placed_as_with_newlines(tmp_path, shape
      [("wrong-section", "error", 0, 30,
        "quote is cited under §3.4, but stands under §3.3.2 in PAPER")],
      "placement: pages not checked: no form feeds; 1 of 2 under their cited section"),
+    # Above the first heading, a quote is under no section.
+    (MARKDOWN, [("3.3", 1, "The Llama 3 Herd of Models")],
+     [("wrong-section", "error", 0, 30,
+       "quote is cited under §3.3, but stands before the first heading in PAPER")],
+     "placement: pages not checked: no form feeds; 0 of 1 under their cited section"),
     # No headings and no pages: both parts are skipped, and said so.
     ("trained on up to 16K H100 GPUs\n", [("3.3.1", 2, "trained on up to 16K H100 GPUs")],
      [], "placement: pages not checked: no form feeds; sections not checked: no headings found"),
