@@ -56,9 +56,6 @@ def _absent(node: Node, key: str) -> bool:
     return child is None or child.kind is NULL
 
 
-MAX_SUGGESTED = 64  # the longest key a did-you-mean is looked for
-
-
 def _unknown_key(key, fields: dict) -> str:
     message = f"unknown key {_shown(key)}"
     if isinstance(key, str) and (hint := did_you_mean(key, fields)):
@@ -285,8 +282,8 @@ class _Validator:
         first_line_of_id: dict[str, int] = {}
         unique = []
         for claim in claims:
-            seen = first_line_of_id.setdefault(claim.id, claim.at[0])
-            if seen != claim.at[0]:
+            seen = first_use(first_line_of_id, claim.id, claim.at[0])
+            if seen is not None:
                 self.problem(claim.at, f"claims[{claim.index}].id", "duplicate-id",
                              f"duplicate id {claim.id!r} (first used at line {seen})")
                 broken.append(replace(claim, broken=True))
@@ -366,8 +363,8 @@ class _Validator:
             if good is None:
                 return None
             if "id" in good:
-                seen = first_line_of_id.setdefault(good["id"].value, child.line)
-                if seen != child.line:
+                seen = first_use(first_line_of_id, good["id"].value, child.line)
+                if seen is not None:
                     self.at(good["id"], f"{where}.id", "duplicate-id",
                             f"duplicate check id {good['id'].value!r} (first used at"
                             f" line {seen})")
@@ -393,6 +390,15 @@ class _Validator:
                              at=position_in(child, "sentence"))
 
         return self.items(node, schema.DOCUMENT.fields["dismissed"], "dismissed", read)
+
+
+def first_use(first_lines: dict, key, line: int) -> int | None:
+    """The line where key was used before, if it was (on any line, this one
+    too); otherwise None, and this line is recorded as its first use."""
+    if key in first_lines:
+        return first_lines[key]
+    first_lines[key] = line
+    return None
 
 
 def position_in(node: Node, key: str) -> tuple[int, int] | None:

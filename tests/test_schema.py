@@ -21,11 +21,13 @@ VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 # is a bad node, which to_data turns into a null the schema refuses too.
 KIT_ONLY = {
     "duplicate id",
+    "duplicate id on the same line",
     "section missing from the header",
     "title that is not the section's",
     "page that is not the section's",
     "section number as a float key",
     "two checks with one id",
+    "two checks with one id on one line",
 }
 
 

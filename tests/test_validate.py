@@ -104,6 +104,14 @@ CASES = [
           "duplicate id 'model-sizes' (first used at line 10)")],
     ),
     (
+        "duplicate id on the same line",
+        document("  [{id: a, claim: c, article_quote: q, source: {}, verdict: unsourced, note: n},"
+                 " {id: a, claim: c, article_quote: q, source: {}, verdict: unsourced, note: n}]\n"),
+        2, 0,
+        [("{id: a", 2, "claims[1] (a).id", "duplicate-id",
+          "duplicate id 'a' (first used at line 10)")],
+    ),
+    (
         "value without unit",
         document(GPUS.replace("    unit: GPUs\n", "")),
         1, 0,
@@ -297,6 +305,13 @@ CASES = [
                        "  - {id: same, compute: '2', expect: 2}\n"),
         1, 1,
         [("same", 2, "checks[1].id", "duplicate-id", "duplicate check id 'same' (first used at line 23)")],
+    ),
+    (
+        "two checks with one id on one line",
+        document(GPUS, "checks: [{id: same, compute: '1', expect: 1},"
+                       " {id: same, compute: '2', expect: 2}]\n"),
+        1, 1,
+        [("same", 2, "checks[1].id", "duplicate-id", "duplicate check id 'same' (first used at line 22)")],
     ),
     (
         "paper url that is not a url",
