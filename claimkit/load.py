@@ -146,12 +146,11 @@ def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK)
                                  message=message))
 
     try:
-        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with open(descriptor, "rb") as handle:
-            mode = os.fstat(descriptor).st_mode
-            if stat.S_ISDIR(mode):
-                raise IsADirectoryError
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.  (open
+        # refuses a directory itself, and closes what it opened.)
+        with open(path, "rb", opener=lambda name, flags: os.open(
+                name, flags | os.O_NONBLOCK)) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise fail("unreadable", "not a regular file")
             # Read one byte past the cap so a file growing while it is read

@@ -285,6 +285,15 @@ def test_a_directory(run, claims_file, tmp_path, option):
         2, "", f"{tmp_path}:1:1: error[unreadable]: is a directory\n")
 
 
+def test_a_file_that_cannot_be_read_leaves_no_descriptor_open(tmp_path):
+    os.mkfifo(tmp_path / "fifo")
+    descriptors = len(os.listdir("/proc/self/fd"))
+    for path in [tmp_path, tmp_path / "fifo"] * 5:
+        with pytest.raises(claimkit.load.LoadError):
+            claimkit.load.read_text(str(path), str(path))
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+
+
 @pytest.mark.parametrize("error, message", [
     (PermissionError(13, "Permission denied"), "permission denied"),
     (OSError(5, "Input/output error"), "cannot read: Input/output error"),
