@@ -197,14 +197,13 @@ def looks_like_utf16(data: bytes) -> bool:
     return half > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) > half // 2
 
 
-def source_excerpt(text: str, line: int, col: int) -> tuple[str, str]:
-    """The line of text at `line`, and a caret under column `col`: wide
-    characters count twice, a tab once (it is printed as a space), and a
-    very long line is cut to the part around the column.  The line is raw
-    text; whoever prints it escapes it."""
+def source_excerpt(shown: str, col: int) -> tuple[str, str]:
+    """A line of the file, and a caret under column `col`: wide characters
+    count twice, a tab once (it is printed as a space), and a very long line
+    is cut to the part around the column.  The line is raw text; whoever
+    prints it escapes it."""
     from rich.cells import cell_len
 
-    shown = _line_at(YAML_LINE_BREAK.split(text), line)
     start, end = max(col - 1 - 60, 0), col - 1 + 60
     before = ("…" if start else "") + shown[start:col - 1]
     after = shown[col - 1:end] + ("…" if end < len(shown) else "")
@@ -265,7 +264,7 @@ def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str)
                 f" {_indent(above)}"
             hint = ("lines of one mapping start in the same column: indent it like the"
                     " key it belongs beside")
-    detail = source_excerpt(text, line, col)
+    detail = source_excerpt(_line_at(lines, line), col)
     if hint is not None:
         detail += (f"hint: {hint}",)
     return Problem(path=display, line=line, col=col, code="syntax", message=message,
@@ -577,8 +576,7 @@ def _number_fault(kind: str, text: str, value) -> tuple[str, str] | None:
 # follows is a comment.  _COMMENT_AHEAD crosses the blanks and line breaks
 # that follow the scalar, and only those, to a '#'; group 1 is the part from
 # the first line break on.
-_COMMENT_AHEAD = re.compile(
-    "[ \t]*+((?:(?:\r\n|[\r\n\x85\u2028\u2029])[ \t]*+)*+)#")
+_COMMENT_AHEAD = re.compile(f"[ \t]*+((?:(?:{YAML_LINE_BREAK.pattern})[ \t]*+)*+)#")
 
 
 def comment_after(text: str, end, indent: int) -> tuple[int, int, bool] | None:

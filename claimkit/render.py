@@ -277,16 +277,14 @@ class Checklist:
                         yield Segment(" " * (widths[column] - cell_len(text)) + GAP)
                 yield newline
 
-        def summary():
-            """Counts per verdict and N/M sourced: first, so a screen that
-            shows only the top of a long list shows them, and last."""
-            for line in join_items(count_verdicts(self.claims), width, "   "):
-                yield Segment(line)
-                yield newline
-            yield Segment(count_sourced(self.claims))
-            yield newline
+        # Counts per verdict and N/M sourced: first, so a screen that shows
+        # only the top of a long list shows them, and last.
+        summary = []
+        for line in [*join_items(count_verdicts(self.claims), width, "   "),
+                     count_sourced(self.claims)]:
+            summary += [Segment(line), newline]
 
-        yield from summary()
+        yield from summary
         yield newline
         yield from row([[("", None)]] + [
             [(line, bold) for line in wrap(label, widths[column])]
@@ -303,7 +301,7 @@ class Checklist:
                 [(line, None) for line in wrap(clean(describe_source(claim)), source_width)],
                 [(line, style) for line in wrap(claim.verdict or UNREAD, verdict_width)],
             ])
-        yield from summary()
+        yield from summary
         if self.results:
             yield Segment("checks:")
             yield newline

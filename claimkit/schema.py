@@ -12,7 +12,7 @@ in validate.py: JSON Schema cannot say them.
 """
 import re
 from collections.abc import Callable
-from dataclasses import field
+from dataclasses import field, replace
 from datetime import date
 
 from claimkit.load import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR
@@ -161,9 +161,8 @@ SOURCE = Mapping(
                         description="A section listed under `sections`, quoted."),
         "title": prose(nullable=True,
                        description="The section's title, as listed under `sections`."),
-        "page": Field(kinds=(INT, NULL), minimum=(1, "a page number"),
-                      description="The page the quoted words stand on, within"
-                                  " the section."),
+        "page": replace(PAGE, description="The page the quoted words stand on, within"
+                                          " the section."),
         "locator": text(shape=LOCATOR, nullable=True,
                         description="A table, figure, footnote or equation."),
         "quote": prose(nullable=True, description="The source's own words, read in the source."),
