@@ -544,20 +544,24 @@ def _quote_problem(document: Document, claim, which: str, message: str, code: st
                    level=level, code=code)
 
 
+def quotes_the_paper(document: Document, source) -> bool:
+    """Whether a source quotes the paper: it cites a section, or the paper's
+    own url."""
+    return source.quote is not None and (
+        source.section is not None or source.url == document.paper.get("url"))
+
+
 def find_quotes(document: Document, text: SearchText, which: str,
                 problems: list) -> tuple[list[_Found], int]:
     """Find each claim's article quotes (which="article") or paper quotes
     (which="paper") in a text.  Adds problems; returns the quotes found and
     how many were looked for."""
     found, wanted = [], 0
-    paper_url = document.paper.get("url")
     for claim in document.claims:
         source = claim.source
         if which == "article":
             quote = claim.article_quote
-        elif source.quote is None or not (
-            source.section is not None or source.url == paper_url
-        ):
+        elif not quotes_the_paper(document, source):
             continue
         else:
             quote = source.quote
