@@ -751,7 +751,10 @@ def run_guarded(claims: str, option: str, text: str):
     # A heading line of blanks, where the quote is found and so placed.
     ("--paper", "Abstract" + " " * 80_000 + "x\n3.3.1 Training Infrastructure\n"
      "It is trained on up to 16K H100 GPUs.\n", (0, "1 of 1 under their cited section")),
-])
+    # Short ids: pytest puts the test's id in PYTEST_CURRENT_TEST, and an id
+    # holding a megabyte of text would make the child's environment too long.
+], ids=["article-long-blank-lines", "paper-one-long-word", "paper-many-short-lines",
+        "paper-heading-of-blanks"])
 def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, option, content,
                                                         expected):
     text = tmp_path / "text.txt"
