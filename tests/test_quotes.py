@@ -5,17 +5,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from claimkit.coverage import _CHECKABLE_WORDS, split_sentences
 from claimkit.model import Claim, Dismissal, Document, Source, shorten
-from claimkit.quotes import (
-    _CHECKABLE_WORDS,
-    LineIndex,
-    SearchText,
-    _headings,
-    check_article,
-    check_paper,
-    normalize,
-    split_sentences,
-)
+from claimkit.quotes import _headings, check_article, check_paper
+from claimkit.texts import LineIndex, SearchText, normalize
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
 
 ARTICLE = """\
@@ -628,7 +621,6 @@ def test_a_missing_quote_shows_the_closest_passage_as_it_stands(tmp_path):
 @pytest.mark.parametrize("quote", ["^", "-", "—", "   ", "GPUs", "8B 70B"])
 def test_a_quote_too_short_to_prove_anything_is_an_error(tmp_path, quote):
     problems, reports = run_paper(tmp_path, PDFTOTEXT, paper_document(("3.3.1", 2, quote)))
-    from claimkit.quotes import normalize
     assert problems == [(
         "quote-too-short", "error", 0, 30,
         f"quote is too short to prove anything ({normalize(quote)!r});"

@@ -1,0 +1,395 @@
+"""Texts: the article and the paper as the quote checks read them.
+
+Matching forgives layout and typography only: reflowed lines and runs of
+whitespace, curly vs straight quotes, dashes, × vs x, superscripts (10²⁵ vs
+10^25), PDF ligatures (ﬁ, ﬂ) and hyphenation at line ends.  It never forgives
+different words.
+
+Speed and memory stay linear in the text (a paper is ~600 KB; a wrong copy of
+it must not make the kit crawl): the text is normalised once, in blocks whose
+offsets are kept, so a match in the normalised text maps back to the text as
+it stands; line and page numbers come from bisecting precomputed offsets; a
+quote that is not found is compared by difflib with a few candidate windows
+only, found through the quote's rarest words.  A quote that runs across a
+page is found through the page furniture (page numbers, running heads,
+footnotes) between its halves.
+"""
+import bisect
+import difflib
+import itertools
+import re
+import unicodedata
+from collections import Counter
+
+from claimkit.model import TEXT_LINE_BREAK, shorten
+
+_TYPOGRAPHY = {
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "×": "x",
+    "^": "",
+    "\u00ad": "",  # soft hyphen
+}
+# A regex finds the few characters to replace: str.translate with a table
+# costs about half a microsecond for every character of non-ASCII text.
+_TYPOGRAPHY_CHARS = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
+# "foun-\ndation" in PDF text is one word broken at a line end.
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
+# A hyphen inside a word is typography too: "pre-training" and the
+# "pretraining" left by joining a line-end hyphen are the same word.
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# "--" is how plain text writes a dash.
+_DASHES = re.compile(r"-{2,}")
+# Applied after whitespace is folded to single spaces.
+_TIMES = re.compile(r"(?<=\d) ?x ?(?=\d)")
+# A compatibility character whose NFKC form is longer than this is kept as it
+# is: ligatures and superscripts fold to 1-3 characters, while U+FDFA folds to
+# 18, and a text of them would grow 18-fold in memory.
+_MAX_FOLD = 4
+# Texts are normalised in blocks of about this many characters, cut at
+# whitespace that no rule joins across, so a match maps back to the text.
+_BLOCK = 4096
+_BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx×ｘ])")
+# A quote found more often than this is placed by its first occurrences only.
+_MAX_OCCURRENCES = 200
+# How many candidate windows difflib compares with a quote that is not found.
+_CANDIDATES = 4
+# Lines that fall between the halves of a quote that crosses a page.
+_PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*",
+                          re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\s*(?:[*∗†‡§¶]|\d{1,2}(?:\s|(?=http)))")
+# Lines at a page's edge that repeat on this many pages are running heads.
+_RUNNING_MIN_PAGES = 3
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, except for characters that would expand past _MAX_FOLD."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    table = {}
+    for char in set(text):
+        if not char.isascii():
+            folded = unicodedata.normalize("NFKD", char)
+            if folded != char and len(folded) <= _MAX_FOLD:
+                table[char] = folded
+    if table:
+        chars = re.compile("[" + "".join(map(re.escape, table)) + "]")
+        text = chars.sub(lambda match: table[match.group()], text)
+    # NFC after a per-character NFKD is NFKC (NFC reorders and composes).
+    return unicodedata.normalize("NFC", text)
+
+
+def _fold(text: str) -> str:
+    """Normalise one block (see normalize)."""
+    if not text.isascii():
+        text = _nfkc(text)
+    if "-" in text:
+        text = _LINE_END_HYPHEN.sub("", text)
+    if not text.isascii():
+        text = _TYPOGRAPHY_CHARS.sub(lambda match: _TYPOGRAPHY[match.group()], text)
+    elif "^" in text:
+        text = text.replace("^", "")
+    if "-" in text:
+        text = _WORD_HYPHEN.sub("", _DASHES.sub("-", text))
+    text = " ".join(text.split())
+    if "x" in text:
+        text = _TIMES.sub("x", text)
+    return text
+
+
+def _block_spans(text: str, start: int = 0, end: int | None = None, size: int = _BLOCK):
+    """(start, end) of blocks of text, cut at whitespace no rule joins across."""
+    end = len(text) if end is None else end
+    while start < end:
+        cut = _BOUNDARY.search(text, start + size, end) if start + size < end else None
+        if cut is None:
+            yield start, end
+            return
+        yield start, cut.start()
+        start = cut.end()
+
+
+def normalize(text: str) -> str:
+    """Fold the layout and typography a quote may differ in; keep the words."""
+    return " ".join(filter(None, (_fold(text[start:end])
+                                  for start, end in _block_spans(text))))
+
+
+def plain_newlines(text: str) -> str:
+    """The text with each \r\n and lone \r (old Mac files) made \n: a text
+    editor ends a line at any of them, and the kit then finds paragraphs,
+    headings and pages, and counts lines and columns, as the editor shows
+    them."""
+    return TEXT_LINE_BREAK.sub("\n", text) if "\r" in text else text
+
+
+class LineIndex:
+    """1-based line and column of offsets into a text with plain newlines,
+    by bisecting where its lines start."""
+
+    def __init__(self, text: str) -> None:
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
+class SearchText:
+    """A text prepared for finding quotes: normalised once, with the way back.
+
+    normal is the normalised text; the blocks record where each normalised
+    block starts and which span of the text it came from.  Its text has
+    plain newlines (see plain_newlines).
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        text = plain_newlines(text)
+        self.text, self.path = text, path
+        pieces, self.norm_starts, self.spans = [], [], []
+        length = 0
+        for start, end in _block_spans(text):
+            piece = _fold(text[start:end])
+            if piece:
+                if pieces:
+                    length += 1
+                self.norm_starts.append(length)
+                self.spans.append((start, end))
+                pieces.append(piece)
+                length += len(piece)
+        self.normal = " ".join(pieces)
+        self.page_breaks = [match.start() for match in re.finditer("\f", text)]
+        self._lines = None
+        self._pieces = {}  # block index → its pieces, to map offsets
+        self._counts = None
+        self._seams = None
+
+    # -- positions -------------------------------------------------------
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_col(offset)
+
+    def page(self, offset: int) -> int:
+        return bisect.bisect_left(self.page_breaks, offset) + 1
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the text that normal[start:end] came from."""
+        return self._to_text(start, True), self._to_text(end, False)
+
+    def _to_text(self, position: int, is_start: bool) -> int:
+        index = max(0, bisect.bisect_right(self.norm_starts, position) - 1)
+        if not self.spans:
+            return 0
+        # The block in small pieces first, so the search below folds a few
+        # hundred characters at a time.
+        if index not in self._pieces:
+            pieces, length = [], self.norm_starts[index]
+            for start, end in _block_spans(self.text, *self.spans[index], size=256):
+                piece = _fold(self.text[start:end])
+                if piece:
+                    length += 1 if pieces else 0
+                    pieces.append((length, start, end))
+                    length += len(piece)
+            self._pieces[index] = pieces
+        pieces = self._pieces[index]
+        norm_start, block_start, block_end = pieces[max(0, bisect.bisect_right(
+            pieces, (position, len(self.text))) - 1)]
+        target = position - norm_start
+        block = self.text[block_start:block_end]
+
+        def length(cut: int) -> int:  # where block[cut:] starts in the block's normal
+            folded = len(_fold(block[:cut]))
+            return folded + (1 if folded and block[cut - 1].isspace() else 0)
+
+        # Binary search: the last cut at or before the target (a start), or the
+        # first cut that reaches it (an end).
+        low, high = 0, len(block)
+        while low < high:
+            middle = (low + high + (1 if is_start else 0)) // 2
+            if is_start:
+                if length(middle) <= target:
+                    low = middle
+                else:
+                    high = middle - 1
+            elif length(middle) >= target:
+                high = middle
+            else:
+                low = middle + 1
+        return block_start + low
+
+    # -- finding ---------------------------------------------------------
+
+    def find_all(self, needle: str):
+        """Spans in the text where needle (normalised) stands, in order."""
+        found = 0
+        position = self.normal.find(needle)
+        while position >= 0 and found < _MAX_OCCURRENCES:
+            yield self.original(position, position + len(needle))
+            found += 1
+            position = self.normal.find(needle, position + 1)
+        if not found and self.page_breaks:
+            yield from self._find_across_pages(needle)
+
+    def _find_across_pages(self, needle: str):
+        """Spans of needle across a page break, seen through page furniture."""
+        if self._seams is None:
+            self._seams = _Seams(self)
+        yield from self._seams.find_all(needle)
+
+    def closest(self, needle: str) -> tuple[int, int, float] | None:
+        """The span of the text most like needle, and its similarity.
+
+        Candidate windows come from where the quote's rarest words stand
+        (counted once for the whole text); difflib compares only a few.
+        """
+        if self._counts is None:
+            self._counts = Counter()
+            cut = 0
+            while cut < len(self.normal):  # in slices, to bound the word lists
+                end = self.normal.find(" ", cut + (1 << 20))
+                end = len(self.normal) if end < 0 else end
+                self._counts.update(self.normal[cut:end].split(" "))
+                cut = end + 1
+        words = needle.split(" ")
+        offsets, offset = {}, 0
+        for word in words:
+            offsets.setdefault(word, offset)
+            offset += len(word) + 1
+        rare = sorted((self._counts[word], word) for word in offsets if self._counts[word])
+        padded = f" {self.normal} "
+        starts = set()
+        for _, word in rare[:3]:
+            position = padded.find(f" {word} ")
+            for _ in range(_MAX_OCCURRENCES):
+                if position < 0:
+                    break
+                starts.add(max(0, position - offsets[word]))
+                position = padded.find(f" {word} ", position + 1)
+        if not starts:
+            return None
+        wanted = set(words)
+        ranked = sorted(starts, key=lambda start: (
+            -len(wanted.intersection(self.normal[start:start + len(needle)].split(" "))),
+            start))
+        best = None
+        margin = 40
+        for start in ranked[:_CANDIDATES]:
+            low = max(0, start - margin)
+            window = self.normal[low:start + len(needle) + margin]
+            matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
+            blocks = [block for block in matcher.get_matching_blocks() if block.size]
+            if not blocks:
+                continue
+            first, last = blocks[0].b, blocks[-1].b + blocks[-1].size
+            ratio = difflib.SequenceMatcher(None, needle, window[first:last],
+                                            autojunk=False).ratio()
+            if best is None or ratio > best[2]:
+                best = (low + first, low + last, ratio)
+        if best is None:
+            return None
+        start, end, ratio = best
+        # Whole words: a span that starts or ends inside a word takes it all
+        # (its letters and digits, not the punctuation beside it).
+        normal = self.normal
+        while 0 < start < len(normal) and normal[start - 1].isalnum() and normal[start].isalnum():
+            start -= 1
+        while 0 < end < len(normal) and normal[end - 1].isalnum() and normal[end].isalnum():
+            end += 1
+        return (*self.original(start, end), ratio)
+
+    def shown(self, start: int, end: int, limit: int = 100) -> str:
+        """The text's own words at a span, on one line."""
+        return shorten(" ".join(self.text[start:end].split()), limit)
+
+    def where(self, offset: int) -> str:
+        line = self.line_col(offset)[0]
+        return f"line {line}, page {self.page(offset)}" if self.page_breaks else f"line {line}"
+
+
+class _Seams:
+    """The text around each page break, with the page furniture left out.
+
+    A quote that runs across a page has a page number, a running head or a
+    footnote between its halves in a PDF's text.  Each seam joins the end of
+    one page's body to the start of the next one's.
+    """
+
+    def __init__(self, text: SearchText, reach: int = 1200) -> None:
+        self.text = text
+        whole = text.text
+        breaks = text.page_breaks
+        pages = list(zip([-1, *breaks], [*breaks, len(whole)], strict=False))
+        edges = Counter()
+        for start, end in pages:
+            lines = whole[start + 1:end].split("\n")
+            edge = [line for line in lines[:3] + lines[-3:] if line.strip()]
+            edges.update({_furniture_key(line) for line in edge})
+        running = {key for key, pages_seen in edges.items()
+                   if key and pages_seen >= _RUNNING_MIN_PAGES}
+        self.pieces = []  # per seam: (normal start, SearchText, before span, after start)
+        normals, length = [], 0
+        for (before_start, page_break), (_, after_end) in itertools.pairwise(pages):
+            tail = _body_end(whole, max(before_start + 1, page_break - reach), page_break,
+                             running)
+            head = _body_start(whole, page_break + 1, min(after_end, page_break + 1 + reach),
+                               running)
+            before = whole[tail[0]:tail[1]]
+            after = whole[head[0]:head[1]]
+            seam = SearchText(before + "\n" + after, text.path)
+            self.pieces.append((length, seam, tail, head[0]))
+            normals.append(seam.normal)
+            length += len(seam.normal) + 1
+        self.normal = "\n".join(normals)
+        self.starts = [piece[0] for piece in self.pieces]
+
+    def find_all(self, needle: str):
+        position = self.normal.find(needle)
+        while position >= 0:
+            start, seam, (tail_start, tail_end), head_start = self.pieces[
+                bisect.bisect_right(self.starts, position) - 1]
+            low, high = seam.original(position - start, position - start + len(needle))
+            before = tail_end - tail_start
+            yield tuple(tail_start + offset if offset <= before
+                        else head_start + offset - before - 1 for offset in (low, high))
+            position = self.normal.find(needle, position + 1)
+
+
+def _furniture_key(line: str) -> str:
+    """A page-edge line with its digits left out: "Page 7" and "Page 8" repeat."""
+    return " ".join(re.sub(r"\d+", "", line).split()).casefold()
+
+
+def _is_furniture(line: str, running: set) -> bool:
+    return (not line.strip() or _PAGE_NUMBER.fullmatch(line) is not None
+            or _furniture_key(line) in running)
+
+
+def _body_end(text: str, start: int, end: int, running: set) -> tuple[int, int]:
+    """The span of text[start:end] (a page's end) without its last furniture
+    lines: page numbers, running lines, and a footnote block."""
+    lines = text[start:end].split("\n")
+    while lines and _is_furniture(lines[-1], running):
+        lines.pop()
+    # A footnote block: the last few lines, from one that opens with a marker.
+    for index in range(len(lines) - 1, max(0, len(lines) - 6), -1):
+        if _FOOTNOTE.match(lines[index]):
+            del lines[index:]
+            break
+    while lines and _is_furniture(lines[-1], running):
+        lines.pop()
+    return start, start + len("\n".join(lines))
+
+
+def _body_start(text: str, start: int, end: int, running: set) -> tuple[int, int]:
+    """The span of text[start:end] (a page's start) without its first
+    furniture lines."""
+    offset = start
+    for line in text[start:end].split("\n"):
+        if not _is_furniture(line, running):
+            break
+        offset += len(line) + 1
+    return min(offset, end), end
+
