@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import field, replace
 
 from claimkit import output
+from claimkit.display import ExportError, attention_rank, clean, section_key, shown_line
 from claimkit.evaluate import run_checks
+from claimkit.formats import FORMATS, format_for
 from claimkit.load import LoadError, collector_paused, load_nodes
 from claimkit.model import (
     VERDICTS,
@@ -18,17 +20,6 @@ from claimkit.model import (
     TooManyProblems,
     record,
     within_section,
-)
-from claimkit.render import (
-    FORMATS,
-    Checklist,
-    ExportError,
-    attention_rank,
-    clean,
-    format_for,
-    render_claim,
-    section_key,
-    shown_line,
 )
 from claimkit.validate import closest, validate
 
@@ -297,7 +288,7 @@ def section_of(claim) -> str | None:
 
 def make_console():
     """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
-    from rich.console import Console
+    from rich.console import Console  # lazy: rich takes ~0.1 s to import
 
     if os.environ.get("NO_COLOR"):
         console = Console(color_system=None, highlight=False, emoji=False)
@@ -313,6 +304,7 @@ def run_check(args, document, problems: list[Problem]) -> int:
     display = display_path(args.file)
     reports = []
     if document is not None and (args.article or args.paper):
+        # Lazy: its regexes take a while to compile, and only these checks use them.
         from claimkit.quotes import check_article, check_paper
 
         # The quote checks add to the run's one list of problems, whose cap
@@ -345,6 +337,8 @@ def show(document: Document, args, exit_code: int) -> int:
         print(f"kit.py: error: no claim with id {clean(args.id)!r}"
               f" in {display_path(args.file)}{hint}", file=sys.stderr)
         return exit_code or EXIT_UNREADABLE
+    from claimkit.checklist import render_claim  # lazy: rich takes ~0.1 s to import
+
     make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
     return exit_code
 
@@ -400,6 +394,8 @@ def run(args) -> int:
         # The checklist and machine formats stay pure; the count goes beside them.
         print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     if args.command == "list":
+        from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
+
         make_console().print(Checklist(claims, loaded.results))
         return exit_code
 

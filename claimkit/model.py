@@ -7,16 +7,48 @@ from dataclasses import dataclass, field
 # memory that helps nobody.
 MAX_PROBLEMS = 1000
 
-VERDICTS = (
-    "supported",
-    "overstated",
-    "imprecise",
-    "contradicted",
-    "not-in-paper",
-    "unsourced",
-)
-
 record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@record
+class Verdict:
+    """A verdict, and everything the kit shows or asks of it: adding a
+    verdict is one entry in VERDICTS."""
+
+    name: str
+    # Tells the verdict without its colour: overstated (▲) and imprecise (≈)
+    # differ in both.
+    mark: str
+    style: str  # its colour in the terminal, a rich style
+    words: str  # in plain English, for readers of the exports
+    rating: int | None  # ClaimReview's, 5 best, 1 worst (README); None: not published
+    rank: int  # `--sort verdict`: the claims that need attention first, from 0
+    # The HTML page's, the terminal's colour darkened for a light page and
+    # lightened for a dark one: (light, dark).
+    colours: tuple[str, str]
+    needs_note: bool  # a claim with it needs a note that explains it
+    cites: tuple[str, ...]  # the source keys, one of which a claim with it needs
+
+
+# The vocabulary, in the order every list of verdicts follows.
+VERDICTS = {verdict.name: verdict for verdict in (
+    Verdict(name="supported", mark="✔", style="green", words="Supported", rating=5,
+            rank=5, colours=("#1a7f37", "#4ac26b"), needs_note=False,
+            cites=("section", "url")),
+    Verdict(name="overstated", mark="▲", style="dark_orange", words="Overstated", rating=2,
+            rank=1, colours=("#bc4c00", "#f0883e"), needs_note=True,
+            cites=("section", "url")),
+    Verdict(name="imprecise", mark="≈", style="yellow", words="Imprecise", rating=4,
+            rank=2, colours=("#9a6700", "#d4a72c"), needs_note=True,
+            cites=("section", "url")),
+    Verdict(name="contradicted", mark="✘", style="red", words="Contradicted", rating=1,
+            rank=0, colours=("#cf222e", "#ff7b72"), needs_note=True,
+            cites=("section", "url")),
+    Verdict(name="not-in-paper", mark="○", style="cyan", words="Not in the paper", rating=3,
+            rank=4, colours=("#0b7285", "#3bc9db"), needs_note=True, cites=("url",)),
+    Verdict(name="unsourced", mark="☐", style="magenta", words="Not yet sourced", rating=None,
+            rank=3, colours=("#a626a4", "#e07ce0"), needs_note=True, cites=()),
+)}
 
 # C0 and C1 controls but tab and newline, DEL, and the bidi marks,
 # embeddings, overrides and isolates: characters that act on a terminal, or

@@ -22,7 +22,7 @@ import sys
 
 from claimkit.model import escape_controls
 
-# The marks render.py draws, for a stdout that cannot encode them (LC_ALL=C
+# The marks the kit draws, for a stdout that cannot encode them (LC_ALL=C
 # without UTF-8 mode, PYTHONIOENCODING=ascii).  One character each, so the
 # checklist's columns stay aligned; any other character that the encoding
 # lacks is shown escaped (\u2026).

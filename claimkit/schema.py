@@ -75,7 +75,7 @@ LOCATOR = Shape(name="locator", code="bad-locator",
                          " like 'Table 4' or 'Figure 2a'",
                 pattern=r"(?:Table|Figure|footnote|Equation) [0-9]+[a-z]?")
 VERDICT = Shape(name="verdict", code="bad-verdict",
-                expected=f"one of {', '.join(VERDICTS)}", choices=VERDICTS)
+                expected=f"one of {', '.join(VERDICTS)}", choices=tuple(VERDICTS))
 SHAPES = (TEXT, ID, URL, DATE, SECTION, VERSION, LOCATOR, VERDICT)
 
 
@@ -131,7 +131,15 @@ def prose(*, required: bool = False, nullable: bool = False, description: str = 
 
 NUMBER = (INT, FLOAT)
 PAGE = Field(kinds=(INT, NULL), minimum=(1, "a page number"))
-SOURCED = tuple(verdict for verdict in VERDICTS if verdict != "unsourced")
+
+
+def verdicts_where(test) -> tuple[str, ...]:
+    """The names of the verdicts that pass a test, in the vocabulary's order."""
+    return tuple(name for name, verdict in VERDICTS.items() if test(verdict))
+
+
+SOURCED = verdicts_where(lambda verdict: verdict.cites)
+OUTSIDE_ONLY = verdicts_where(lambda verdict: verdict.cites == ("url",))
 
 ARTICLE = Mapping(description="The news article being checked.", fields={
     "title": prose(required=True),
@@ -185,17 +193,18 @@ CLAIM = Mapping(
     },
     needs={"value": "unit", "unit": "value"},
     rules=(
-        Rule(verdicts=tuple(v for v in VERDICTS if v != "supported"),
+        Rule(verdicts=verdicts_where(lambda verdict: verdict.needs_note),
              required=("note",), reason="needs a note that explains it"),
         Rule(verdicts=SOURCED, target="source", required=("quote",),
              reason="needs the words of its source"),
-        Rule(verdicts=("unsourced",), target="source", forbidden="quote",
+        Rule(verdicts=verdicts_where(lambda verdict: not verdict.cites), target="source",
+             forbidden="quote",
              reason="has no quote; give the verdict the quote supports"),
-        Rule(verdicts=("not-in-paper",), target="source", required=("url",),
+        Rule(verdicts=OUTSIDE_ONLY, target="source", required=("url",),
              reason="names the outside source"),
-        Rule(verdicts=("not-in-paper",), target="source", forbidden="section",
+        Rule(verdicts=OUTSIDE_ONLY, target="source", forbidden="section",
              reason="cites no paper section; use the verdict the section supports"),
-        Rule(verdicts=("supported", "overstated", "imprecise", "contradicted"),
+        Rule(verdicts=verdicts_where(lambda verdict: verdict.cites == ("section", "url")),
              target="source", required=("section", "url"),
              reason="says where the quote comes from"),
     ),

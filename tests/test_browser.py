@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from claimkit.cli import load_document
-from claimkit.render import FORMATS
+from claimkit.formats import FORMATS
 from conftest import GPUS, LICENSE, SHIPPED, SIZES, document
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,9 +9,9 @@ from rich.console import Console
 
 import claimkit.cli
 import claimkit.model
+from claimkit.checklist import Checklist, render_claim
 from claimkit.cli import load_document
-from claimkit.render import Checklist, render_claim
-from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document, with_changes
+from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document, position, with_changes
 
 ESCAPE = "\x1b"
 
@@ -120,6 +120,38 @@ def test_list_filters(run, claims_file, argv, ids):
     shown = f"kit.py: showing {len(ids)} of 5 claims\n" if argv[0] != "--sort" else ""
     assert result.err == shown
     assert "showing" not in result.out
+
+
+IMPRECISE = """\
+  - id: rough-count
+    claim: About 16K GPUs were used.
+    article_quote: more than 16K H100
+    source:
+      section: "3.3"
+      title: Infrastructure
+      quote: up to 16K H100 GPUs
+    verdict: imprecise
+    note: Up to, not more than.
+"""
+
+
+def test_sort_verdict_puts_every_verdict_in_attention_order(run, claims_file):
+    # One claim of each verdict, in the vocabulary's order, then a claim
+    # that could not be read: problems come first, then the verdicts that
+    # need attention most.
+    text = document(SIZES + GPUS + IMPRECISE + CONTRIBUTORS + LICENSE + LEAK
+                    + "  - just some words\n")
+    path = claims_file(text)
+    result = run("list", "-f", path, "--sort", "verdict")
+    rows = [line.split()[:2] for line in result.out.splitlines()
+            if len(line.split()) > 1 and line[0] in "✔▲≈✘○☐‼" and not line.split()[1].isdigit()]
+    assert {mark for mark, _ in rows} == {v.mark for v in claimkit.model.VERDICTS.values()} | {"‼"}
+    line, col = position(text, "just some words")
+    assert (result.code, rows, result.err) == (1, [
+        ["‼", "?"], ["✘", "contributors"], ["▲", "gpus-16k"], ["≈", "rough-count"],
+        ["☐", "leak"], ["○", "license-outputs"], ["✔", "model-sizes"]],
+        f"{path}:{line}:{col}: error[bad-type]: claims[6]: expected a mapping, got a string\n"
+        f"kit.py: 1 problem; run `python kit.py check -f {path}`\n")
 
 
 def test_section_filter_orders_3_10_after_3_9(run, claims_file):

@@ -9,8 +9,8 @@ import sys
 import pytest
 from rich.console import Console
 
+from claimkit.checklist import render_claim
 from claimkit.cli import load_document
-from claimkit.render import render_claim
 from conftest import GPUS, LEAK, LICENSE, ROOT, SIZES, document, position
 
 VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from claimkit.cli import load_document
+from claimkit.export_data import CSV_FIELDS, neutralize_cell
+from claimkit.formats import FORMATS
 from claimkit.model import VERDICTS
-from claimkit.render import FORMATS, RATINGS, VERDICT_WORDS, neutralize_cell
 from conftest import GPUS, LEAK, SIZES, document, versioned
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
@@ -242,10 +243,12 @@ def test_a_formula_in_a_claim_is_neutralised_in_the_file(claims_file):
 
 
 def test_every_published_verdict_has_a_rating_and_plain_words():
-    assert sorted(RATINGS) == sorted(set(VERDICTS) - {"unsourced"})
-    assert all(1 <= rating <= 5 for rating in RATINGS.values())
-    assert RATINGS["supported"] == 5 and RATINGS["contradicted"] == 1
-    assert [VERDICT_WORDS[v] for v in RATINGS] == [
+    ratings = {name: verdict.rating for name, verdict in VERDICTS.items()
+               if verdict.rating is not None}
+    assert sorted(ratings) == sorted(set(VERDICTS) - {"unsourced"})
+    assert all(1 <= rating <= 5 for rating in ratings.values())
+    assert ratings["supported"] == 5 and ratings["contradicted"] == 1
+    assert [VERDICTS[v].words for v in sorted(ratings, key=ratings.get, reverse=True)] == [
         "Supported", "Imprecise", "Not in the paper", "Overstated", "Contradicted"]
 
 
@@ -573,7 +576,6 @@ def test_formats_come_from_one_table():
 
 
 def test_the_readme_documents_the_csv_columns_in_order():
-    from claimkit.render import CSV_FIELDS
     from conftest import ROOT
 
     with open(f"{ROOT}/README.md", encoding="utf-8") as handle:

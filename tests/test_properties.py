@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 import kit
+from claimkit.checklist import wrap
 from claimkit.evaluate import ExpressionError, evaluate
 from claimkit.model import CONTROL_CHARACTERS
-from claimkit.render import wrap
 from conftest import GPUS, LICENSE, SHIPPED, document
 
 COMMANDS = (["check"], ["list"], ["export", "--format", "csv"],

@@ -6,14 +6,11 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from claimkit import checklist
+from claimkit.checklist import Checklist, render_claim, wrap
 from claimkit.cli import load_document
-from claimkit.render import (
-    MARKS,
-    Checklist,
-    describe_source,
-    render_claim,
-    wrap,
-)
+from claimkit.display import describe_source
+from claimkit.model import VERDICTS
 from conftest import SIZES, document, versioned, with_changes
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
@@ -88,16 +85,14 @@ def test_wrap(text, width, lines):
 
 def test_a_long_word_is_folded_from_slices_never_the_whole(monkeypatch):
     """Folding a megabyte with no space must not re-read it for every line."""
-    import rich.cells
-
     chopped = []
-    chop_cells = rich.cells.chop_cells
+    chop_cells = checklist.chop_cells
 
     def spy(text, width):
         chopped.append(len(text))
         return chop_cells(text, width)
 
-    monkeypatch.setattr(rich.cells, "chop_cells", spy)
+    monkeypatch.setattr(checklist, "chop_cells", spy)
     word = "x" * 100_000
     lines = wrap(word, 30)
     assert "".join(lines) == word
@@ -121,7 +116,7 @@ def test_the_checklist_keeps_every_word_at_any_width(loaded, width):
                                if i > rule and line.startswith("✔ 1 "))]
     columns = ["".join("".join(line[start:end].split()) for line in rows)
                for start, end in pairwise(starts)]
-    assert columns[0] == "".join(MARKS[claim.verdict] for claim in document_.claims)
+    assert columns[0] == "".join(VERDICTS[claim.verdict].mark for claim in document_.claims)
     assert columns[1] == "".join("".join((claim.id + claim.claim).split())
                                  for claim in document_.claims)
     assert columns[2] == "".join("".join(describe_source(claim).split())

@@ -5,8 +5,8 @@ import pytest
 
 from claimkit import schema
 from claimkit.cli import load_document
+from claimkit.display import section_key
 from claimkit.load import load_nodes
-from claimkit.render import section_key
 from claimkit.validate import section_spans, validate
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 

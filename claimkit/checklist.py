@@ -1,0 +1,245 @@
+"""Checklist: the claims in the terminal, as `list` draws them (Checklist)
+and as `show` draws one (render_claim).
+
+Text from the claims file goes into rich only as ``Text``, never parsed as
+markup, and always through ``clean``.
+"""
+from rich.cells import cell_len, chop_cells
+from rich.console import Group
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from claimkit.display import (
+    UNREAD,
+    clean,
+    count_sourced,
+    count_verdicts,
+    describe_result,
+    describe_source,
+    mark_of,
+    page_link,
+    paper_id,
+    style_of,
+    value_text,
+)
+from claimkit.model import VERDICTS, Claim, Document
+
+# The checklist's columns: mark, claim (its id above it), source, verdict.
+GAP = "  "
+VERDICT_WIDTH = max(len(verdict) for verdict in VERDICTS)
+# Below this, the source column would be too narrow to read.
+MIN_SOURCE_WIDTH = 10
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells, broken at spaces.
+
+    A word wider than the line (a URL, say) is folded, after a / or - where
+    one falls late enough in the line, so nothing is ever cut off.
+    """
+    width = max(width, 2)  # room for one wide character
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = cell_len(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        start = 0
+        while size > width:
+            # Chop from a slice a few times the width, never from the whole
+            # word, so a megabyte without a space folds in linear time.
+            head = chop_cells(word[start:start + 4 * width], width)[0]
+            cut = max(head.rfind("/"), head.rfind("-")) + 1
+            if cut > len(head) // 2:
+                head = head[:cut]
+            lines.append(head)
+            start += len(head)
+            size -= cell_len(head)
+        line, used = word[start:], size
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class Checklist:
+    """The checklist: a header, one row per claim, the counts and the checks.
+
+    Laid out here rather than by rich's Table, which cannot draw the same
+    layout: a Table pads every cell to its column's width, so each line of
+    the list would end in spaces (the list is grepped, diffed and quoted in
+    the README), and it folds a long url at the column's edge, where this
+    grid folds it after a / or - so the pieces still read as a url.  Columns
+    are sized to the console; text wraps at spaces and long words fold, so
+    nothing is cut at any width.
+    """
+
+    def __init__(self, claims: list[Claim], results: list):
+        self.claims = claims
+        self.results = results
+
+    def column_widths(self, width: int) -> tuple[int, int, int]:
+        """The claim, source and verdict columns' widths in a console `width` wide.
+
+        The verdict column is as wide as the longest verdict while the console
+        leaves room, the source column takes 2/5 of the rest, and the claim
+        column gives way first, down to the width of the longest id.
+        """
+        room = max(width - 1 - 3 * len(GAP), 6)
+        verdict_width = min(VERDICT_WIDTH, room // 3)
+        room -= verdict_width
+        id_width = max([len(claim.id or UNREAD) for claim in self.claims] + [len("claim")])
+        claim_width = min(max(room * 3 // 5, id_width), room - MIN_SOURCE_WIDTH)
+        claim_width = max(claim_width, room // 2)
+        return claim_width, room - claim_width, verdict_width
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        claim_width, source_width, verdict_width = self.column_widths(width)
+        widths = (1, claim_width, source_width, verdict_width)
+        bold = console.get_style("bold")
+        newline = Segment.line()
+
+        def row(cells):
+            """A row from its cells, each a list of (text, style) lines."""
+            for index in range(max(len(cell) for cell in cells)):
+                line = [cell[index] if index < len(cell) else ("", None)
+                        for cell in cells]
+                while not line[-1][0]:  # no padding after the last text
+                    line.pop()
+                last = len(line) - 1
+                for column, (text, style) in enumerate(line):
+                    yield Segment(text, style)
+                    if column < last:
+                        yield Segment(" " * (widths[column] - cell_len(text)) + GAP)
+                yield newline
+
+        # Counts per verdict and N/M sourced: first, so a screen that shows
+        # only the top of a long list shows them, and last.
+        summary = []
+        for line in [*join_items(count_verdicts(self.claims), width, "   "),
+                     count_sourced(self.claims)]:
+            summary += [Segment(line), newline]
+
+        yield from summary
+        yield newline
+        yield from row([[("", None)]] + [
+            [(line, bold) for line in wrap(label, widths[column])]
+            for column, label in enumerate(("claim", "source", "verdict"), 1)])
+        yield Segment("─" * width)
+        yield newline
+        for claim in self.claims:
+            mark, mark_style = mark_of(claim)
+            style = console.get_style(style_of(claim.verdict))
+            yield from row([
+                [(mark, console.get_style(mark_style))],
+                [(line, bold) for line in wrap(clean(claim.id or UNREAD), claim_width)]
+                + [(line, None) for line in wrap(clean(claim.claim or UNREAD), claim_width)],
+                [(line, None) for line in wrap(clean(describe_source(claim)), source_width)],
+                [(line, style) for line in wrap(claim.verdict or UNREAD, verdict_width)],
+            ])
+        yield from summary
+        if self.results:
+            yield Segment("checks:")
+            yield newline
+        for result in self.results:
+            mark, text = describe_result(result)
+            style = console.get_style({"✔": "green", "✘": "red"}.get(mark, "yellow"))
+            yield Segment(" ")
+            yield Segment(mark, style)
+            # Later lines hang under the text, clear of the mark.
+            yield Segment(" " + "\n   ".join(wrap(text, width - 3)))
+            yield newline
+
+
+def join_items(items: list[str], width: int, separator: str) -> list[str]:
+    """Items on lines at most `width` wide, never split inside one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(separator) + len(item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return lines
+
+
+class Trimmed:
+    """A renderable with no spaces at the end of any line.
+
+    rich pads every table cell to its column's width; `show` is read, copied
+    and diffed, where trailing spaces are noise.
+    """
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console, options):
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line.pop()
+                line.append(Segment(last.text.rstrip(), last.style))
+            yield from line
+            yield Segment.line()
+
+
+def linkable(url: str | None) -> bool:
+    """Whether a url may become a terminal hyperlink: http(s), printable,
+    nothing that could end the escape sequence that carries it."""
+    return (url is not None and url.startswith(("http://", "https://"))
+            and url.isprintable() and clean(url) == url and " " not in url)
+
+
+def render_claim(document: Document, claim: Claim, links: bool = False):
+    """One claim in full: the article's words beside the source's.
+
+    A broken claim shows "?" for each field that could not be read.  With
+    `links`, each url is also a terminal hyperlink (for a terminal only).
+    """
+    def url_text(url: str) -> Text:
+        if links and linkable(url):
+            return Text(url, style=Style(link=url))
+        return Text(clean(url))
+
+    mark, mark_style = mark_of(claim)
+    style = style_of(claim.verdict)
+    heading = Text.assemble(
+        (mark, mark_style), " ", (clean(claim.id or UNREAD), "bold"), "  ",
+        (claim.verdict or UNREAD, style),
+    )
+    source = claim.source
+    quotes = Table(show_lines=False, expand=True)
+    # A header given as a str would be read as markup: Text, like every cell.
+    quotes.add_column(Text(f"article ({clean(document.article.get('outlet', ''))})"),
+                      ratio=1, overflow="fold")
+    label = "source"
+    if source is not None and source.quote is not None and not source.quote_exact:
+        label += " (paraphrase)"
+    quotes.add_column(Text(label), ratio=1, overflow="fold")
+    quote = UNREAD if source is None else source.quote
+    quotes.add_row(Text(clean(claim.article_quote or UNREAD)), Text(clean(quote or "—")))
+    details = Table.grid(padding=(0, 1))
+    details.add_column(style="bold", no_wrap=True)
+    details.add_column(overflow="fold")
+    details.add_row("claim", Text(clean(claim.claim or UNREAD)))
+    if source is not None and source.section is None and source.url is not None:
+        details.add_row("source", url_text(source.url))
+    else:
+        details.add_row("source", Text(clean(describe_source(claim))))
+    link = page_link(document, claim) if source is not None else None
+    if link is not None:
+        details.add_row("pdf", url_text(link))
+        details.add_row("paper", Text(clean(
+            f"{document.paper.get('title', '')}, arXiv {paper_id(document)}")))
+    if source is not None and source.section is not None and source.url is not None:
+        details.add_row("url", url_text(source.url))
+    if claim.value is not None:
+        details.add_row("value", Text(clean(value_text(claim))))
+    if claim.note:
+        details.add_row("note", Text(clean(claim.note)))
+    return Trimmed(Group(heading, quotes, details))

@@ -1,0 +1,175 @@
+"""Display: what every view of the claims shares (the checklist, `show` and
+the exports): text made safe for a terminal, sort keys, how a source and a
+verdict are written, the links to the paper, and the counts.
+
+Every string that comes from the claims file goes through ``clean`` before
+it can reach a terminal.
+"""
+import re
+from urllib.parse import quote
+
+from claimkit.evaluate import format_tolerance, format_value
+from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
+
+# A claim with problems, shown as far as it could be read; "?" stands for
+# each field that could not be.
+PROBLEM_MARK, PROBLEM_STYLE, UNREAD = "‼", "bold red", "?"
+# A check's result (ok is None when it cannot be computed): mark and word.
+CHECK_MARKS = {True: "✔", False: "✘", None: "?"}
+CHECK_WORDS = {True: "holds", False: "fails", None: "cannot be computed"}
+
+_FOLD = re.compile("[\t\n]")
+
+
+def clean(text) -> str:
+    """Text safe for a terminal: controls shown escaped, never raw."""
+    return escape_controls(_FOLD.sub(" ", str(text)))
+
+
+def section_key(section: str | None) -> tuple:
+    """Sort key that puts the abstract first, 3.10 after 3.9, and claims
+    with no section last."""
+    return (2,) if section is None else section_order(section)
+
+
+def describe_source(claim: Claim) -> str:
+    """Where a claim's source is, as people cite it: §3.3.2 Table 4, p. 10.
+
+    A locator (a table, figure, footnote or equation) is more exact than the
+    section's title, and takes its place.
+    """
+    source = claim.source
+    if source is None:
+        return UNREAD
+    if source.section is not None:
+        text = f"§{source.section} {source.locator or source.title or UNREAD}"
+        if source.page is not None:
+            text += f", p. {source.page}"
+        return text
+    if source.url is not None:
+        return source.url.split("://", 1)[-1]
+    # A broken claim's section or url may be what could not be read.
+    return "no source yet" if claim.verdict == "unsourced" or not claim.broken else UNREAD
+
+
+def paper_id(document: Document) -> str:
+    """The paper's arXiv id with its version where the header gives one: 2407.21783v3."""
+    paper = document.paper
+    return f"{paper.get('arxiv', '')}{paper.get('version') or ''}"
+
+
+def page_link(document: Document, claim: Claim) -> str | None:
+    """The page of the arXiv PDF that a paper-sourced claim cites, built
+    from the header's paper.arxiv and paper.version, never typed by hand."""
+    source = claim.source
+    if source.section is None or source.page is None or not document.paper.get("arxiv"):
+        return None
+    return f"https://arxiv.org/pdf/{quote(paper_id(document), safe='.')}#page={source.page}"
+
+
+def source_link(document: Document, claim: Claim) -> str | None:
+    """Where a reader can check the source: the PDF page, or the outside url."""
+    return page_link(document, claim) or claim.source.url
+
+
+def verdict_counts(claims: list[Claim]) -> tuple[dict[str, int], int]:
+    """How many readable claims have each verdict (in vocabulary order, 0s
+    included), and how many claims are broken."""
+    counts = {verdict: 0 for verdict in VERDICTS}
+    broken = 0
+    for claim in claims:
+        if claim.broken:
+            broken += 1
+        else:
+            counts[claim.verdict] += 1
+    return counts, broken
+
+
+def count_verdicts(claims: list[Claim]) -> list[str]:
+    """One "✔ 29 supported" part per verdict that occurs, in vocabulary
+    order, then "‼ 2 with problems" for broken claims."""
+    counts, broken = verdict_counts(claims)
+    parts = [f"{VERDICTS[v].mark} {n} {v}" for v, n in counts.items() if n]
+    if broken:
+        parts.append(f"{PROBLEM_MARK} {broken} with problems")
+    return parts
+
+
+def mark_of(claim: Claim) -> tuple[str, str]:
+    """A claim's mark and style: its verdict's, or the problem mark."""
+    if claim.broken:
+        return PROBLEM_MARK, PROBLEM_STYLE
+    verdict = VERDICTS[claim.verdict]
+    return verdict.mark, verdict.style
+
+
+def attention_rank(claim: Claim) -> int:
+    """Where `--sort verdict` puts a claim: problems first, supported last."""
+    return -1 if claim.broken else VERDICTS[claim.verdict].rank
+
+
+def count_sourced(claims: list[Claim]) -> str:
+    sourced = sum(claim.sourced for claim in claims)
+    return f"{sourced}/{len(claims)} claims sourced"
+
+
+def shown_line(shown: int, total: int) -> str:
+    return f"showing {shown} of {total} claims"
+
+
+def check_outcome(result) -> str:
+    """What a check gave, as text: computed 3.791e+25, expected 3.8e+25 (±5%)."""
+    check = result.check
+    text = (f"computed {format_value(result.computed)},"
+            f" expected {format_value(result.expected)}")
+    if check.tolerance and not isinstance(result.computed, bool):
+        text += f" ({format_tolerance(check.tolerance)})"
+    return text
+
+
+def describe_result(result) -> tuple[str, str]:
+    """A check result as (mark, text)."""
+    check = result.check
+    mark = CHECK_MARKS[result.ok]
+    text = f"{check.id}: {check_outcome(result)}"
+    if check.description:
+        text += f" — {check.description}"
+    return mark, clean(text)
+
+
+def style_of(verdict: str | None) -> str:
+    """A verdict's style, or the problem style where it could not be read."""
+    return VERDICTS[verdict].style if verdict in VERDICTS else PROBLEM_STYLE
+
+
+def verdict_label(verdict: str) -> str:
+    """The verdict as a reader sees it, mark and word: ▲ Overstated."""
+    return f"{VERDICTS[verdict].mark} {VERDICTS[verdict].words}"
+
+
+def exact_number(value: float) -> str:
+    """A number for people, every digit kept: 1,234,567, 405,000,000,000
+    (written 405e9), 0.1, 3.8e+25 (past 1e16, where a float's integer
+    digits are no longer the ones written)."""
+    if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e16):
+        return repr(value)
+    return f"{int(value):,}"
+
+
+def value_text(claim: Claim) -> str:
+    """A claim's value and unit, for people (show, markdown, html)."""
+    return f"{exact_number(claim.value)} {claim.unit or ''}".rstrip()
+
+
+def paper_url(document: Document) -> str | None:
+    """The paper's page: the header's url, else its arXiv abstract page."""
+    paper = document.paper
+    if paper.get("url"):
+        return paper["url"]
+    if paper.get("arxiv"):
+        return f"https://arxiv.org/abs/{paper_id(document)}"
+    return None
+
+
+class ExportError(Exception):
+    """A format cannot be written from this file (exit 2, one line)."""

@@ -1,0 +1,95 @@
+"""The data exports: JSON and CSV, one record per claim."""
+import csv
+import io
+import json
+
+from claimkit.display import page_link
+from claimkit.model import Claim, Document
+
+
+def claim_record(document: Document, claim: Claim) -> dict:
+    source = claim.source
+    record = {
+        "id": claim.id,
+        "claim": claim.claim,
+        "article_quote": claim.article_quote,
+        "verdict": claim.verdict,
+        "source": {
+            "section": source.section,
+            "title": source.title,
+            "locator": source.locator,
+            "page": source.page,
+            "page_url": page_link(document, claim),
+            "quote": source.quote,
+            "url": source.url,
+        },
+    }
+    if not source.quote_exact:
+        record["source"]["quote_exact"] = False
+    if claim.note is not None:
+        record["note"] = claim.note
+    if claim.value is not None:
+        record["value"] = claim.value
+        record["unit"] = claim.unit
+    return record
+
+
+def check_record(result) -> dict:
+    return {
+        "id": result.check.id,
+        "claims": result.claims,
+        "expected": result.expected,
+        "computed": result.computed,
+        "ok": result.ok,
+    }
+
+
+def render_json(document: Document, claims: list[Claim], results: list,
+                total: int) -> str:
+    data = {
+        "claims": [claim_record(document, claim) for claim in claims],
+        "checks": [check_record(result) for result in results],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- csv --------------------------------------------------------------------
+
+# The columns, in order (README, "Exports").
+CSV_FIELDS = ("id", "claim", "article_quote", "verdict", "section", "title",
+              "locator", "page", "page_url", "quote", "quote_exact", "url",
+              "value", "unit", "note")
+# OWASP, CSV injection: a cell a spreadsheet would read as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_row(document: Document, claim: Claim) -> dict:
+    """The JSON record, flattened: the source's fields become columns."""
+    record = claim_record(document, claim)
+    source = record.pop("source")
+    source["quote_exact"] = (None if source["quote"] is None
+                             else str(bool(claim.source.quote_exact)).lower())
+    if claim.value is not None:
+        record["value"] = repr(claim.value)  # reads back as the same number
+    return {**record, **source}
+
+
+def render_csv(document: Document, claims: list[Claim], results: list,
+               total: int) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for claim in claims:
+        row = csv_row(document, claim)
+        # The value is a number's repr, which no spreadsheet reads as a
+        # formula: a minus sign there is the number's own.
+        writer.writerow({key: cell if key == "value" else neutralize_cell(cell)
+                         for key, cell in row.items()})
+    return out.getvalue()
