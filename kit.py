@@ -20,9 +20,10 @@ parsed or written, or the command line was wrong, 130 interrupted (Ctrl-C),
 
 The sections of the kit follow the data: claimkit/load.py (YAML text to
 positioned nodes) → model.py (the value types) → validate.py (problems) →
-evaluate.py and quotes.py (arithmetic checks, quote and coverage checks) →
-render.py (one function per format) → output.py (where output goes) →
-cli.py (argparse and main).
+evaluate.py (arithmetic checks), quotes.py and coverage.py (quote and
+coverage checks, over texts.py and pdf.py) → checklist.py (the terminal) and
+formats.py (the exports: export_data, markdown, claimreview, html_page, over
+display.py) → output.py (where output goes) → cli.py (argparse and main).
 """
 from collections.abc import Sequence
 
