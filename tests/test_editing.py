@@ -280,65 +280,6 @@ def test_one_mistake_is_one_message(run, claims_file, text, needle, where, code,
         f"{path}:{line}:{col}: error[{code}]: {where}: {message}\n")
 
 
-def test_the_readme_walks_through_real_messages(run, tmp_path, monkeypatch):
-    from conftest import SHIPPED
-
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
-        walk = handle.read().split("### Editing claims.yaml: one mistake and its message", 1)[1]
-    blocks = [block.split("\n", 1)[1] for block in walk.split("```")[1:8:2]]
-    typed, syntax, verdict = blocks[0], blocks[1], blocks[2]
-    with open(SHIPPED, encoding="utf-8") as handle:
-        lines = handle.read().splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line == "  - id: h100-gpus-16k\n")
-    monkeypatch.chdir(tmp_path)
-    lines[at + 1] = typed
-    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
-    result = run("check", "-f", "claims.yaml")
-    assert (result.code, result.out, result.err) == (2, "", syntax)
-    lines[at + 1] = '    claim: "H100 GPUs used: more than 16,000."\n'
-    lines[at + 10] = lines[at + 10].replace("imprecise", "Imprecise")
-    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
-    result = run("check", "-f", "claims.yaml")
-    assert (result.code, result.err) == (1, verdict)
-    listed = run("list", "-f", "claims.yaml")
-    assert listed.code == 1
-    rows = [line for line in listed.out.splitlines() if line.startswith("‼")]
-    assert rows[0].endswith("‼ 1 with problems")  # the summary, first
-    assert rows[1].split() == ["‼", "h100-gpus-16k", "§3.3.1", "Training", "Infrastructure,", "?"]
-
-
-def test_the_readme_examples_of_check_are_real(run, tmp_path, monkeypatch):
-    from conftest import SHIPPED
-
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
-        readme = handle.read()
-
-    def block_after(heading: str) -> str:
-        return readme.split(heading, 1)[1].split("```")[1].split("\n", 1)[1]
-
-    github = block_after("`check --output-format github` prints problems")
-    check = block_after("It reports every problem in one pass")
-    with open(SHIPPED, encoding="utf-8") as handle:
-        lines = handle.read().splitlines(keepends=True)
-    # Claim h100-gpus-16k cites a section the file does not list ...
-    at = next(i for i, line in enumerate(lines) if line == "  - id: h100-gpus-16k\n")
-    assert lines[at + 4] == '      section: "3.3.1"\n'
-    lines[at + 4] = '      section: "3.3.9"\n'
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
-    result = run("check", "-f", "claims.yaml", "--output-format", "github")
-    # The README shows the workflow commands; the summary line follows them.
-    annotations = [line for line in result.out.splitlines(keepends=True)
-                   if line.startswith("::")]
-    assert (result.code, "".join(annotations)) == (1, github)
-    # ... and the first claim's verdict line is written twice.
-    first = next(i for i, line in enumerate(lines) if line.startswith("    verdict: "))
-    lines.insert(first + 1, lines[first])
-    (tmp_path / "claims.yaml").write_text("".join(lines), encoding="utf-8")
-    result = run("check", "-f", "claims.yaml")
-    assert (result.code, result.err) == (1, check)
-
-
 def test_a_long_key_never_reaches_difflib(run, claims_file, monkeypatch):
     import difflib
 

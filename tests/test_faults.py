@@ -684,7 +684,7 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
 
 # -- the memory bound ----------------------------------------------------------
 
-# README, "Hostile input": the peak memory measured on these (and on 50 MB of
+# docs/limits.md, "Memory": the peak memory measured on these (and on 50 MB of
 # small claims, too slow for the suite) is under 1.2 GB.  The limit is on
 # address space, which runs some hundreds of MB above the resident peak.
 MEMORY_LIMIT = 2 * 1024 ** 3

@@ -118,25 +118,3 @@ def test_every_article_quote_is_in_the_article_and_every_sentence_is_tracked(run
     assert re.fullmatch(rf"article quotes: (\d+) of \1 found in {re.escape(ARTICLE)}", lines[1])
     assert re.fullmatch(r"article coverage: \d+ sentences, \d+ tracked, \d+ dismissed,"
                         r" 0 untracked", lines[2])
-
-
-def test_the_readme_shows_real_list_output(run, monkeypatch):
-    from conftest import ROOT
-
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
-        readme = handle.read()
-    after = readme.split("`python kit.py list` prints the checklist.", 1)[1]
-    sample = after.split("```\n", 2)[1]
-    monkeypatch.setenv("COLUMNS", "80")
-    listed = [line.rstrip() for line in run("list").out.splitlines()]
-    shown = [line for line in sample.splitlines() if line != "..."]
-    assert len(shown) > 20
-    assert [line for line in shown if line not in listed] == []
-    # The head and the tail of the sample are the head and tail of the list.
-    # The summary comes first and last; the footer is its last occurrence.
-    footer = max(index for index, line in enumerate(shown)
-                 if re.match(r"✔ \d+ supported", line))
-    head, tail = shown[:footer], shown[footer:]
-    assert re.match(r"✔ \d+ supported", head[0])
-    assert listed[:len(head)] == head
-    assert listed[-len(tail):] == tail
