@@ -12,15 +12,8 @@ from claimkit.display import ExportError, attention_rank, clean, section_key, sh
 from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for
 from claimkit.load import LoadError, collector_paused, load_nodes
-from claimkit.model import (
-    VERDICTS,
-    CheckResult,
-    Document,
-    Problem,
-    TooManyProblems,
-    record,
-    within_section,
-)
+from claimkit.model import VERDICTS, CheckResult, Document, record, within_section
+from claimkit.problems import Problem, Problems
 from claimkit.validate import closest, validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -230,27 +223,28 @@ class Loaded:
     results: list[CheckResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     check_problems: list[Problem] = field(default_factory=list)
+    # Both, in the run's one collection, for `check` to add the quote
+    # checks' problems to: the cap counts every problem of a run.
+    collected: Problems = field(default_factory=Problems)
 
 
 def load_document(path: str) -> Loaded:
     """Load, validate and run the checks; raises LoadError when the file
     cannot be read or parsed."""
     display = display_path(path)
-    problems: list[Problem] = []
+    problems = Problems()
     with collector_paused():
-        try:
-            root = load_nodes(path, display, problems)
-        except TooManyProblems:
-            return Loaded(document=None, problems=problems)
-        document = validate(root, display, problems)
+        root = load_nodes(path, display, problems)
+        # A file read only in part (its problems filled the cap) is not validated.
+        document = None if problems.full else validate(root, display, problems)
     if document is None or not document.checks:
-        return Loaded(document=document, problems=problems)
-    # The checks add to the same list, so the cap counts both; the file's
-    # own problems are those before them.
+        return Loaded(document=document, problems=list(problems), collected=problems)
+    # The checks add to the same collection, so the cap counts both; the
+    # file's own problems are those before them.
     loaded = len(problems)
     results = run_checks(document, problems)
     return Loaded(document=document, results=results, problems=problems[:loaded],
-                  check_problems=problems[loaded:])
+                  check_problems=problems[loaded:], collected=problems)
 
 
 def select_claims(claims: list, args) -> list:
@@ -300,14 +294,14 @@ def make_console():
     return console
 
 
-def run_check(args, document, problems: list[Problem]) -> int:
+def run_check(args, document, problems: Problems) -> int:
     display = display_path(args.file)
     reports = []
     if document is not None and (args.article or args.paper):
         # Lazy: its regexes take a while to compile, and only these checks use them.
         from claimkit.quotes import check_article, check_paper
 
-        # The quote checks add to the run's one list of problems, whose cap
+        # The quote checks add to the run's one collection of problems, whose cap
         # counts every problem found so far.
         if args.article:
             reports += check_article(document, args.article, args.strict, problems)
@@ -369,7 +363,7 @@ def run(args) -> int:
         loaded = load_document(args.file)
         document, problems = loaded.document, loaded.problems
         if args.command == "check":
-            return run_check(args, document, problems + loaded.check_problems)
+            return run_check(args, document, loaded.collected)
     except LoadError as error:
         print_problems([error.problem], None, getattr(args, "output_format", "text"))
         return EXIT_UNREADABLE

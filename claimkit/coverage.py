@@ -6,11 +6,11 @@ sentence is tracked when a found article quote overlaps it, and dismissed
 when a dismissal in the claims file names it by its first words.
 """
 import bisect
-import contextlib
 import re
 from collections import Counter
 
-from claimkit.model import Document, Problem, TooManyProblems, add_problem, shorten
+from claimkit.model import Document, shorten
+from claimkit.problems import Problems
 from claimkit.texts import LineIndex, SearchText, normalize, plain_newlines
 
 # A dismissal is compared with the sentences that start with its first word;
@@ -153,7 +153,7 @@ def _checkable(text: str, starts: list[int], ends: list[int],
 
 
 def audit_coverage(document: Document, text: SearchText, found: list,
-                   strict: bool, problems: list) -> str:
+                   strict: bool, problems: Problems) -> str:
     """Which checkable sentences does no claim quote and no dismissal name?
 
     Adds the problems (untracked sentences are warnings, or errors when
@@ -183,22 +183,16 @@ def audit_coverage(document: Document, text: SearchText, found: list,
         _dismiss(document, text, starts, ends, words, tracked, dismissed, problems)
 
     untracked = 0
-    stopped = False  # past the cap, the sentences are only counted
     for number in sorted(_checkable(article, starts, ends, words)):
         if number in tracked or number in dismissed:
             continue
         untracked += 1
-        if stopped:
+        if problems.full:  # past the cap, the sentences are only counted
             continue
-        line, col = text.line_col(starts[number])
-        try:
-            add_problem(problems, Problem(
-                path=text.path, line=line, col=col, where="",
-                message=f"untracked sentence states a checkable fact:"
-                        f" \"{shorten(words(number), 100)}\"",
-                level="error" if strict else "warning", code="untracked-sentence"))
-        except TooManyProblems:
-            stopped = True
+        problems.add(text.path, text.line_col(starts[number]), "untracked-sentence",
+                     f"untracked sentence states a checkable fact:"
+                     f" \"{shorten(words(number), 100)}\"",
+                     level="error" if strict else "warning")
     total = len(tracked) + len(dismissed) + untracked
     return (f"article coverage: {total} sentences, {len(tracked)} tracked,"
             f" {len(dismissed)} dismissed, {untracked} untracked")
@@ -216,7 +210,7 @@ def _run_starting_with(items: list[tuple[str, int]], prefix: str) -> tuple[int, 
 
 
 def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list[int],
-             words, tracked: dict, dismissed: set, problems: list) -> None:
+             words, tracked: dict, dismissed: set, problems: Problems) -> None:
     """Mark the sentence each dismissal names; add a problem where it names
     none, several, or a tracked one."""
     article = text.text
@@ -287,8 +281,5 @@ def _dismiss(document: Document, text: SearchText, starts: list[int], ends: list
             continue
         # Past the cap the loop goes on, so that every sentence a dismissal
         # names is counted as dismissed, not untracked.
-        with contextlib.suppress(TooManyProblems):
-            add_problem(problems, Problem(path=document.path, line=dismissal.at[0],
-                                          col=dismissal.at[1], where=where,
-                                          message=message, code=code))
+        problems.add(document.path, dismissal.at, code, message, where=where)
 

@@ -19,14 +19,8 @@ allows; refusing it here means there is nothing to walk back out of.)
 """
 import operator
 
-from claimkit.model import (
-    CheckResult,
-    Document,
-    Problem,
-    TooManyProblems,
-    add_problem,
-    shorten,
-)
+from claimkit.model import CheckResult, Document, shorten
+from claimkit.problems import Problems
 
 MAX_EXPRESSION = 500  # characters
 MAX_TOKENS = 200
@@ -299,12 +293,12 @@ def evaluate(text: str, values_by_name: dict) -> tuple[float | bool, list[str]]:
         raise ExpressionError("result is too large") from None
 
 
-def run_checks(document: Document, problems: list[Problem]) -> list[CheckResult]:
+def run_checks(document: Document, problems: Problems) -> list[CheckResult]:
     """Evaluate every check; a check that disagrees or fails is a problem,
-    added to problems (the run's one list).
+    added to problems (the run's one collection).
 
-    Problems go through add_problem, so a file of many failing checks stops
-    at MAX_PROBLEMS, with the results of the checks evaluated so far.
+    A file of many failing checks stops once the problems are full, with the
+    results of the checks evaluated so far.
     """
     values = {}
     ids = {}
@@ -313,20 +307,18 @@ def run_checks(document: Document, problems: list[Problem]) -> list[CheckResult]
         values[name] = float(claim.value) if claim.value is not None else None
         ids[name] = claim.id
     results: list[CheckResult] = []
-    try:
-        for index, check in enumerate(document.checks):
-            results.append(_run_check(document.path, f"checks[{index}]", check,
-                                      values, ids, problems))
-    except TooManyProblems:
-        pass  # the last problem says where it stopped
+    for index, check in enumerate(document.checks):
+        if problems.full:  # the last problem says where it stopped
+            break
+        results.append(_run_check(document.path, f"checks[{index}]", check,
+                                  values, ids, problems))
     return results
 
 
 def _run_check(path: str, where: str, check, values: dict, ids: dict,
-               problems: list[Problem]) -> CheckResult:
+               problems: Problems) -> CheckResult:
     def problem(at: tuple[int, int], where: str, code: str, message: str) -> None:
-        add_problem(problems, Problem(path=path, line=at[0], col=at[1], where=where,
-                                      code=code, message=message))
+        problems.add(path, at, code, message, where=where)
 
     def result(claims: list[str], expected, computed, ok) -> CheckResult:
         return CheckResult(check=check, claims=claims, expected=expected,

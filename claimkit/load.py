@@ -29,13 +29,12 @@ import yaml
 from claimkit.model import (
     CONTROL_CHARACTERS,
     YAML_LINE_BREAK,
-    Problem,
-    add_problem,
     is_ascii_digits,
     join_where,
     line_col,
     shorten,
 )
+from claimkit.problems import Problem, Problems
 
 MAX_BYTES = 50 * 1024 * 1024
 # claims.yaml needs 4 levels (claims → claim → source → field); 32 leaves
@@ -142,8 +141,7 @@ def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK)
     place in it is counted in lines that end at line_break."""
 
     def fail(code: str, message: str, line: int = 1, col: int = 1) -> LoadError:
-        return LoadError(Problem(path=display, line=line, col=col, code=code,
-                                 message=message))
+        return LoadError(Problem.at(display, (line, col), code, message))
 
     try:
         # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.  (open
@@ -267,8 +265,7 @@ def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str)
     detail = source_excerpt(_line_at(lines, line), col)
     if hint is not None:
         detail += (f"hint: {hint}",)
-    return Problem(path=display, line=line, col=col, code="syntax", message=message,
-                   detail=detail)
+    return Problem.at(display, (line, col), "syntax", message, detail=detail)
 
 
 def _explain_colon(lines: list[str], line: int, col: int, message: str):
@@ -328,19 +325,17 @@ def collector_paused():
 class _Composer:
     """Turns libyaml events into Nodes, collecting problems on the way."""
 
-    def __init__(self, display: str, problems: list[Problem]) -> None:
+    def __init__(self, display: str, problems: Problems) -> None:
         self.display = display
         self.problems = problems
         self.values = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
-        add_problem(self.problems, Problem(path=self.display, line=at[0], col=at[1],
-                                           where=where, code=code, message=message))
+        self.problems.add(self.display, at, code, message, where=where)
 
     def fail(self, at: tuple[int, int], where: str, code: str, message: str) -> LoadError:
-        return LoadError(Problem(path=self.display, line=at[0], col=at[1],
-                                 where=where, code=code, message=message))
+        return LoadError(Problem.at(self.display, at, code, message, where=where))
 
     def compose(self, text: str) -> Node | None:
         self.text = text
@@ -373,7 +368,8 @@ class _Composer:
         root = None
         documents = 0
         stack: list[_Frame] = []
-        while True:
+        # Once the run's problems are full, reading on would find only more.
+        while not self.problems.full:
             event = loader.get_event()
             at = _position(event.start_mark)
             if isinstance(event, yaml.ScalarEvent):
@@ -417,6 +413,7 @@ class _Composer:
                 self._attach(stack[-1], node)
             else:
                 root = node
+        return root
 
     def _attach(self, frame: _Frame, node: Node) -> None:
         parent = frame.node
@@ -626,12 +623,11 @@ def _tag_message(tag: str) -> str:
     )
 
 
-def load_nodes(path: str, display: str, problems: list[Problem]) -> Node | None:
+def load_nodes(path: str, display: str, problems: Problems) -> Node | None:
     """Read and compose a claims file: the root node (None for an empty
     document).  The problems met while composing are added to `problems`,
-    the run's one list.  Raises LoadError when the file cannot be read or
-    parsed, and TooManyProblems (from add_problem) when there are
-    MAX_PROBLEMS problems.
+    the run's one collection; once it is full, the reading stops there.
+    Raises LoadError when the file cannot be read or parsed.
     """
     text = read_text(path, display)
     return _Composer(display, problems).compose(text)

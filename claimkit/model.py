@@ -2,11 +2,6 @@
 import re
 from dataclasses import dataclass, field
 
-# A file with more problems than this is reported up to here, then reading
-# stops: a hostile file could otherwise make millions of them, at a cost in
-# memory that helps nobody.
-MAX_PROBLEMS = 1000
-
 record = dataclass(frozen=True, slots=True, kw_only=True)
 
 
@@ -108,57 +103,6 @@ def within_section(section: str | None, cited: str) -> bool:
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@record
-class Problem:
-    """One thing wrong with a file, at a 1-based line and column.
-
-    code is short and stable (README, "Problem codes"); level is "error" for
-    a problem, while "warning" and "note" lines are printed the same way but
-    do not fail a check.  detail holds lines printed below the problem, as a
-    compiler prints them: the source line, a caret under the column, a hint.
-    """
-
-    path: str
-    line: int
-    col: int
-    code: str
-    where: str = ""
-    message: str
-    level: str = "error"
-    detail: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        where = f"{self.where}: " if self.where else ""
-        return (f"{self.path}:{self.line}:{self.col}: {self.level}[{self.code}]:"
-                f" {where}{self.message}")
-
-
-class TooManyProblems(Exception):
-    """Raised by add_problem once a list holds MAX_PROBLEMS problems (and the
-    line that says so), and by every later add_problem to that list, which
-    then adds nothing; whoever stops it reports what was collected."""
-
-
-def add_problem(problems: list[Problem], problem: Problem) -> None:
-    """Collect a problem: the one path every problem of the kit goes through.
-
-    At MAX_PROBLEMS it adds a last "stopped here" problem and raises
-    TooManyProblems, so a hostile file costs a bounded amount of memory.  One
-    list goes from load through validate, the checks and the quote checks, so
-    a run prints at most MAX_PROBLEMS problems, and one "stopped" line.
-    """
-    if len(problems) >= MAX_PROBLEMS:  # stopped already: the list is full
-        raise TooManyProblems
-    problems.append(problem)
-    if len(problems) >= MAX_PROBLEMS:
-        problems.append(Problem(
-            path=problem.path, line=problem.line, col=problem.col,
-            code="too-many-problems",
-            message=f"{MAX_PROBLEMS} problems found; stopped here",
-        ))
-        raise TooManyProblems
 
 
 @record

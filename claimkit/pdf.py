@@ -4,7 +4,8 @@ import shutil
 import subprocess
 
 from claimkit.load import LoadError, read_text
-from claimkit.model import TEXT_LINE_BREAK, Problem, shorten
+from claimkit.model import TEXT_LINE_BREAK, shorten
+from claimkit.problems import Problem
 
 
 def read_paper(path: str) -> str:
@@ -19,8 +20,7 @@ def read_paper(path: str) -> str:
     if not with_pdf:
         return read_text(path, path, TEXT_LINE_BREAK)
     def fail(message: str) -> LoadError:
-        return LoadError(Problem(path=path, line=1, col=1, where="", message=message,
-                                 code="pdf-unreadable"))
+        return LoadError(Problem.at(path, (1, 1), "pdf-unreadable", message))
 
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:

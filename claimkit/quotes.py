@@ -10,15 +10,9 @@ import re
 
 from claimkit.coverage import audit_coverage
 from claimkit.load import read_text
-from claimkit.model import (
-    TEXT_LINE_BREAK,
-    Document,
-    Problem,
-    TooManyProblems,
-    add_problem,
-    within_section,
-)
+from claimkit.model import TEXT_LINE_BREAK, Document, within_section
 from claimkit.pdf import read_paper
+from claimkit.problems import Problems
 from claimkit.texts import SearchText, normalize
 
 # A quote shorter than this (normalised), or of fewer words, matches too much
@@ -53,13 +47,12 @@ class _Found:
         self.claim, self.spans = claim, spans
 
 
-def _quote_problem(document: Document, claim, which: str, message: str, code: str,
-                   level: str = "error") -> Problem:
+def _add_quote_problem(problems: Problems, document: Document, claim, which: str,
+                       message: str, code: str, level: str = "error") -> None:
     field = "article_quote" if which == "article" else "source.quote"
     at = claim.article_quote_at if which == "article" else claim.source_quote_at
-    return Problem(path=document.path, line=at[0], col=at[1],
-                   where=f"claims[{claim.index}].{field}", message=message,
-                   level=level, code=code)
+    problems.add(document.path, at, code, message, where=f"claims[{claim.index}].{field}",
+                 level=level)
 
 
 def quotes_the_paper(document: Document, source) -> bool:
@@ -70,12 +63,14 @@ def quotes_the_paper(document: Document, source) -> bool:
 
 
 def find_quotes(document: Document, text: SearchText, which: str,
-                problems: list) -> tuple[list[_Found], int]:
+                problems: Problems) -> tuple[list[_Found], int]:
     """Find each claim's article quotes (which="article") or paper quotes
     (which="paper") in a text.  Adds problems; returns the quotes found and
-    how many were looked for."""
+    how many were looked for, which stops once the problems are full."""
     found, wanted = [], 0
     for claim in document.claims:
+        if problems.full:
+            break
         source = claim.source
         if which == "article":
             quote = claim.article_quote
@@ -84,19 +79,19 @@ def find_quotes(document: Document, text: SearchText, which: str,
         else:
             quote = source.quote
         if which == "paper" and not source.quote_exact:
-            add_problem(problems, _quote_problem(
-                document, claim, which,
+            _add_quote_problem(
+                problems, document, claim, which,
                 "quote is marked as a paraphrase"
-                " (quote_exact: false); not looked for", "paraphrase", "note"))
+                " (quote_exact: false); not looked for", "paraphrase", "note")
             continue
         wanted += 1
         needle = normalize(quote)
         if len(needle) < MIN_QUOTE_CHARS or len(needle.split(" ")) < MIN_QUOTE_WORDS:
-            add_problem(problems, _quote_problem(
-                document, claim, which,
+            _add_quote_problem(
+                problems, document, claim, which,
                 f"quote is too short to prove anything"
                 f" ({needle!r}); quote at least {MIN_QUOTE_WORDS} words and"
-                f" {MIN_QUOTE_CHARS} characters", "quote-too-short"))
+                f" {MIN_QUOTE_CHARS} characters", "quote-too-short")
             continue
         spans = list(text.find_all(needle))
         if spans:
@@ -109,9 +104,9 @@ def find_quotes(document: Document, text: SearchText, which: str,
             start, end, similarity = closest
             hint = (f"closest passage ({similarity:.0%} similar, {text.where(start)}):"
                     f" \"{text.shown(start, end)}\"")
-        add_problem(problems, _quote_problem(
-            document, claim, which,
-            f"quote not found in {text.path}; {hint}", "quote-not-found"))
+        _add_quote_problem(
+            problems, document, claim, which,
+            f"quote not found in {text.path}; {hint}", "quote-not-found")
     return found, wanted
 
 
@@ -138,7 +133,7 @@ def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
 
 
 def place_quotes(document: Document, text: SearchText, found: list[_Found],
-                 problems: list) -> str:
+                 problems: Problems) -> str:
     """Check that each found paper quote stands on its cited page and under its
     cited section; add problems and return the summary line."""
     offsets, numbers = _headings(document, text.text)
@@ -175,10 +170,10 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
             else:
                 first, last = pages_of(span)
                 stands = f"page {first}" if first == last else f"pages {first}-{last}"
-                add_problem(problems, _quote_problem(
-                    document, claim, "paper",
+                _add_quote_problem(
+                    problems, document, claim, "paper",
                     f"quote is cited on page {source.page}, but stands"
-                    f" on {stands} of {text.path}", "wrong-page"))
+                    f" on {stands} of {text.path}", "wrong-page")
         if check_section:
             sections_wanted += 1
             actual = section_at(span[0])
@@ -186,10 +181,10 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
                 under += 1
             else:
                 stands = f"under §{actual}" if actual else "before the first heading"
-                add_problem(problems, _quote_problem(
-                    document, claim, "paper",
+                _add_quote_problem(
+                    problems, document, claim, "paper",
                     f"quote is cited under §{cited}, but stands {stands} in {text.path}",
-                    "wrong-section"))
+                    "wrong-section")
     parts = [f"{on_page} of {pages_wanted} quotes on their cited page"
              if text.page_breaks else "pages not checked: no form feeds"]
     if offsets:
@@ -202,7 +197,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
     return "placement: " + "; ".join(parts)
 
 
-def check_version(document: Document, text: SearchText, problems: list) -> None:
+def check_version(document: Document, text: SearchText, problems: Problems) -> None:
     """Warn where the text's arXiv stamp is another version than the cited one."""
     stamp = _ARXIV_STAMP.search(text.text)
     if stamp is None:
@@ -212,45 +207,39 @@ def check_version(document: Document, text: SearchText, problems: list) -> None:
     cited_arxiv = document.paper.get("arxiv")
     cited = document.paper.get("version")  # v3: the schema's shape
     if cited_arxiv and str(cited_arxiv) != arxiv:
-        add_problem(problems, Problem(
-            path=text.path, line=line, col=col, where="", level="warning",
-            message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
-                    f" arXiv:{cited_arxiv}", code="paper-differs"))
+        problems.add(text.path, (line, col), "paper-differs",
+                     f"the text is arXiv:{arxiv}{version}, but the claims cite"
+                     f" arXiv:{cited_arxiv}", level="warning")
     elif cited is not None and cited != version:
-        add_problem(problems, Problem(
-            path=text.path, line=line, col=col, where="", level="warning",
-            message=f"the text is arXiv:{arxiv}{version}, but the claims cite"
-                    f" {cited}; its pages may differ", code="version-differs"))
+        problems.add(text.path, (line, col), "version-differs",
+                     f"the text is arXiv:{arxiv}{version}, but the claims cite"
+                     f" {cited}; its pages may differ", level="warning")
 
 
-def check_paper(document: Document, path: str, problems: list[Problem]) -> list[str]:
+def check_paper(document: Document, path: str, problems: Problems) -> list[str]:
     """Find and place the paper quotes in a text or PDF of the paper.
-    Adds to problems (the run's one list) and returns the summary lines.
-    Raises LoadError."""
+    Adds to problems (the run's one collection) and returns the summary
+    lines.  Raises LoadError."""
     text = SearchText(read_paper(path), path)
-    reports = []
-    try:
-        check_version(document, text, problems)
-        found, wanted = find_quotes(document, text, "paper", problems)
-        reports.append(f"paper quotes: {len(found)} of {wanted} found in {path}")
-        if found:
-            reports.append(place_quotes(document, text, found, problems))
-    except TooManyProblems:
-        reports.append(f"paper quotes: stopped in {path}")
+    check_version(document, text, problems)
+    found, wanted = find_quotes(document, text, "paper", problems)
+    if problems.full:
+        return [f"paper quotes: stopped in {path}"]
+    reports = [f"paper quotes: {len(found)} of {wanted} found in {path}"]
+    if found:
+        reports.append(place_quotes(document, text, found, problems))
     return reports
 
 
 def check_article(document: Document, path: str, strict: bool,
-                  problems: list[Problem]) -> list[str]:
+                  problems: Problems) -> list[str]:
     """Find the article quotes and audit the article's coverage.  Adds to
-    problems (the run's one list) and returns the summary lines.  Raises
-    LoadError."""
+    problems (the run's one collection) and returns the summary lines.
+    Raises LoadError."""
     text = SearchText(read_text(path, path, TEXT_LINE_BREAK), path)
-    try:
-        found, wanted = find_quotes(document, text, "article", problems)
-    except TooManyProblems:
+    found, wanted = find_quotes(document, text, "article", problems)
+    if problems.full:
         return [f"article quotes: stopped in {path}"]
     reports = [f"article quotes: {len(found)} of {wanted} found in {path}"]
     reports.append(audit_coverage(document, text, found, strict, problems))
     return reports
-

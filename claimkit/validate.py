@@ -17,14 +17,12 @@ from claimkit.model import (
     Claim,
     Dismissal,
     Document,
-    Problem,
     Source,
-    TooManyProblems,
-    add_problem,
     join_where,
     section_order,
     shorten,
 )
+from claimkit.problems import Problems
 from claimkit.schema import Field, Mapping
 
 _NAMES = {
@@ -116,7 +114,7 @@ def section_spans(sections: dict) -> dict:
 
 
 class _Validator:
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: Problems) -> None:
         self.path = path
         self.problems = problems
         # False once the item being read (a claim, a check) has a problem.
@@ -124,8 +122,7 @@ class _Validator:
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
         self.clean = False
-        add_problem(self.problems, Problem(path=self.path, line=at[0], col=at[1],
-                                           where=where, code=code, message=message))
+        self.problems.add(self.path, at, code, message, where=where)
 
     def at(self, node: Node, where: str, code: str, message: str) -> None:
         self.problem((node.line, node.col), where, code, message)
@@ -226,6 +223,8 @@ class _Validator:
         if len(node.value) < field.min_items:
             self.at(node, where, "empty-list", "expected at least one item, got an empty list")
         for index, child in enumerate(node.value):
+            if self.problems.full:  # the rest could only add problems no one sees
+                break
             self.clean = True
             item = read(child, index, f"{where}[{index}]")
             if item is not None and self.clean:
@@ -406,16 +405,14 @@ def position_in(node: Node, key: str) -> tuple[int, int] | None:
     return (child.line, child.col) if child is not None else None
 
 
-def validate(root: Node | None, path: str, problems: list[Problem]) -> Document | None:
+def validate(root: Node | None, path: str, problems: Problems) -> Document | None:
     """Check a composed claims file and return its Document, adding what is
-    wrong to `problems`, the run's one list.  The Document is None when the
-    top level is not a mapping, or when MAX_PROBLEMS stopped the reading.
+    wrong to `problems`, the run's one collection.  The Document is None
+    when the top level is not a mapping, or when the problems filled the
+    collection: a document read only in part is not one to use.
     """
-    validator = _Validator(path, problems)
-    try:
-        return _validate(validator, root, path)
-    except TooManyProblems:  # the last problem says where it stopped
-        return None
+    document = _validate(_Validator(path, problems), root, path)
+    return None if problems.full else document
 
 
 def _validate(validator: _Validator, root: Node | None, path: str) -> Document | None:

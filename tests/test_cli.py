@@ -9,6 +9,7 @@ from rich.console import Console
 
 import claimkit.cli
 import claimkit.model
+import claimkit.problems
 from claimkit.checklist import Checklist, render_claim
 from claimkit.cli import load_document
 from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document, position, with_changes
@@ -280,7 +281,7 @@ def test_escapes_in_the_file_are_refused_and_never_echoed(run, claims_file):
 
 
 def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):
-    monkeypatch.setattr(claimkit.model, "MAX_PROBLEMS", 3)
+    monkeypatch.setattr(claimkit.problems, "MAX_PROBLEMS", 3)
     text = document("".join(SIZES.replace("verdict: supported", f"verdict: v{index}")
                             .replace("id: model-sizes", f"id: claim-{index}")
                             for index in range(5)))
@@ -296,7 +297,7 @@ def test_a_flood_of_problems_stops_at_the_limit(run, claims_file, monkeypatch):
 
 
 def test_a_flood_of_aliases_stops_while_reading(run, claims_file, monkeypatch):
-    monkeypatch.setattr(claimkit.model, "MAX_PROBLEMS", 3)
+    monkeypatch.setattr(claimkit.problems, "MAX_PROBLEMS", 3)
     path = claims_file("a: &a x\nb: [*a, *a, *a, *a, *a]\n")
     result = run("check", "-f", path)
     assert (result.code, result.out) == (1, "")
@@ -346,7 +347,7 @@ def flood(broken: int, failing: int) -> str:
 @pytest.mark.parametrize("article", [False, True])
 def test_one_cap_counts_the_files_problems_its_checks_and_its_quotes(
         run, claims_file, tmp_path, article):
-    from claimkit.model import MAX_PROBLEMS
+    from claimkit.problems import MAX_PROBLEMS
 
     path = claims_file(flood(600 if not article else 300, 600 if not article else 300))
     argv = ["check", "-f", path]

@@ -6,6 +6,7 @@ import re
 import pytest
 
 import claimkit.load
+from claimkit.problems import Problems
 from conftest import GPUS, LEAK, SIZES, document, position
 
 TAGS_ONLY = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
@@ -69,7 +70,7 @@ def test_each_loading_problem_at_its_node(run, claims_file, text, needles, where
                                           message):
     path = claims_file(text)
     line, col = position(text, needles[0])
-    problems = []
+    problems = Problems()
     claimkit.load.load_nodes(path, path, problems)
     # load gives the place; `check` names the claim by its id beside it.
     place = re.sub(r" \(.*?\)", "", where)
@@ -324,7 +325,7 @@ def test_no_command_writes_the_claims_file(run, claims_file, tmp_path):
 
 
 def test_a_million_aliases_stop_at_the_problem_limit(run, claims_file):
-    from claimkit.model import MAX_PROBLEMS
+    from claimkit.problems import MAX_PROBLEMS
 
     path = claims_file("a: &a x\nb: [" + "*a, " * 1_000_000 + "*a]\n")
     result = run("check", "-f", path)

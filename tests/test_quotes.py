@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from claimkit.coverage import _CHECKABLE_WORDS, split_sentences
 from claimkit.model import Claim, Dismissal, Document, Source, shorten
+from claimkit.problems import Problems
 from claimkit.quotes import _headings, check_article, check_paper
 from claimkit.texts import LineIndex, SearchText, normalize
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
@@ -273,7 +274,7 @@ def audit(tmp_path, article: str, dismissed=()) -> tuple[list, list[str]]:
                         claims=[], checks=[], dismissed=[
                             Dismissal(sentence=sentence, reason="r", at=(1, 1))
                             for sentence in dismissed])
-    problems = []
+    problems = Problems()
     reports = check_article(document, str(path), False, problems)
     return [(p.code, p.line, p.col, p.message) for p in problems], reports
 
@@ -474,7 +475,7 @@ The recipe has three stages.
 def run_paper(tmp_path, text: str, document: Document):
     paper = tmp_path / "paper.txt"
     paper.write_text(text, encoding="utf-8")
-    problems = []
+    problems = Problems()
     reports = check_paper(document, str(paper), problems)
     return ([(p.code, p.level, p.line, p.col, p.message.replace(str(paper), "PAPER"))
              for p in problems], [r.replace(str(paper), "PAPER") for r in reports])
@@ -637,7 +638,7 @@ def test_a_too_short_article_quote_tracks_no_sentence(tmp_path):
                         sections=SECTIONS, claims=[Claim(**{
                             **{name: getattr(claim, name) for name in claim.__slots__},
                             "article_quote": "^"})], checks=[], dismissed=[])
-    problems = []
+    problems = Problems()
     reports = check_article(document, str(article), False, problems)
     assert [(p.code, p.line) for p in problems] == [
         ("quote-too-short", 0), ("untracked-sentence", 1), ("untracked-sentence", 3)]
@@ -678,7 +679,7 @@ def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_pa
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(tiny_pdf(["3.3.1 Training Infrastructure",
                               "Llama 3 405B is trained on up to 16K H100 GPUs."]))
-    problems = []
+    problems = Problems()
     reports = check_paper(paper_document(
         ("3.3.1", 2, "trained on up to 16K H100 GPUs"),
         ("3.3.1", 1, "Llama 3 405B is trained")), str(pdf), problems)

@@ -8,6 +8,7 @@ import pytest
 from test_validate import CASES, CITES_ABSTRACT, SPANS_HEADER
 
 from claimkit.load import MAP, SEQ, load_nodes
+from claimkit.problems import Problems
 from claimkit.validate import validate
 from conftest import GPUS, LEAK, LICENSE, ROOT, SHIPPED, SIZES, document
 
@@ -43,20 +44,20 @@ def to_data(node):
 
 
 def kit_accepts(path: str) -> bool:
-    problems = []
+    problems = Problems()
     validate(load_nodes(path, path, problems), path, problems)
     return not problems
 
 
 def schema_accepts(path: str) -> bool:
-    root = load_nodes(path, path, [])
+    root = load_nodes(path, path, Problems())
     return VALIDATOR.is_valid(to_data(root))
 
 
 def test_the_shipped_claims_file_matches_the_schema():
-    problems = []
+    problems = Problems()
     root = load_nodes(SHIPPED, SHIPPED, problems)
-    assert problems == []
+    assert list(problems) == []
     errors = [f"{list(error.absolute_path)}: {error.message}"
               for error in VALIDATOR.iter_errors(to_data(root))]
     assert errors == []

@@ -7,6 +7,7 @@ from claimkit import schema
 from claimkit.cli import load_document
 from claimkit.display import section_key
 from claimkit.load import load_nodes
+from claimkit.problems import Problems
 from claimkit.validate import section_spans, validate
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 
@@ -361,7 +362,7 @@ CASES = [
 
 def problem_records(path: str) -> list[tuple]:
     """(code, line, col, where) of each problem, as yamllint's tests compare them."""
-    problems = []
+    problems = Problems()
     validate(load_nodes(path, path, problems), path, problems)
     return sorted((p.code, p.line, p.col, p.where) for p in problems)
 
