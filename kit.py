@@ -19,7 +19,7 @@ parsed or written, or the command line was wrong, 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM).
 
 The sections of the kit follow the data: claimkit/load.py (YAML text to
-positioned nodes) → model.py (the value types) → validate.py (problems) →
+positioned nodes) → model.py and problems.py (the value types) → validate.py →
 evaluate.py (arithmetic checks), quotes.py and coverage.py (quote and
 coverage checks, over texts.py and pdf.py) → checklist.py (the terminal) and
 formats.py (the exports: export_data, markdown, claimreview, html_page, over

@@ -1,11 +1,10 @@
 """CLI: argparse, and main() that runs load → validate → evaluate → render."""
 import argparse
 import os
-import re
 import shlex
 import sys
-from collections.abc import Sequence
-from dataclasses import field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import field
 
 from claimkit import output
 from claimkit.display import ExportError, attention_rank, clean, section_key, shown_line
@@ -13,6 +12,7 @@ from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for
 from claimkit.load import LoadError, collector_paused, load_nodes
 from claimkit.model import VERDICTS, CheckResult, Document, record, within_section
+from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
 from claimkit.validate import closest, validate
 
@@ -31,182 +31,17 @@ DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fi
                             "claims.yaml")
 
 
-def build_parser(description: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; options shared by commands come from parents."""
-    file_help = "the claims file (default: claims.yaml beside kit.py)"
-    formatting = {"epilog": EXIT_CODES,
-                  "formatter_class": argparse.RawDescriptionHelpFormatter}
-    file_option = argparse.ArgumentParser(add_help=False)
-    # Before the command or after it (kit.py -f other.yaml list).  The
-    # command's own -f has no default, so it never overwrites the first.
-    file_option.add_argument(
-        "-f", "--file", default=argparse.SUPPRESS, metavar="PATH",
-        help=file_help,
-    )
-    filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--verdict", action="append", choices=VERDICTS,
-                         metavar="V", help="only claims with this verdict"
-                         " (repeatable): " + ", ".join(VERDICTS))
-    filters.add_argument("--attention", action="store_true",
-                         help="only claims that need attention: every verdict but"
-                         " supported, and claims with problems")
-    filters.add_argument("--section", metavar="S",
-                         help="only claims citing section S or below (3.3 or §3.3"
-                         " matches 3.3.1)")
-    filters.add_argument("--search", metavar="TEXT",
-                         help="only claims whose text or quotes contain TEXT")
-    filters.add_argument("--sort", choices=("id", "section", "verdict"),
-                         help="order of the claims (default: file order); verdict puts"
-                         " those that need attention first")
-
-    parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
-    parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
-                        help=file_help)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def command(name: str, help: str, parents: list) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help, parents=[file_option, *parents],
-                                   description=help[0].upper() + help[1:] + ".",
-                                   **formatting)
-
-    command("list", "print the checklist", [filters])
-    show = command("show", "print one claim in full", [])
-    show.add_argument("id", help="the claim's id")
-    check = command("check", "validate the file, its quotes and its checks", [])
-    check.add_argument("--article", metavar="FILE",
-                       help="find every article_quote in this text of the article,"
-                       " and list checkable sentences no claim tracks")
-    check.add_argument("--paper", metavar="FILE",
-                       help="find every paper quote in this text or PDF of the"
-                       " paper, on its cited page and under its cited section")
-    check.add_argument("--strict", action="store_true",
-                       help="with --article, untracked sentences are problems")
-    check.add_argument("--output-format", choices=PROBLEM_FORMATS, default="text",
-                       help="how problems are printed: text (FILE:LINE:COL: error[CODE]:"
-                       " ..., on stderr) or github (GitHub Actions annotations, on"
-                       " stdout)")
-    export = command("export", "write the claims in another format", [filters])
-    export.add_argument("--format", choices=FORMATS,
-                        help="output format: " + ", ".join(FORMATS) + " (default: from"
-                        " the -o file's extension, else json)")
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of stdout; its extension"
-                        " names the format: " + ", ".join(
-                            f"{ext} {name}" for name, fmt in FORMATS.items()
-                            for ext in fmt.extensions))
-    export.add_argument("--excel", action="store_true",
-                        help="csv only: start with a UTF-8 byte-order mark, so"
-                        " spreadsheets read § and — intact")
-    return parser
-
-
-def choose_format(args) -> str:
-    """The export format: --format, else the -o file's extension, else json
-    (for stdout, and for a stream such as /dev/stdout or a FIFO, as for stdout).
-
-    Raises ValueError with the usage message when they disagree or the
-    extension names no format.
-    """
-    by_extension = format_for(args.output) if args.output else None
-    if args.format and by_extension not in (None, args.format):
-        wanted = ", ".join(FORMATS[args.format].extensions)
-        raise ValueError(f"-o {args.output} does not end in {wanted},"
-                         f" the extension of --format {args.format}")
-    if args.format:
-        chosen = args.format
-    elif args.output and not (by_extension is None and output.is_stream(args.output)):
-        if by_extension is None:
-            raise ValueError(f"cannot tell the format of -o {args.output} from its"
-                             " extension; give --format, or end the name in one of "
-                             + ", ".join(ext for fmt in FORMATS.values()
-                                         for ext in fmt.extensions))
-        chosen = by_extension
-    else:
-        chosen = "json"
-    if args.excel and chosen != "csv":
-        raise ValueError(f"--excel is for csv, not {chosen}")
-    return chosen
-
-
 def display_path(path: str) -> str:
     """The path as messages show it: relative to here when it is below here."""
     relative = os.path.relpath(path) if os.path.isabs(path) else path
     return path if relative.startswith("..") else relative
 
 
-# `claims[7]` at the start of a problem's where, to be named by its id.
-_CLAIM_PLACE = re.compile(r"claims\[([0-9]+)\](?=\.|$)")
-
-
-def name_claims(problems: list[Problem], document: Document | None) -> list[Problem]:
-    """Each problem of the claims file with its claim's id beside its place:
-    claims[7] (h100-gpus-16k).source.section."""
-    if document is None:
-        return problems
-    ids = {claim.index: claim.id for claim in document.every_claim if claim.id}
-
-    def named(problem: Problem) -> Problem:
-        match = _CLAIM_PLACE.match(problem.where)
-        if problem.path != document.path or not match or int(match[1]) not in ids:
-            return problem
-        where = f"{match[0]} ({ids[int(match[1])]}){problem.where[match.end():]}"
-        return replace(problem, where=where)
-
-    return [named(problem) for problem in problems]
-
-
-def escape_data(text: str) -> str:
-    """A workflow command's message, as GitHub Actions' toolkit escapes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """A workflow command's property value (file=, title=)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-# GitHub Actions' commands for the kit's levels.
-_ANNOTATIONS = {"error": "error", "warning": "warning", "note": "notice"}
-
-
-def github_annotation(problem: Problem) -> str:
-    """A problem as a GitHub Actions annotation, which marks the line in a pull request."""
-    where = f"{problem.where}: " if problem.where else ""
-    properties = ",".join(f"{name}={escape_property(clean(value))}" for name, value in (
-        ("file", problem.path), ("line", problem.line), ("col", problem.col),
-        ("title", f"{problem.level}[{problem.code}]")))
-    hint = [line for line in problem.detail if line.startswith("hint: ")]
-    return (f"::{_ANNOTATIONS.get(problem.level, 'error')} {properties}"
-            f"::{escape_data(clean(where + problem.message))}"
-            + "".join(f"%0A{escape_data(clean(line))}" for line in hint))
-
-
-PROBLEM_FORMATS = ("text", "github")
-
-
-def print_problems(problems: list[Problem], document: Document | None = None,
-                   output_format: str = "text") -> None:
-    if not problems:
-        return
-    # By position within each file; files in the order they were checked.
-    order = {path: index for index, path in
-             reversed(list(enumerate(problem.path for problem in problems)))}
-    problems = sorted(name_claims(problems, document),
-                      key=lambda p: (order[p.path], p.line, p.col))
-    for problem in problems:
-        if output_format == "github":
-            print(github_annotation(problem))
-        else:
-            print(clean(str(problem)), file=sys.stderr)
-            for line in problem.detail:
-                print(clean(line), file=sys.stderr)
-
-
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def errors_in(problems: list[Problem]) -> list[Problem]:
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.level == "error"]
 
 
@@ -247,6 +82,37 @@ def load_document(path: str) -> Loaded:
                   check_problems=problems[loaded:], collected=problems)
 
 
+def report_problems(args, loaded: Loaded) -> int:
+    """Print the file's problems, if it has any, and how to see them all;
+    the exit code they give.  (`check` prints its own.)"""
+    errors = errors_in(loaded.problems)
+    if not errors:
+        return EXIT_OK
+    print_problems(loaded.problems, loaded.document)
+    print(f"kit.py: {count(len(errors), 'problem')}; run"
+          f" `python kit.py check -f {shlex.quote(display_path(args.file))}`",
+          file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def add_filters(parser: argparse.ArgumentParser) -> None:
+    """The options that pick and order the claims of `list` and `export`."""
+    parser.add_argument("--verdict", action="append", choices=VERDICTS,
+                        metavar="V", help="only claims with this verdict"
+                        " (repeatable): " + ", ".join(VERDICTS))
+    parser.add_argument("--attention", action="store_true",
+                        help="only claims that need attention: every verdict but"
+                        " supported, and claims with problems")
+    parser.add_argument("--section", metavar="S",
+                        help="only claims citing section S or below (3.3 or §3.3"
+                        " matches 3.3.1)")
+    parser.add_argument("--search", metavar="TEXT",
+                        help="only claims whose text or quotes contain TEXT")
+    parser.add_argument("--sort", choices=("id", "section", "verdict"),
+                        help="order of the claims (default: file order); verdict puts"
+                        " those that need attention first")
+
+
 def select_claims(claims: list, args) -> list:
     """The claims the filters let through, in the order --sort asks for.
 
@@ -280,6 +146,16 @@ def section_of(claim) -> str | None:
     return claim.source.section if claim.source is not None else None
 
 
+def filtered(document: Document, args, say_count: bool) -> list:
+    """The claims `list` or `export` shows; with say_count, how many of all,
+    on stderr, when the filters left some out."""
+    claims = select_claims(document.every_claim, args)
+    total = len(document.every_claim)
+    if say_count and len(claims) != total:
+        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
+    return claims
+
+
 def make_console():
     """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
     from rich.console import Console  # lazy: rich takes ~0.1 s to import
@@ -294,8 +170,72 @@ def make_console():
     return console
 
 
-def run_check(args, document, problems: Problems) -> int:
+# -- list --------------------------------------------------------------------
+
+def run_list(args, loaded: Loaded) -> int:
+    # The checklist goes on with every claim that could be read, broken ones marked.
+    exit_code = report_problems(args, loaded)
+    if loaded.document is None:
+        return exit_code
+    # The checklist stays pure; the count goes beside it.
+    claims = filtered(loaded.document, args, say_count=True)
+    from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
+
+    make_console().print(Checklist(claims, loaded.results))
+    return exit_code
+
+
+# -- show --------------------------------------------------------------------
+
+def add_show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the claim's id")
+
+
+def run_show(args, loaded: Loaded) -> int:
+    """Print one claim.  An id that is not there is a usage error (exit 2),
+    unless the file has problems: the claim may be what could not be read."""
+    exit_code = report_problems(args, loaded)
+    document = loaded.document
+    if document is None:
+        return exit_code
+    ids = [claim.id for claim in document.every_claim if claim.id]
+    claim = next((c for c in document.every_claim if c.id == args.id), None)
+    if claim is None:
+        guess = closest(args.id, ids)
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        print(f"kit.py: error: no claim with id {clean(args.id)!r}"
+              f" in {display_path(args.file)}{hint}", file=sys.stderr)
+        return exit_code or EXIT_UNREADABLE
+    from claimkit.checklist import render_claim  # lazy: rich takes ~0.1 s to import
+
+    make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
+    return exit_code
+
+
+# -- check -------------------------------------------------------------------
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--article", metavar="FILE",
+                        help="find every article_quote in this text of the article,"
+                        " and list checkable sentences no claim tracks")
+    parser.add_argument("--paper", metavar="FILE",
+                        help="find every paper quote in this text or PDF of the"
+                        " paper, on its cited page and under its cited section")
+    parser.add_argument("--strict", action="store_true",
+                        help="with --article, untracked sentences are problems")
+    parser.add_argument("--output-format", choices=PROBLEM_FORMATS, default="text",
+                        help="how problems are printed: " + " or ".join(
+                            f"{name} ({fmt.description})"
+                            for name, fmt in PROBLEM_FORMATS.items()))
+
+
+def prepare_check(args) -> str | None:
+    return "--strict needs --article" if args.strict and not args.article else None
+
+
+def run_check(args, loaded: Loaded) -> int:
     display = display_path(args.file)
+    document, problems = loaded.document, loaded.collected
     reports = []
     if document is not None and (args.article or args.paper):
         # Lazy: its regexes take a while to compile, and only these checks use them.
@@ -320,21 +260,48 @@ def run_check(args, document, problems: Problems) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
-def show(document: Document, args, exit_code: int) -> int:
-    """Print one claim.  An id that is not there is a usage error (exit 2),
-    unless the file has problems: the claim may be what could not be read."""
-    ids = [claim.id for claim in document.every_claim if claim.id]
-    claim = next((c for c in document.every_claim if c.id == args.id), None)
-    if claim is None:
-        guess = closest(args.id, ids)
-        hint = f"; did you mean {guess!r}?" if guess else ""
-        print(f"kit.py: error: no claim with id {clean(args.id)!r}"
-              f" in {display_path(args.file)}{hint}", file=sys.stderr)
-        return exit_code or EXIT_UNREADABLE
-    from claimkit.checklist import render_claim  # lazy: rich takes ~0.1 s to import
+# -- export ------------------------------------------------------------------
 
-    make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
-    return exit_code
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS,
+                        help="output format: " + ", ".join(FORMATS) + " (default: from"
+                        " the -o file's extension, else json)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of stdout; its extension"
+                        " names the format: " + ", ".join(
+                            f"{ext} {name}" for name, fmt in FORMATS.items()
+                            for ext in fmt.extensions))
+    parser.add_argument("--excel", action="store_true",
+                        help="csv only: start with a UTF-8 byte-order mark, so"
+                        " spreadsheets read § and — intact")
+
+
+def choose_format(args) -> str:
+    """The export format: --format, else the -o file's extension, else json
+    (for stdout, and for a stream such as /dev/stdout or a FIFO, as for stdout).
+
+    Raises ValueError with the usage message when they disagree or the
+    extension names no format.
+    """
+    by_extension = format_for(args.output) if args.output else None
+    if args.format and by_extension not in (None, args.format):
+        wanted = ", ".join(FORMATS[args.format].extensions)
+        raise ValueError(f"-o {args.output} does not end in {wanted},"
+                         f" the extension of --format {args.format}")
+    if args.format:
+        chosen = args.format
+    elif args.output and not (by_extension is None and output.is_stream(args.output)):
+        if by_extension is None:
+            raise ValueError(f"cannot tell the format of -o {args.output} from its"
+                             " extension; give --format, or end the name in one of "
+                             + ", ".join(ext for fmt in FORMATS.values()
+                                         for ext in fmt.extensions))
+        chosen = by_extension
+    else:
+        chosen = "json"
+    if args.excel and chosen != "csv":
+        raise ValueError(f"--excel is for csv, not {chosen}")
+    return chosen
 
 
 def protected_files(args) -> list[str]:
@@ -342,60 +309,31 @@ def protected_files(args) -> list[str]:
     return [args.file, display_path(DEFAULT_FILE)]
 
 
-def run(args) -> int:
-    if args.command == "check" and args.strict and not args.article:
-        print("kit.py: error: --strict needs --article", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if args.command == "export":
-        # Where -o must not write is said before anything else about it.
-        reason = None if args.output is None else (
-            output.refusal(args.output, protected_files(args)) if args.output
-            else "-o needs a file name")
+def prepare_export(args) -> str | None:
+    """Where -o must not write is said before anything else about it; then
+    the format is chosen (args.format)."""
+    if args.output is not None:
+        reason = (output.refusal(args.output, protected_files(args)) if args.output
+                  else "-o needs a file name")
         if reason is not None:
-            print(f"kit.py: error: {clean(reason)}", file=sys.stderr)
-            return EXIT_UNREADABLE
-        try:
-            args.format = choose_format(args)
-        except ValueError as error:
-            print(f"kit.py: error: {clean(str(error))}", file=sys.stderr)
-            return EXIT_UNREADABLE
+            return reason
     try:
-        loaded = load_document(args.file)
-        document, problems = loaded.document, loaded.problems
-        if args.command == "check":
-            return run_check(args, document, loaded.collected)
-    except LoadError as error:
-        print_problems([error.problem], None, getattr(args, "output_format", "text"))
-        return EXIT_UNREADABLE
-    errors = errors_in(problems)
-    if errors:
-        print_problems(problems, document)
-        print(f"kit.py: {count(len(errors), 'problem')}; run"
-              f" `python kit.py check -f {shlex.quote(display_path(args.file))}`",
-              file=sys.stderr)
-        # A hand-off must be complete; the checklist and `show` go on with
-        # every claim that could be read, broken ones marked.
-        if args.command == "export" or document is None:
-            return EXIT_PROBLEMS
-    exit_code = EXIT_PROBLEMS if errors else EXIT_OK
+        args.format = choose_format(args)
+    except ValueError as error:
+        return str(error)
+    return None
 
-    if args.command == "show":
-        return show(document, args, exit_code)
 
-    claims = select_claims(document.every_claim, args)
-    total = len(document.every_claim)
-    if len(claims) != total and (args.command == "list" or FORMATS[args.format].machine):
-        # The checklist and machine formats stay pure; the count goes beside them.
-        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
-    if args.command == "list":
-        from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
-
-        make_console().print(Checklist(claims, loaded.results))
+def run_export(args, loaded: Loaded) -> int:
+    # A hand-off must be complete: a file with problems is not exported.
+    exit_code = report_problems(args, loaded)
+    if exit_code:
         return exit_code
-
-    fmt = FORMATS[args.format]
+    document, fmt = loaded.document, FORMATS[args.format]
+    # Machine formats stay pure; the count goes beside them.
+    claims = filtered(document, args, say_count=fmt.machine)
     try:
-        text = fmt.render(document, claims, loaded.results, total)
+        text = fmt.render(document, claims, loaded.results, len(document.every_claim))
     except ExportError as error:
         print(f"kit.py: error: {display_path(args.file)}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -404,10 +342,78 @@ def run(args) -> int:
     if args.excel:
         text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
     if args.output is not None:
-        output.write_output(args.output, text)  # refused or not above
+        output.write_output(args.output, text)  # refused or not in prepare_export
     else:
         sys.stdout.write_utf8(text)  # a file format is UTF-8, whatever the locale
     return EXIT_OK
+
+
+# -- the commands ------------------------------------------------------------
+
+@record
+class Command:
+    """A command of the kit: adding one is one entry in COMMANDS."""
+
+    help: str  # one line, for the usage text and the command's own --help
+    run: Callable[[argparse.Namespace, Loaded], int]  # gives the exit code
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    filters: bool = False  # it takes --verdict, --attention, --section, ...
+    # A usage error found in the command line before the file is read, or None.
+    prepare: Callable[[argparse.Namespace], str | None] | None = None
+
+
+COMMANDS = {
+    "list": Command(help="print the checklist", run=run_list, filters=True),
+    "show": Command(help="print one claim in full", run=run_show,
+                    add_arguments=add_show_arguments),
+    "check": Command(help="validate the file, its quotes and its checks", run=run_check,
+                     add_arguments=add_check_arguments, prepare=prepare_check),
+    "export": Command(help="write the claims in another format", run=run_export,
+                      add_arguments=add_export_arguments, filters=True,
+                      prepare=prepare_export),
+}
+
+
+def build_parser(description: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line: one subparser per entry of COMMANDS."""
+    file_help = "the claims file (default: claims.yaml beside kit.py)"
+    formatting = {"epilog": EXIT_CODES,
+                  "formatter_class": argparse.RawDescriptionHelpFormatter}
+    file_option = argparse.ArgumentParser(add_help=False)
+    # Before the command or after it (kit.py -f other.yaml list).  The
+    # command's own -f has no default, so it never overwrites the first.
+    file_option.add_argument(
+        "-f", "--file", default=argparse.SUPPRESS, metavar="PATH",
+        help=file_help,
+    )
+    filters = argparse.ArgumentParser(add_help=False)
+    add_filters(filters)
+
+    parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
+    parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
+                        help=file_help)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        parents = [file_option, filters] if command.filters else [file_option]
+        subparser = subparsers.add_parser(
+            name, help=command.help, parents=parents,
+            description=command.help[0].upper() + command.help[1:] + ".", **formatting)
+        if command.add_arguments is not None:
+            command.add_arguments(subparser)
+    return parser
+
+
+def run(args) -> int:
+    command = COMMANDS[args.command]
+    refusal = command.prepare(args) if command.prepare is not None else None
+    if refusal is not None:
+        print(f"kit.py: error: {clean(refusal)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        return command.run(args, load_document(args.file))
+    except LoadError as error:
+        print_problems([error.problem], None, getattr(args, "output_format", "text"))
+        return EXIT_UNREADABLE
 
 
 def parse_and_run(argv: list[str], description: str | None) -> int:

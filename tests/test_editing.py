@@ -135,7 +135,7 @@ def test_check_prints_github_annotations(run, claims_file):
 
 
 def test_github_annotation_escapes_properties_and_data():
-    from claimkit.cli import github_annotation
+    from claimkit.problem_formats import github_annotation
     from claimkit.problems import Problem
 
     problem = Problem(path="a:b,c%.yaml", line=3, col=4, code="bad-id", where="claims[0]",
