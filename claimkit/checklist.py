@@ -151,9 +151,13 @@ class Checklist:
             style = console.get_style({"✔": "green", "✘": "red"}.get(mark, "yellow"))
             yield Segment(" ")
             yield Segment(mark, style)
-            # Later lines hang under the text, clear of the mark.
+            # Later lines hang under the text, clear of the mark; so does the note.
             yield Segment(" " + "\n   ".join(wrap(text, width - 3)))
             yield newline
+            if result.check.note:
+                note = wrap(clean(f"note: {result.check.note}"), width - 3)
+                yield Segment("   " + "\n   ".join(note))
+                yield newline
 
 
 def join_items(items: list[str], width: int, separator: str) -> list[str]:
@@ -190,9 +194,13 @@ class Trimmed:
 
 def linkable(url: str | None) -> bool:
     """Whether a url may become a terminal hyperlink: http(s), printable,
-    nothing that could end the escape sequence that carries it."""
+    nothing that could end the escape sequence that carries it.
+
+    isprintable refuses every character clean would escape (controls, bidi
+    marks, tabs and newlines), and every space but " ".
+    """
     return (url is not None and url.startswith(("http://", "https://"))
-            and url.isprintable() and clean(url) == url and " " not in url)
+            and url.isprintable() and " " not in url)
 
 
 def render_claim(document: Document, claim: Claim, links: bool = False):

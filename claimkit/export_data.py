@@ -35,13 +35,15 @@ def claim_record(document: Document, claim: Claim) -> dict:
 
 
 def check_record(result) -> dict:
-    return {
-        "id": result.check.id,
-        "claims": result.claims,
-        "expected": result.expected,
-        "computed": result.computed,
-        "ok": result.ok,
-    }
+    check = result.check
+    record = {"id": check.id}
+    if check.description is not None:
+        record["description"] = check.description
+    record |= {"claims": result.claims, "expected": result.expected,
+               "computed": result.computed, "ok": result.ok}
+    if check.note is not None:
+        record["note"] = check.note
+    return record
 
 
 def render_json(document: Document, claims: list[Claim], results: list,

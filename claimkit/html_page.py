@@ -261,6 +261,8 @@ def _html_check(result, shown: set) -> str:
     if check.description:
         parts.append(_element("p", escape(check.description)))
     parts.append(_element("p", escape(check_outcome(result))))
+    if check.note:
+        parts.append(_element("p", escape(check.note), class_="note"))
     uses = ", ".join(_link(claim_id, f"#{claim_id}" if claim_id in shown else None)
                      for claim_id in result.claims)
     if uses:

@@ -64,6 +64,8 @@ _COLLECTION_TAGS = {
     MAP: (None, "!", "tag:yaml.org,2002:map"),
     SEQ: (None, "!", "tag:yaml.org,2002:seq"),
 }
+_RESOLVER = yaml.resolver.Resolver()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class LoadError(Exception):
@@ -96,6 +98,11 @@ class Node:
     cut: tuple[int, int, bool] | None = None
     text: str | None = None
     key_text: dict | None = None
+
+
+# Stands for a key that could not be used (a collection or a refused value),
+# so its value is skipped without a second message.
+_UNUSABLE = object()
 
 
 @dataclass(slots=True)
@@ -542,9 +549,6 @@ def _resolve(text: str) -> str:
     return tag
 
 
-_RESOLVER = yaml.resolver.Resolver()
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
 # A number written with more characters than this is refused before it is
 # converted: the largest float needs 309 digits, and converting a long
 # sexagesimal (1:2:3:...) costs time quadratic in its length.
@@ -608,11 +612,6 @@ def _child_where(stack: list[_Frame]) -> str:
     if frame.key is None or frame.key is _UNUSABLE:
         return frame.where
     return join_where(frame.where, frame.key)
-
-
-# Stands for a key that could not be used (a collection or a refused value),
-# so its value is skipped without a second message.
-_UNUSABLE = object()
 
 
 def _tag_message(tag: str) -> str:

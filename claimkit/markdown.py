@@ -81,6 +81,9 @@ def render_markdown(document: Document, claims: list[Claim], results: list,
         for result in results:
             mark, text = describe_result(result)
             lines.append(f"- {mark} {_markdown(text)}")
+            if result.check.note:  # on the next line of the same item
+                lines[-1] += "  "
+                lines.append(f"  {_markdown_block(result.check.note)}")
         lines.append("")
     return "\n".join(lines)
 

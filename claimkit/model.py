@@ -162,6 +162,7 @@ class Check:
     compute: str
     expect: str | float | bool
     tolerance: float = 0
+    note: str | None = None
     at: tuple[int, int]
     compute_at: tuple[int, int]
     expect_at: tuple[int, int]

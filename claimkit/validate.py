@@ -374,6 +374,7 @@ class _Validator:
                 description=good["description"].value if "description" in good else None,
                 compute=good["compute"].value, expect=good["expect"].value,
                 tolerance=good["tolerance"].value if "tolerance" in good else 0,
+                note=good["note"].value if "note" in good else None,
                 at=(child.line, child.col), compute_at=position_in(child, "compute"),
                 expect_at=position_in(child, "expect"),
             )

@@ -612,3 +612,30 @@ def test_values_are_handed_off_exactly(run, claims_file, written, cell, shown):
     assert f"\n  Value: {shown} GPUs\n" in outs["markdown"].out
     assert f"<dt>Value</dt><dd>{shown} GPUs</dd>" in outs["html"].out
     assert f"\nvalue  {shown} GPUs\n" in outs["gpus-16k"].out
+
+
+def test_a_checks_description_and_note_are_in_every_format_that_shows_checks(claims_file):
+    text = document(GPUS, "checks:\n"
+                    "  - id: double\n"
+                    "    description: Twice the GPUs\n"
+                    "    compute: gpus_16k * 2\n"
+                    "    expect: 32000\n"
+                    "    note: 'Twice 16,000 is <32,000> & no more'\n")
+    loaded = load_document(claims_file(text))
+    document_, results = loaded.document, loaded.results
+
+    def render(name: str) -> str:
+        return FORMATS[name].render(document_, document_.claims, results, 1)
+
+    assert json.loads(render("json"))["checks"] == [
+        {"id": "double", "description": "Twice the GPUs", "claims": ["gpus-16k"],
+         "expected": 32000, "computed": 32000.0, "ok": True,
+         "note": "Twice 16,000 is <32,000> & no more"}]
+    assert render("markdown").split("## Checks\n\n")[1] == (
+        "- ✔ double: computed 32,000, expected 32,000 — Twice the GPUs  \n"
+        "  Twice 16,000 is \\<32,000\\> & no more\n")
+    page = Page(render("html"))
+    check = page.find("li", class_="check")[0]
+    assert [(p[1].get("class"), Page.text(p)) for p in page.find("p", check)] == [
+        (None, "Twice the GPUs"), (None, "computed 32,000, expected 32,000"),
+        ("note", "Twice 16,000 is <32,000> & no more"), ("uses", "Uses: gpus-16k")]

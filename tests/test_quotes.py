@@ -415,9 +415,9 @@ SECTIONS = {"abstract": ("Abstract", 1), "3.3": ("Infrastructure, Scaling, and E
             "3.4": ("Training Recipe", 4)}
 
 
-def paper_document(*quotes, version=None) -> Document:
+def paper_document(*quotes, version=None, arxiv="2407.21783") -> Document:
     """A document whose claims cite (section, page, quote), one each."""
-    paper = {"arxiv": "2407.21783", "url": "https://arxiv.org/abs/2407.21783"}
+    paper = {"arxiv": arxiv, "url": f"https://arxiv.org/abs/{arxiv}"}
     if version:
         paper["version"] = version
     claims = [Claim(id=f"c{index}", claim="x", article_quote="an article quote",
@@ -566,15 +566,24 @@ def test_a_quote_across_a_page_is_found_through_its_page_number_and_footnote(tmp
                          "quote is cited on page 4, but stands on pages 2-3 of PAPER")]
 
 
-@pytest.mark.parametrize("version, expected", [
-    ("v3", [("version-differs", "warning", 1, 1,
-             "the text is arXiv:2407.21783v1, but the claims cite v3; its pages may differ")]),
-    ("v1", []),
-    (None, []),
+@pytest.mark.parametrize("arxiv, version, expected", [
+    ("2407.21783", "v3", [("version-differs", "warning", 1, 1,
+                           "the text is arXiv:2407.21783v1, but the claims cite v3;"
+                           " its pages may differ")]),
+    ("2407.21783", "v1", []),
+    ("2407.21783", None, []),
+    # Another paper: what matters is that, whichever version is cited.
+    ("2307.09288", "v1", [("paper-differs", "warning", 1, 1,
+                           "the text is arXiv:2407.21783v1, but the claims cite"
+                           " arXiv:2307.09288")]),
+    ("2307.09288", None, [("paper-differs", "warning", 1, 1,
+                           "the text is arXiv:2407.21783v1, but the claims cite"
+                           " arXiv:2307.09288")]),
 ])
-def test_a_text_of_another_version_is_warned_about(tmp_path, version, expected):
+def test_a_text_of_another_version_or_paper_is_warned_about(tmp_path, arxiv, version,
+                                                            expected):
     problems, _ = run_paper(tmp_path, PDFTOTEXT, paper_document(
-        ("3.3.1", 2, "trained on up to 16K H100 GPUs"), version=version))
+        ("3.3.1", 2, "trained on up to 16K H100 GPUs"), version=version, arxiv=arxiv))
     assert problems == expected
 
 

@@ -213,3 +213,35 @@ def test_the_checklist_shows_the_locator(loaded):
     document_, _results = loaded
     out = render(Checklist(versioned(document_).claims[:1], []))
     assert "§3.3.1 Table 4, p. 8" in out
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://arxiv.org/pdf/2407.21783#page=3", True),
+    ("http://example.com/a?b=c&d=e", True),
+    (None, False),
+    ("ftp://example.com/paper.pdf", False),              # not http(s)
+    ("javascript:alert(1)", False),
+    ("https://e.x/\x1b]8;;https://evil.example\x1b\\", False),  # ends the link's escape
+    ("https://e.x/\u202egnp.exe", False),                # a bidi override
+    ("https://e.x/a\tb", False),                         # clean would fold it
+    ("https://e.x/a\u00a0b", False),                     # a space but " "
+    ("https://e.x/a b", False),                          # " ": the one space isprintable keeps
+])
+def test_only_a_plain_http_url_becomes_a_terminal_link(url, expected):
+    assert checklist.linkable(url) is expected
+
+
+def test_the_checklist_shows_a_checks_note_below_it(claims_file):
+    text = document(extra="checks:\n"
+                    "  - id: double\n"
+                    "    compute: gpus_16k * 2\n"
+                    "    expect: 32000\n"
+                    "    note: Twice the GPUs of the claim, as the paper's Table 4 runs"
+                    " them on the largest jobs.\n")
+    loaded = load_document(claims_file(text))
+    out = render(Checklist(loaded.document.claims, loaded.results), width=60)
+    assert out.split("checks:\n")[1] == """\
+ ✔ double: computed 32,000, expected 32,000
+   note: Twice the GPUs of the claim, as the paper's Table 4
+   runs them on the largest jobs.
+"""
