@@ -382,17 +382,7 @@ class _Composer:
             if isinstance(event, yaml.ScalarEvent):
                 node = self._scalar(event, at, stack)
             elif isinstance(event, yaml.CollectionStartEvent):
-                kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
-                where = _child_where(stack)
-                refused = event.tag not in _COLLECTION_TAGS[kind]
-                if refused:
-                    self.problem(at, where, "tag", _tag_message(event.tag))
-                if len(stack) >= MAX_DEPTH:
-                    raise self.fail(at, where, "too-deep",
-                                    f"nesting is deeper than {MAX_DEPTH} levels")
-                node = Node(kind, {} if kind is MAP else [], *at,
-                            {} if kind is MAP else None)
-                stack.append(_Frame(node, where, refused=refused))
+                stack.append(self._open(event, at, stack))
                 continue
             elif isinstance(event, yaml.CollectionEndEvent):
                 frame = stack.pop()
@@ -421,6 +411,18 @@ class _Composer:
             else:
                 root = node
         return root
+
+    def _open(self, event, at: tuple[int, int], stack: list[_Frame]) -> _Frame:
+        """The frame of a mapping or list that starts here."""
+        kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
+        where = _child_where(stack)
+        refused = event.tag not in _COLLECTION_TAGS[kind]
+        if refused:
+            self.problem(at, where, "tag", _tag_message(event.tag))
+        if len(stack) >= MAX_DEPTH:
+            raise self.fail(at, where, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels")
+        node = Node(kind, {} if kind is MAP else [], *at, {} if kind is MAP else None)
+        return _Frame(node, where, refused=refused)
 
     def _attach(self, frame: _Frame, node: Node) -> None:
         parent = frame.node
