@@ -3,8 +3,10 @@ traceback.  Each test says how many inputs it tried."""
 import collections
 import copy
 import json
+import os
 import re
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,7 +61,7 @@ PROBLEM_LINE = re.compile(PROBLEM_LINE.pattern + r"(?:[^\n]*\n *\^\n(?:hint: [^\
 # One line: kit.py: error: message
 USAGE_LINE = re.compile(r"kit\.py: error: [^\n]+\n")
 
-SETTINGS = settings(max_examples=120, deadline=None, derandomize=False,
+SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 
@@ -336,3 +338,27 @@ def test_random_values_in_every_field(tmp_path, capsys):
     runner.report("values in every field")
     assert runner.tried >= 100
     assert runner.exits[0] > 0 and runner.exits[1] > 0
+
+
+@pytest.mark.parametrize("ci, derandomized", [("true", "True"), (None, "False")])
+def test_ci_runs_hypothesis_derandomized(ci, derandomized):
+    """With CI=true, the default settings and this module's SETTINGS are
+    derandomized; elsewhere each run tries new examples."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    # Hypothesis itself goes derandomized where it sees CI or GITHUB_ACTIONS.
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("CI", "GITHUB_ACTIONS")}
+    if ci is not None:
+        env["CI"] = ci
+    result = subprocess.run(
+        [sys.executable, "-c", "import conftest, hypothesis, test_properties;"
+         " print(hypothesis.settings.default.derandomize,"
+         " test_properties.SETTINGS.derandomize)"],
+        cwd=os.path.join(ROOT, "tests"), env=env, capture_output=True, text=True,
+        timeout=120, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"{derandomized} {derandomized}\n", "")
