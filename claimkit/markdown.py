@@ -19,11 +19,14 @@ from claimkit.display import (
 from claimkit.model import Claim, Document
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+# An & that starts a character reference (&amp;, &#60;), which Markdown would
+# read as the character it names, in text and in a link's url alike.
+_REFERENCE_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def _markdown(text) -> str:
     """Text from the file as literal Markdown: every special character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text))
+    return _REFERENCE_START.sub(r"\\&", _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text)))
 
 
 _MARKDOWN_BLOCK_START = re.compile(r"^(\d*)([-+=.)])")
@@ -36,7 +39,7 @@ def _markdown_block(text) -> str:
 
 def _markdown_url(url: str) -> str:
     """A url as a link target: the characters that would end it, encoded."""
-    return quote(clean(url), safe=":/?#[]@!$&'*+,;=%~.-_")
+    return _REFERENCE_START.sub(r"\\&", quote(clean(url), safe=":/?#[]@!$&'*+,;=%~.-_"))
 
 
 def _markdown_link(text: str, url: str | None) -> str:

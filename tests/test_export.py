@@ -4,6 +4,8 @@ import csv
 import html.parser
 import io
 import json
+import re
+import urllib.parse
 
 import pytest
 
@@ -639,3 +641,154 @@ def test_a_checks_description_and_note_are_in_every_format_that_shows_checks(cla
     assert [(p[1].get("class"), Page.text(p)) for p in page.find("p", check)] == [
         (None, "Twice the GPUs"), (None, "computed 32,000, expected 32,000"),
         ("note", "Twice 16,000 is <32,000> & no more"), ("uses", "Uses: gpus-16k")]
+
+
+# -- every field's specials, in every format ------------------------------------
+
+# A claims file with a value at each <<place>> that text can take, named by
+# where it stands; a source's title must be its section's.
+EVERY_FIELD = """\
+article: {title: <<article.title>>, outlet: <<article.outlet>>, date: "2024-07-24",
+          url: <<article.url>>}
+paper: {title: <<paper.title>>, authors: <<paper.authors>>, arxiv: <<paper.arxiv>>,
+        url: <<paper.url>>, date: "2024-07-23"}
+review: {reviewer: <<review.reviewer>>, date: "2026-11-27", url: <<review.url>>}
+sections:
+  "3.3": {title: <<sections.3.3.title>>, page: 8}
+claims:
+  - id: from-the-paper
+    claim: <<claims[0].claim>>
+    article_quote: <<claims[0].article_quote>>
+    source:
+      section: "3.3"
+      title: <<claims[0].source.title>>
+      page: 8
+      quote: <<claims[0].source.quote>>
+      url: <<claims[0].source.url>>
+    verdict: overstated
+    note: <<claims[0].note>>
+    value: 2
+    unit: <<claims[0].unit>>
+  - id: from-a-blog
+    claim: <<claims[1].claim>>
+    article_quote: <<claims[1].article_quote>>
+    source:
+      url: <<claims[1].source.url>>
+      quote: <<claims[1].source.quote>>
+    verdict: not-in-paper
+    note: <<claims[1].note>>
+checks:
+  - id: doubled
+    description: <<checks[0].description>>
+    compute: from_the_paper * 2
+    expect: 4
+    note: <<checks[0].note>>
+dismissed:
+  - sentence: <<dismissed[0].sentence>>
+    reason: <<dismissed[0].reason>>
+"""
+PLACES = re.findall(r"<<([^>]+)>>", EVERY_FIELD)
+
+
+def special(place: str) -> str:
+    """A value that starts a spreadsheet formula and holds what HTML, Markdown
+    and JSON escape: an HTML tag, a character reference, a quote, an @.
+    A url stays a url; a source's title is its section's."""
+    place = "sections.3.3.title" if place == "claims[0].source.title" else place
+    if place.endswith(".url"):
+        return f'https://e.x/{place}?q=<b>&amp;"@'
+    return f'={place} <b>&amp;"@'
+
+
+def every_field(value) -> str:
+    return re.sub(r"<<([^>]+)>>", lambda match: value(match[1]), EVERY_FIELD)
+
+
+def strings(data):
+    if isinstance(data, str):
+        yield data
+    for item in data.values() if isinstance(data, dict) else (
+            data if isinstance(data, list) else ()):
+        yield from strings(item)
+
+
+def read_json(out: str) -> list[str]:
+    return list(strings(json.loads(out)))
+
+
+def read_csv(out: str) -> list[str]:
+    cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+    # Every cell that would start a formula is neutralised: the ' is the
+    # export's, not the data's.
+    assert [cell for cell in cells if cell.startswith(("=", "@", "+", "-"))] == []
+    return [cell.removeprefix("'") for cell in cells]
+
+
+def read_markdown(out: str) -> list[str]:
+    # Nothing reads as a tag or a character reference; each backslash escape
+    # stands for its character, and a link's url is percent-encoded.
+    assert "<b>" not in out and re.findall(r"(?<!\\)&#?\w+;", out) == []
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", out)
+    urls = re.findall(r"\]\(([^)]*)\)", out)
+    return [text] + [urllib.parse.unquote(re.sub(r"\\(.)", r"\1", url)) for url in urls]
+
+
+def read_html(out: str) -> list[str]:
+    page = Page(out)
+    assert page.find("b") == []
+    return [piece for node in page.all() for piece in
+            [*(child for child in node[2] if isinstance(child, str)), *node[1].values()]
+            if piece]
+
+
+@pytest.mark.parametrize("name, read, shown", [
+    ("json", read_json, [
+        "sections.3.3.title", "claims[0].claim", "claims[0].article_quote",
+        "claims[0].source.quote", "claims[0].source.url", "claims[0].note", "claims[0].unit",
+        "claims[1].claim", "claims[1].article_quote", "claims[1].source.url",
+        "claims[1].source.quote", "claims[1].note", "checks[0].description",
+        "checks[0].note"]),
+    ("csv", read_csv, [
+        "sections.3.3.title", "claims[0].claim", "claims[0].article_quote",
+        "claims[0].source.quote", "claims[0].source.url", "claims[0].note", "claims[0].unit",
+        "claims[1].claim", "claims[1].article_quote", "claims[1].source.url",
+        "claims[1].source.quote", "claims[1].note"]),
+    ("claimreview", read_json, [
+        "article.title", "article.outlet", "article.url", "review.reviewer", "review.url",
+        "claims[0].claim", "claims[0].note", "claims[1].claim", "claims[1].note"]),
+    *((name, read, [
+        "article.title", "article.outlet", "article.url", "paper.title", "paper.authors",
+        "paper.arxiv", "paper.url", "review.reviewer", "sections.3.3.title",
+        "claims[0].claim", "claims[0].article_quote", "claims[0].source.quote",
+        "claims[0].note", "claims[0].unit", "claims[1].claim", "claims[1].article_quote",
+        "claims[1].source.url", "claims[1].source.quote", "claims[1].note",
+        "checks[0].description", "checks[0].note"])
+      for name, read in (("markdown", read_markdown), ("html", read_html))),
+])
+def test_every_field_reads_back_whole_from_every_format(run, claims_file, name, read, shown):
+    assert sorted(FORMATS) == ["claimreview", "csv", "html", "json", "markdown"]
+    path = claims_file(every_field(lambda place: "'" + special(place) + "'"))
+    result = run("export", "--format", name, "-f", path)
+    assert (result.code, result.err) == (0, "")
+    pieces = read(result.out)
+    # Each value the format shows stands in it whole, as the format reads back.
+    assert [place for place in PLACES if place != "claims[0].source.title"
+            and any(special(place) in piece for piece in pieces)] == shown
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_control_character_in_any_field_stops_every_export(run, claims_file, name):
+    # "\e" is YAML's escape for ESC.
+    path = claims_file(every_field(lambda place: f'"{place} \\e[31m red"'))
+    result = run("export", "--format", name, "-f", path)
+    ids = {"claims[0]": "claims[0] (from-the-paper)", "claims[1]": "claims[1] (from-a-blog)"}
+    lines = result.err.splitlines()
+    problems = [re.match(r".*?: error\[([a-z-]+)\]: (.*?): ", line).groups()
+                for line in lines[:-1]]
+    assert (result.code, result.out, lines[-1]) == (
+        1, "", f"kit.py: {len(PLACES) + 1} problems; run `python kit.py check -f {path}`")
+    assert [where for code, where in problems if code == "control-character"] == [
+        ids.get(place[:9], place[:9]) + place[9:] for place in PLACES]
+    # The section whose title is refused is not listed, so its claim cites none.
+    assert [problem for problem in problems if problem[0] != "control-character"] == [
+        ("unknown-section", "claims[0] (from-the-paper).source.section")]
