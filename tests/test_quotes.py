@@ -10,7 +10,7 @@ from claimkit.model import Claim, Dismissal, Document, Source, shorten
 from claimkit.problems import Problems
 from claimkit.quotes import _headings, check_article, check_paper
 from claimkit.texts import LineIndex, SearchText, normalize
-from conftest import GPUS, LEAK, LICENSE, SIZES, document, position
+from conftest import GPUS, LEAK, LICENSE, SIZES, document, position, with_changes
 
 ARTICLE = """\
 Headline: the model that beat everyone
@@ -548,6 +548,22 @@ def test_paper_quotes_stand_on_their_cited_page_and_section(
     problems, reports = run_paper(tmp_path, text, paper_document(*quotes))
     assert problems == expected_problems
     assert reports == [f"paper quotes: {len(quotes)} of {len(quotes)} found in PAPER", placement]
+
+
+def test_a_quote_under_3_30_is_not_under_3_3(tmp_path):
+    # 3.3.1 is within 3.3; 3.30 only starts with its digits.
+    text = ("## 3.3 Infrastructure, Scaling, and Efficiency\n\nWe describe our hardware.\n\n"
+            "### 3.3.1 Training Infrastructure\n\nTrained on up to 16K H100 GPUs.\n\n"
+            "## 3.30 Sections Past Twenty-Nine\n\nA section numbered thirty.\n")
+    document_ = with_changes(paper_document(
+        ("3.3", None, "Trained on up to 16K H100 GPUs"),
+        ("3.3", None, "A section numbered thirty")),
+        sections={**SECTIONS, "3.30": ("Sections Past Twenty-Nine", 9)})
+    problems, reports = run_paper(tmp_path, text, document_)
+    assert problems == [("wrong-section", "error", 1, 30,
+                         "quote is cited under §3.3, but stands under §3.30 in PAPER")]
+    assert reports == ["paper quotes: 2 of 2 found in PAPER", "placement: pages not checked:"
+                       " no form feeds; 1 of 2 under their cited section"]
 
 
 def test_a_quote_across_a_page_is_found_through_its_page_number_and_footnote(tmp_path):

@@ -51,12 +51,12 @@ CASES = [
     ),
     (
         "claim without a source",
-        document(GPUS + SIZES.replace(
-            """    source:
-      section: "1"
-      title: Introduction
-      quote: a herd of three language models with 8B, 70B, and 405B parameters.
-""", "")),
+        document(GPUS + """\
+  - id: model-sizes
+    claim: There are 8B, 70B and 405B models.
+    article_quote: with 8B, 70B, and 405B versions
+    verdict: supported
+"""),
         2, 0,
         [("id: model-sizes", 1, "claims[1] (model-sizes)", "missing-key",
           "missing required key 'source' (expected a mapping)")],
@@ -79,8 +79,16 @@ CASES = [
     ),
     (
         "field of the wrong type",
-        document(SIZES.replace("claim: There are", "claim: [a, b]\n    x: There are")
-                 .replace("    x: There are 8B, 70B and 405B models.\n", "")),
+        document("""\
+  - id: model-sizes
+    claim: [a, b]
+    article_quote: with 8B, 70B, and 405B versions
+    source:
+      section: "1"
+      title: Introduction
+      quote: a herd of three language models with 8B, 70B, and 405B parameters.
+    verdict: supported
+"""),
         1, 0,
         [("[a, b]", 1, "claims[0] (model-sizes).claim", "bad-type", "expected a string, got a list")],
     ),
@@ -397,10 +405,18 @@ def test_check_says_what_it_expected_and_what_it_found(run, claims_file, text, h
 
 # A header with the abstract, a paper version, and sections whose pages leave
 # gaps: for section_spans and the fixtures that cite them.
-SPANS_HEADER = HEADER.replace(
-    'date: "2024-07-23"}', 'date: "2024-07-23", version: v3}').replace(
-    'sections:\n', 'sections:\n  abstract: {title: Abstract, page: 1}\n').replace(
-    '  "11"', '  "4": {title: Post-Training, page: 15}\n  "11"')
+SPANS_HEADER = """\
+article: {title: An article, outlet: The Outlet, date: "2024-07-24"}
+paper: {title: A paper, authors: Someone, arxiv: "2407.21783", url: "https://arxiv.org/abs/2407.21783", date: "2024-07-23", version: v3}
+review: {reviewer: Tester, date: "2026-11-27"}
+sections:
+  abstract: {title: Abstract, page: 1}
+  "1": {title: Introduction, page: 1}
+  "3.3": {title: Infrastructure, page: 8}
+  "3.3.1": {title: Training Infrastructure, page: 8}
+  "4": {title: Post-Training, page: 15}
+  "11": {title: Contributors, page: null}
+"""
 CITES_ABSTRACT = """\
   - id: herd
     claim: Llama 3 is a herd of models.
@@ -436,9 +452,18 @@ def test_section_spans():
     ("11", "Contributors", 500, True),  # a section without a page is not checked
 ])
 def test_a_page_falls_within_its_section(claims_file, section, title, page, ok):
-    text = SPANS_HEADER + "claims:\n" + CITES_ABSTRACT.replace(
-        "section: abstract\n      title: Abstract\n      page: 1",
-        f'section: "{section}"\n      title: {title}\n      page: {page}')
+    text = SPANS_HEADER + f"""\
+claims:
+  - id: herd
+    claim: Llama 3 is a herd of models.
+    article_quote: a herd of models
+    source:
+      section: "{section}"
+      title: {title}
+      page: {page}
+      quote: This paper presents a new set of foundation models, called Llama 3.
+    verdict: supported
+"""
     codes = [record[0] for record in problem_records(claims_file(text))]
     assert codes == ([] if ok else ["page-out-of-section"])
 
