@@ -22,7 +22,7 @@ import re
 import stat
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -80,11 +80,11 @@ class LoadError(Exception):
 class Node:
     """A YAML value with its position.
 
-    ``value`` is a dict of key → Node for a mapping, a list of Nodes for a
-    list, and a plain Python scalar otherwise.  ``keys`` maps each key of a
-    mapping to the (line, col) where the key stands.  ``text`` is a number's
-    or a boolean's text as written (3.10, not 3.1), for hints, and
-    ``key_text`` the same for a mapping's keys that are not strings.
+    ``value`` is a dict of key → Node for a mapping (a key is a string, or
+    a Key), a list of Nodes for a list, and a plain Python scalar otherwise.
+    ``keys`` maps each key of a mapping to the (line, col) where the key
+    stands.  ``text`` is a number's or a boolean's text as written (3.10, not
+    3.1), for hints.
     """
 
     kind: str
@@ -97,7 +97,25 @@ class Node:
     # (see comment_after).
     cut: tuple[int, int, bool] | None = None
     text: str | None = None
-    key_text: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A mapping key that is a number or a boolean.
+
+    Equal by its type and value, as YAML compares keys: 1 and true are two
+    keys (Python holds 1 == True), 1 and 01 one.  It shows itself as written
+    (3.10, not 3.1), for messages and hints.
+    """
+
+    kind: str
+    value: object
+    text: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
 
 
 # Stands for a key that could not be used (a collection or a refused value),
@@ -435,16 +453,19 @@ class _Composer:
             parent.value.append(node)
         elif frame.key is None:  # this node is a key
             frame.key_at = (node.line, node.col)
-            if node.kind is MAP or node.kind is SEQ:
+            if node.kind is MAP or node.kind is SEQ or node.kind is NULL:
+                # A null key (~, or nothing before the colon) is no key: the
+                # value after it must not slip onto the next key.
+                got = (f"null ({node.text or 'an empty key'})" if node.kind is NULL
+                       else f"a {node.kind}")
                 self.problem(frame.key_at, frame.where, "bad-key",
-                             f"expected a plain key, got a {node.kind}")
+                             f"expected a plain key, got {got}")
+                frame.key = _UNUSABLE
+            elif node.kind is BAD:
                 frame.key = _UNUSABLE
             else:
-                frame.key = _UNUSABLE if node.kind is BAD else node.value
-                if node.text is not None and frame.key is not _UNUSABLE:
-                    if parent.key_text is None:
-                        parent.key_text = {}
-                    parent.key_text[frame.key] = node.text
+                frame.key = node.value if node.kind is STR else Key(node.kind, node.value,
+                                                                      node.text)
         else:
             key, frame.key = frame.key, None
             if key is _UNUSABLE:

@@ -22,7 +22,7 @@ PROBLEM_CODES = {
     "duplicate-key": "a key given twice in one mapping",
     "tag": "a YAML tag (`!!python/object`, `!custom`): never constructed",
     "alias": "a YAML alias (`*name`): never expanded",
-    "bad-key": "a mapping or list used as a key",
+    "bad-key": "a mapping, a list or null (`~`, or an empty key) used as a key",
     "bad-value": "a value that does not fit its YAML type (`!!int eight`, `!!float \"\"`,"
                  " `!!timestamp x`), or `.nan`, `.inf`",
     "number-too-large": "a number past a float's range (`1e400`, 400 digits) or written with"

@@ -250,14 +250,12 @@ class _Validator:
             return sections
         field = schema.DOCUMENT.fields["sections"]
         for key, child in node.value.items():
-            # A number's text as written: 3.10 unquoted is read as 3.1.
-            written = (node.key_text or {}).get(key)
-            where = f"sections.{written or key}"
+            where = f"sections.{key}"
             if not isinstance(key, str):
+                # Its text as written (a Key): 3.10 unquoted is read as 3.1.
                 self.problem(node.keys[key], where, "bad-section-number",
                              f"expected a section number as a string, got"
-                             f" {shorten(written, 40) if written else _shown(key)}"
-                             f" (quote it: \"{written or key}\")")
+                             f" {shorten(str(key), 40)} (quote it: \"{key}\")")
                 continue
             if not field.keys.fits(key):
                 self.problem(node.keys[key], where, field.keys.code,

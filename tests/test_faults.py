@@ -510,11 +510,46 @@ class Hostile:
     at: str = ""  # where the problem points: "claims.yaml:LINE:COL: " goes before err
     code: int
     err: str  # the first line of stderr; {col} is the column of `at`
+    rest: tuple | None = None  # the lines after it, where they matter (placed())
     out: object = None  # a function of stdout that must hold
     env: dict = field(default_factory=dict)
 
 
+def placed(text: str, needle: str, err: str) -> str:
+    """A problem's line of stderr, at the first place of needle in text."""
+    line, col = position(text, needle)
+    return f"claims.yaml:{line}:{col}: {err}"
+
+
+NO_CHECK = document(GPUS + LICENSE)
+KEYS = "(expected one of id, claim, article_quote, source, verdict, note, value, unit)"
+NULL_KEY = edited("    verdict: overstated\n", "    ~: verdict\n    supported: ~\n", NO_CHECK)
+NULL_KEY_BEFORE_NOTE = edited("    note: The", "    ~: junk\n    note: The", NO_CHECK)
+EMPTY_KEY = edited("    note: The", "    ? \n    : junk\n    note: The", NO_CHECK)
+ONE_AND_TRUE = edited("    unit: GPUs\n", "    unit: GPUs\n    1: a\n    true: b\n", NO_CHECK)
+
+
 HOSTILE = [
+    # Keys YAML 1.2 reads otherwise than Python's dict would.
+    Hostile(name="null-key-is-no-verdict", at="id: gpus-16k", code=1, text=NULL_KEY,
+            err="error[missing-key]: claims[0] (gpus-16k): missing required key 'verdict'"
+                " (expected a string)",
+            rest=(placed(NULL_KEY, "~", "error[bad-key]: claims[0] (gpus-16k): expected a"
+                         " plain key, got null (~)"),
+                  placed(NULL_KEY, "supported", "error[unknown-key]: claims[0]"
+                         f" (gpus-16k).supported: unknown key 'supported' {KEYS}")),
+            out=lambda out: out == "claims.yaml: 2 claims, 0 checks: 3 problems\n"),
+    Hostile(name="null-key-shifts-no-value", at="~", code=1, text=NULL_KEY_BEFORE_NOTE,
+            err="error[bad-key]: claims[0] (gpus-16k): expected a plain key, got null (~)",
+            rest=(), out=lambda out: out == "claims.yaml: 2 claims, 0 checks: 1 problem\n"),
+    Hostile(name="empty-key", at=" \n    : junk", code=1, text=EMPTY_KEY,
+            err="error[bad-key]: claims[0] (gpus-16k): expected a plain key, got null (an"
+                " empty key)", rest=()),
+    Hostile(name="one-and-true-are-two-keys", at="1: a", code=1, text=ONE_AND_TRUE,
+            err=f"error[unknown-key]: claims[0] (gpus-16k).1: unknown key 1 {KEYS}",
+            rest=(placed(ONE_AND_TRUE, "true: b", "error[unknown-key]: claims[0]"
+                         f" (gpus-16k).true: unknown key true {KEYS}"),)),
+
     # A comment swallows text.
     Hostile(name="comment-in-claim", at="#1", code=1,
             text=edited("claim: More than 16K GPUs", "claim: More than 16K #1 GPUs"),
@@ -676,6 +711,8 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
         line, col = position(case.text, case.at)
         expected = f"claims.yaml:{line}:{col}: " + expected.replace("{col}", str(col))
     assert (result.code, first_line(result.err)) == (case.code, expected)
+    if case.rest is not None:
+        assert result.err.splitlines()[1:] == list(case.rest)
     if case.out is not None:
         assert case.out(result.out), result.out
     assert changed(before, snapshot(tmp_path)) == set()
