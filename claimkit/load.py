@@ -15,21 +15,19 @@ calling ``yaml.load``:
 """
 import codecs
 import contextlib
-import functools
 import gc
 import os
 import re
 import stat
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
 
+from claimkit import scalars
 from claimkit.model import (
     CONTROL_CHARACTERS,
     YAML_LINE_BREAK,
-    is_ascii_digits,
     join_where,
     line_col,
     shorten,
@@ -51,21 +49,19 @@ MAP, SEQ, STR, INT, FLOAT, BOOL, NULL, BAD = (
     "mapping", "list", "string", "integer", "number", "boolean", "null", "bad",
 )
 _TAG_KINDS = {
-    "tag:yaml.org,2002:str": STR,
-    "tag:yaml.org,2002:int": INT,
-    "tag:yaml.org,2002:float": FLOAT,
-    "tag:yaml.org,2002:bool": BOOL,
-    "tag:yaml.org,2002:null": NULL,
+    scalars.STR: STR,
+    scalars.INT: INT,
+    scalars.FLOAT: FLOAT,
+    scalars.BOOL: BOOL,
+    scalars.NULL: NULL,
     # A date-looking plain scalar stays the text it is: claims.yaml wants
     # "2024-07-24", not a datetime that JSON cannot hold.
-    "tag:yaml.org,2002:timestamp": STR,
+    scalars.TIMESTAMP: STR,
 }
 _COLLECTION_TAGS = {
     MAP: (None, "!", "tag:yaml.org,2002:map"),
     SEQ: (None, "!", "tag:yaml.org,2002:seq"),
 }
-_RESOLVER = yaml.resolver.Resolver()
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class LoadError(Exception):
@@ -139,20 +135,6 @@ class _Frame:
 def _position(mark) -> tuple[int, int]:
     """PyYAML marks are 0-based; this is the one place that converts them."""
     return mark.line + 1, mark.column + 1
-
-
-def is_yaml12_float(text: str) -> bool:
-    """Whether plain text like 3.8e25 or 405e9 is a number in YAML 1.2.
-
-    YAML 1.1 (PyYAML) reads those as text: its floats need a dot and a signed
-    exponent.  YAML 1.2, which editors use, reads them as numbers, and so does
-    the kit, so that the file means the same thing in both.
-    """
-    mantissa, e, exponent = text.replace("E", "e", 1).partition("e")
-    mantissa = mantissa[1:] if mantissa[:1] in ("+", "-") else mantissa
-    exponent = exponent[1:] if exponent[:1] in ("+", "-") else exponent
-    whole, _, fraction = mantissa.partition(".")
-    return bool(e) and is_ascii_digits(whole + fraction) and is_ascii_digits(exponent)
 
 
 def _size(count: int) -> str:
@@ -354,7 +336,6 @@ class _Composer:
         self.display = display
         self.problems = problems
         self.values = 0
-        self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, at: tuple[int, int], where: str, code: str, message: str) -> None:
         self.problems.add(self.display, at, code, message, where=where)
@@ -484,9 +465,12 @@ class _Composer:
         tag, text = event.tag, event.value
         explicit = not (tag is None and event.implicit[0])
         if not explicit:
-            tag = _resolve(text)
+            tag, refusal = scalars.resolve(text)
+            if refusal is not None:
+                self.problem(at, _child_where(stack), "ambiguous-number", refusal)
+                return Node(BAD, None, *at)
         elif tag is None or tag == "!":
-            tag = "tag:yaml.org,2002:str"
+            tag = scalars.STR
         kind = _TAG_KINDS.get(tag)
         if kind is None:
             self.problem(at, _child_where(stack), "tag", _tag_message(tag))
@@ -495,12 +479,14 @@ class _Composer:
             return self._text(event, tag, explicit, at, stack)
         fault = None
         try:
-            value = self._convert(kind, tag, text)
-        except (ValueError, TypeError, OverflowError, KeyError, IndexError,
-                yaml.YAMLError):
+            value = scalars.read_scalar(tag, text)
+        except OverflowError:
+            fault = ("number-too-large", scalars.too_large(text))
+        except ValueError:
             fault = ("bad-value", f"{shorten(text, 40)!r} is not a valid {kind}")
         else:
-            fault = _number_fault(kind, text, value)
+            if kind is INT or kind is FLOAT:
+                fault = scalars.number_fault(text, value)
         if fault is not None:
             self.problem(at, _child_where(stack), *fault)
             return Node(BAD, None, *at)
@@ -511,7 +497,7 @@ class _Composer:
         """A string scalar: refused if it holds a control character, and
         marked where a '#' may have cut it short."""
         text = event.value
-        if explicit and tag == _TIMESTAMP and _resolve(text) != _TIMESTAMP:
+        if explicit and tag == scalars.TIMESTAMP and scalars.resolve(text)[0] != tag:
             self.problem(at, _child_where(stack), "bad-value",
                          f"{shorten(text, 40)!r} is not a valid timestamp")
             return Node(BAD, None, *at)
@@ -544,56 +530,6 @@ class _Composer:
             return None
         line, col = line_col(source, offset)
         return start.line + line, (start.column + col if line == 1 else col)
-
-    def _convert(self, kind: str, tag: str, text: str):
-        if kind is NULL:
-            if text not in ("", "~", "null", "Null", "NULL"):
-                raise ValueError(text)
-            return None
-        if kind is BOOL:
-            return self.constructor.bool_values[text.lower()]
-        node = yaml.ScalarNode(tag, text)
-        if kind is INT:
-            return self.constructor.construct_yaml_int(node)
-        return self.constructor.construct_yaml_float(node)
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolve(text: str) -> str:
-    """The tag of a plain scalar, as YAML 1.2 reads it.
-
-    Cached: keys like "title" and "quote" recur on every claim, and the
-    resolver tries its regular expressions on each (the 8,000-claim row of
-    bench/run.py needs it).
-    """
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    if tag == "tag:yaml.org,2002:str" and is_yaml12_float(text):
-        tag = "tag:yaml.org,2002:float"
-    return tag
-
-
-# A number written with more characters than this is refused before it is
-# converted: the largest float needs 309 digits, and converting a long
-# sexagesimal (1:2:3:...) costs time quadratic in its length.
-MAX_NUMBER_TEXT = 400
-_LARGEST = int(sys.float_info.max)
-INFINITY = float("inf")
-
-
-def _number_fault(kind: str, text: str, value) -> tuple[str, str] | None:
-    """The (code, message) when a number cannot be carried through: NaN,
-    infinity, or past what a float (and a strict JSON reader) holds."""
-    if kind is BOOL or kind is NULL:
-        return None
-    shown = shorten(text, 40)
-    if value != value:
-        return "bad-value", f"expected a number, got {shown}"
-    if kind is FLOAT and value in (INFINITY, -INFINITY) and "inf" in text.lower():
-        return "bad-value", f"expected a finite number, got {shown}"
-    if len(text) > MAX_NUMBER_TEXT or abs(value) > _LARGEST:
-        return "number-too-large", (f"{shown!r} is past the largest number the kit"
-                                    " holds (about 1.8e308)")
-    return None
 
 
 # A plain scalar ends at " #", and at a line that starts with "#": what

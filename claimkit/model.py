@@ -78,11 +78,6 @@ def join_where(where: str, key) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
-def is_ascii_digits(text: str) -> bool:
-    """One or more of 0-9, and nothing else (not ³, not ٣)."""
-    return text.isascii() and text.isdigit()
-
-
 def section_order(number: str) -> tuple:
     """Sort key: the abstract first, then 3.9 before 3.10.
 

@@ -26,7 +26,10 @@ PROBLEM_CODES = {
     "bad-value": "a value that does not fit its YAML type (`!!int eight`, `!!float \"\"`,"
                  " `!!timestamp x`), or `.nan`, `.inf`",
     "number-too-large": "a number past a float's range (`1e400`, 400 digits) or written with"
-                        " more than 400 characters",
+                        " more than 400 characters (a 4,500-digit number too)",
+    "ambiguous-number": "a plain value YAML 1.1 reads as a number and YAML 1.2 as text"
+                        " (`1:20`, `0b101`, `1_000`) or as another number (`010`: 8 or 10):"
+                        " quote the text, or write the number in plain digits",
     "comment-in-text": "a ` #` (or a line starting with `#`) that cut an unquoted text short:"
                        " quote the value",
     "control-character": "a C0 or C1 control character or a bidi override in any string,"

@@ -4,6 +4,7 @@ Each case gives its exit code and the first line of stderr, and every case
 checks that no file changed but the one it asked for: the test's folder is
 snapshotted before and after, and so is the shipped claims.yaml.
 """
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -231,6 +232,22 @@ def kit_process(argv, tmp_path, *, stdout=subprocess.PIPE, stderr=subprocess.PIP
         command = ["/bin/sh", "-c", f'exec "$@" {redirect}', "sh", *command]
     return subprocess.Popen(command, cwd=tmp_path, stdout=stdout, stderr=stderr,
                             env=environment)
+
+
+@contextlib.contextmanager
+def hang_guard(what: str, seconds: int = 60):
+    """Fail, rather than hang the suite, when what runs inside never ends
+    (not a timing test: the alarm only stops a broken run)."""
+    def hung(signum, frame):
+        pytest.fail(f"{what} did not end within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def wait_until(condition, process) -> None:
@@ -467,18 +484,9 @@ def test_an_unwritable_stream_target_is_refused_without_waiting(tmp_path):
     # Run in-process, so a regression that blocks is cut off by an alarm
     # and fails the test instead of hanging the suite.
     os.mkfifo(tmp_path / "fifo")
-
-    def blocked(signum, frame):
-        pytest.fail("write_stream blocked on a FIFO with no reader")
-
-    previous = signal.signal(signal.SIGALRM, blocked)
-    signal.alarm(10)
-    try:
-        with pytest.raises(OSError) as caught:
-            output.write_stream(str(tmp_path / "fifo"), "x")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    with hang_guard("write_stream to a FIFO with no reader", 10), \
+            pytest.raises(OSError) as caught:
+        output.write_stream(str(tmp_path / "fifo"), "x")
     assert caught.value.errno == errno.ENXIO
 
 
@@ -496,6 +504,8 @@ def edited(old: str, new: str, base: str = document(GPUS + LICENSE, CHECK + DISM
 TAGS = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
 COMMENT = "text after ' #' is a YAML comment and was dropped; quote the value"
 LARGE = "is past the largest number the kit holds (about 1.8e308)"
+DIFFERENTLY = "so tools read it differently; write the number"
+IN_DIGITS = " in plain decimal digits, or the text in quotes"
 CONTROL = ("is not allowed: control characters and bidi overrides can hide or reorder"
            " what a reader sees; delete it")
 NOT_REGULAR = "error[unreadable]: not a regular file"
@@ -625,9 +635,50 @@ HOSTILE = [
     Hostile(name="hex-past-the-digit-limit", at="0xf", code=1,
             text=edited("value: 16000", "value: 0x" + "f" * 5000),
             err=f"error[number-too-large]: claims[0] (gpus-16k).value: '0x{'f' * 37}…' {LARGE}"),
+    Hostile(name="value-of-4500-digits", at="9999", code=1,
+            text=edited("value: 16000", "value: " + "9" * 4500),
+            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '{'9' * 39}…' {LARGE}"),
+    # YAML 1.1 leftovers: numbers are read by YAML 1.2's core schema, and a
+    # value YAML 1.1 reads as another number, or as a number where 1.2 reads
+    # text, is refused unconverted.
+    Hostile(name="octal-010", at="010", code=1, text=edited("value: 16000", "value: 010"),
+            err="error[ambiguous-number]: claims[0] (gpus-16k).value: '010' is the number 8"
+                f" (octal) in YAML 1.1 and 10 in YAML 1.2, {DIFFERENTLY} without its leading"
+                " zeros"),
+    Hostile(name="sexagesimal-1-20", at="1:20", code=1, text=edited("value: 16000", "value: 1:20"),
+            err="error[ambiguous-number]: claims[0] (gpus-16k).value: '1:20' is the number 80 in"
+                f" YAML 1.1 and text in YAML 1.2, {DIFFERENTLY}{IN_DIGITS}"),
+    Hostile(name="binary-0b101", at="0b101", code=1, text=edited("      page: 8", "      page: 0b101"),
+            err="error[ambiguous-number]: claims[0] (gpus-16k).source.page: '0b101' is the number"
+                f" 5 in YAML 1.1 and text in YAML 1.2, {DIFFERENTLY}{IN_DIGITS}"),
+    Hostile(name="underscores-16_000", at="16_000", code=1,
+            text=edited("value: 16000", "value: 16_000"),
+            err="error[ambiguous-number]: claims[0] (gpus-16k).value: '16_000' is the number"
+                f" 16000 in YAML 1.1 and text in YAML 1.2, {DIFFERENTLY}{IN_DIGITS}"),
     Hostile(name="long-sexagesimal", at="1:1:", code=1,
             text=edited("value: 16000", "value: " + "1:" * 3000 + "1"),
-            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '{'1:' * 19}1…' {LARGE}"),
+            err=f"error[ambiguous-number]: claims[0] (gpus-16k).value: '{'1:' * 19}1…' is a"
+                f" number in YAML 1.1 and text in YAML 1.2, {DIFFERENTLY}{IN_DIGITS}"),
+    Hostile(name="million-sexagesimal-parts", at="1:1:", code=1, rest=(),
+            text=edited("value: 16000", "value: " + "1:" * 1_000_000 + "1", NO_CHECK),
+            err=f"error[ambiguous-number]: claims[0] (gpus-16k).value: '{'1:' * 19}1…' is a"
+                f" number in YAML 1.1 and text in YAML 1.2, {DIFFERENTLY}{IN_DIGITS}"),
+    Hostile(name="yaml12-octal-and-exponent", argv=("export",), code=0, err="",
+            text=edited("value: 16000", "value: 0o17").replace("expect: 32000", "expect: 3e1"),
+            out=lambda out: json.loads(out)["claims"][0]["value"] == 15),
+    Hostile(name="tagged-int-is-yaml-1.2", argv=("export",), code=0, err="",
+            text=edited("      page: 8", "      page: !!int 010"),
+            out=lambda out: json.loads(out)["claims"][0]["source"]["page"] == 10),
+    Hostile(name="tagged-base-60-is-no-int", at="!!int", code=1,
+            text=edited("      page: 8", "      page: !!int 1:20"),
+            err="error[bad-value]: claims[0] (gpus-16k).source.page: '1:20' is not a valid"
+                " integer"),
+    Hostile(name="equals-sign-is-text", argv=("export",), code=0, err="",
+            text=edited("unit: GPUs", "unit: ="),
+            out=lambda out: json.loads(out)["claims"][0]["unit"] == "="),
+    Hostile(name="merge-key-is-text", at="<<", code=1,
+            text=edited("    unit: GPUs\n", "    unit: GPUs\n    <<: {a: 1}\n"),
+            err=f"error[unknown-key]: claims[0] (gpus-16k).<<: unknown key '<<' {KEYS}"),
     Hostile(name="section-of-5000-digits", argv=("list", "--sort", "section"), at='"333', code=1,
             text=edited('section: "3.3.1"', 'section: "' + "3" * 5000 + '"'),
             err="error[bad-section-number]: claims[0] (gpus-16k).source.section: expected a section"
@@ -705,7 +756,8 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
     argv = list(case.argv)
     if "-f" not in argv:
         argv += ["-f", "claims.yaml"]
-    result = run(*argv)
+    with hang_guard(f"kit.py {case.name}"):
+        result = run(*argv)
     expected = case.err
     if case.at:
         line, col = position(case.text, case.at)
