@@ -64,6 +64,12 @@ _COLLECTION_TAGS = {
 }
 
 
+# Line breaks in YAML 1.1 only: YAML 1.2 and editors read them as text,
+# where they are invisible.
+_YAML11_LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR",
+                       "\u2029": "PARAGRAPH SEPARATOR"}
+
+
 class LoadError(Exception):
     """The file could not be read or parsed at all (exit 2, one line)."""
 
@@ -349,6 +355,15 @@ class _Composer:
         # only a double-quoted scalar (whose escapes can write one) is
         # searched again.
         self.raw_controls = CONTROL_CHARACTERS.search(text) is not None
+        # Three str.find: a regex's character class takes a second over 50 MB.
+        breaks = [offset for char in _YAML11_LINE_BREAKS if (offset := text.find(char)) >= 0]
+        if breaks:
+            char = text[min(breaks)]
+            raise self.fail(line_col(text, min(breaks)), "", "bad-character",
+                            f"character U+{ord(char):04X} ({_YAML11_LINE_BREAKS[char]}) is a"
+                            " line break to YAML 1.1 (PyYAML) and text to YAML 1.2 and most"
+                            " editors, so the file reads differently in each; replace it"
+                            " with a newline, or delete it")
         loader = Loader(text)
         try:
             with collector_paused():

@@ -16,7 +16,9 @@ PROBLEM_CODES = {
                 " not UTF-8, as cp1252 and latin-1 write é (exit 2)",
     "syntax": "not YAML: the line, a caret, and a hint (exit 2; see the README's walk-through"
               " and [editing.md](editing.md))",
-    "bad-character": "a character YAML does not allow, such as a control character (exit 2)",
+    "bad-character": "a character YAML does not allow, such as a control character, or a raw"
+                     " NEL, LS or PS (U+0085, U+2028, U+2029), a line break to YAML 1.1 and"
+                     " text to YAML 1.2 and editors (exit 2)",
     "too-deep": "nesting deeper than 32 levels (exit 2)",
     "second-document": "a second YAML document (`---`) in the file",
     "duplicate-key": "a key given twice in one mapping",

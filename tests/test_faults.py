@@ -506,6 +506,8 @@ COMMENT = "text after ' #' is a YAML comment and was dropped; quote the value"
 LARGE = "is past the largest number the kit holds (about 1.8e308)"
 DIFFERENTLY = "so tools read it differently; write the number"
 IN_DIGITS = " in plain decimal digits, or the text in quotes"
+LINE_BREAK = ("is a line break to YAML 1.1 (PyYAML) and text to YAML 1.2 and most editors, so"
+              " the file reads differently in each; replace it with a newline, or delete it")
 CONTROL = ("is not allowed: control characters and bidi overrides can hide or reorder"
            " what a reader sees; delete it")
 NOT_REGULAR = "error[unreadable]: not a regular file"
@@ -536,6 +538,7 @@ KEYS = "(expected one of id, claim, article_quote, source, verdict, note, value,
 NULL_KEY = edited("    verdict: overstated\n", "    ~: verdict\n    supported: ~\n", NO_CHECK)
 NULL_KEY_BEFORE_NOTE = edited("    note: The", "    ~: junk\n    note: The", NO_CHECK)
 EMPTY_KEY = edited("    note: The", "    ? \n    : junk\n    note: The", NO_CHECK)
+UNCLOSED = edited("value: 16000", "value: " + "[" * 100_000)
 ONE_AND_TRUE = edited("    unit: GPUs\n", "    unit: GPUs\n    1: a\n    true: b\n", NO_CHECK)
 
 
@@ -722,7 +725,24 @@ HOSTILE = [
             err="no\\x1b[2Jsuch.yaml:1:1: error[unreadable]: no such file"),
     Hostile(name="escape-in-an-argument", argv=("list", "--bogus\x1b[2J"), code=2,
             err="usage: kit.py [-h] [-f PATH] COMMAND ..."),
+    # Line breaks of YAML 1.1 only, invisible in editors, refused by name.
+    Hostile(name="raw-nel-in-note", at="\x85", code=2,
+            text=edited("note: The paper", "note: The \x85paper"),
+            err=f"error[bad-character]: character U+0085 (NEXT LINE) {LINE_BREAK}"),
+    Hostile(name="raw-nel-in-quoted-note", at="\x85", code=2,
+            text=edited("note: The paper says up to 16K.", 'note: "The\x85paper"'),
+            err=f"error[bad-character]: character U+0085 (NEXT LINE) {LINE_BREAK}"),
+    Hostile(name="raw-ls-in-claim", at="\u2028", code=2,
+            text=edited("claim: More than", "claim: More\u2028than"),
+            err=f"error[bad-character]: character U+2028 (LINE SEPARATOR) {LINE_BREAK}"),
+    Hostile(name="raw-ps-between-keys", at="\u2029", code=2,
+            text=edited("    unit: GPUs\n", "    unit: GPUs\u2029"),
+            err=f"error[bad-character]: character U+2029 (PARAGRAPH SEPARATOR) {LINE_BREAK}"),
     # Hangs and memory.
+    # The 33rd level (the 30th [) is too deep, long before the flow's end.
+    Hostile(name="unclosed-deep-flow", code=2, text=UNCLOSED,
+            err=f"claims.yaml:{position(UNCLOSED, 'value')[0]}:{12 + 29}: error[too-deep]:"
+                f" claims[0].value{'[0]' * 29}: nesting is deeper than 32 levels"),
     Hostile(name="fifo-as-the-file", argv=("check", "-f", "fifo"), code=2,
             err=f"fifo:1:1: {NOT_REGULAR}"),
     Hostile(name="fifo-as-the-article", argv=("check", "--article", "fifo"), code=2,

@@ -227,8 +227,6 @@ def test_utf16_without_a_byte_order_mark_is_named(run, tmp_path, codec):
     ("article: {title: A}\rclaims:\r  - id: a\r    claim: \x01\r", 4, 12),
     ("article: {title: A}\r\nclaims:\r\n  - id: a\r\n    claim: \x01\r\n", 4, 12),
     ("article: {title: A}\nclaims:\n  - id: a\n    claim: \x01\n", 4, 12),
-    # YAML ends a line at NEL, LS and PS too, and counts its marks so.
-    ("article: {title: A}\x85claims:\u2028  - id: a\u2029    claim: \x01\n", 4, 12),
 ])
 def test_positions_are_right_whatever_the_line_ends(run, tmp_path, text, line, col):
     path = tmp_path / "claims.yaml"
