@@ -10,7 +10,7 @@ from claimkit import output
 from claimkit.display import ExportError, attention_rank, clean, section_key, shown_line
 from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for
-from claimkit.load import LoadError, collector_paused, load_nodes
+from claimkit.load import LoadError, load_nodes
 from claimkit.model import VERDICTS, CheckResult, Document, record, within_section
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
@@ -68,10 +68,9 @@ def load_document(path: str) -> Loaded:
     cannot be read or parsed."""
     display = display_path(path)
     problems = Problems()
-    with collector_paused():
-        root = load_nodes(path, display, problems)
-        # A file read only in part (its problems filled the cap) is not validated.
-        document = None if problems.full else validate(root, display, problems)
+    root = load_nodes(path, display, problems)
+    # A file read only in part (its problems filled the cap) is not validated.
+    document = None if problems.full else validate(root, display, problems)
     if document is None or not document.checks:
         return Loaded(document=document, problems=list(problems), collected=problems)
     # The checks add to the same collection, so the cap counts both; the

@@ -14,8 +14,6 @@ calling ``yaml.load``:
 * every node keeps its 1-based line and column for messages.
 """
 import codecs
-import contextlib
-import gc
 import os
 import re
 import stat
@@ -317,24 +315,6 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@contextlib.contextmanager
-def collector_paused():
-    """The cyclic garbage collector paused, and restored as it was.
-
-    The node tree, and the records read from it, are acyclic and freed as a
-    whole, so the collector has nothing to find in them; left on, its passes
-    over the growing tree make a large load slower than linear, and once the
-    tree is built each pass still walks all of it (see bench/run.py).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class _Composer:
     """Turns libyaml events into Nodes, collecting problems on the way."""
 
@@ -366,8 +346,7 @@ class _Composer:
                             " with a newline, or delete it")
         loader = Loader(text)
         try:
-            with collector_paused():
-                return self._compose(loader)
+            return self._compose(loader)
         except yaml.MarkedYAMLError as error:
             raise LoadError(explain_syntax_error(error, text, self.display)) from None
         except yaml.reader.ReaderError as error:
