@@ -20,7 +20,8 @@ import signal
 import stat
 import sys
 
-from claimkit.model import escape_controls
+from claimkit.model import YAML_LINE_BREAK, escape_controls
+from claimkit.schema import DOCUMENT
 
 # The marks the kit draws, for a stdout that cannot encode them (LC_ALL=C
 # without UTF-8 mode, PYTHONIOENCODING=ascii).  One character each, so the
@@ -167,7 +168,9 @@ def channels():
 _DESCRIPTORS = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd")
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFBLK: "a block device",
           stat.S_IFSOCK: "a socket"}
-HEADER_KEYS = ("article", "paper", "sections")
+# How much of a file is read to tell whether it is a claims file.
+HEAD_BYTES = 64 * 1024
+_CLAIMS_KEY = re.compile(f"[\"']?(?:{'|'.join(DOCUMENT.fields)})[\"']?[ \t]*:(?:[ \t]|$)")
 
 
 def through_descriptor(path: str) -> bool:
@@ -196,51 +199,27 @@ def is_stream(path: str) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def top_level_keys(path: str, limit: int) -> set[str]:
-    """The keys of a YAML file's top-level mapping, read up to the first
-    syntax error, so that a claims file in mid-edit still shows its keys."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, "rb") as handle:
-        text = handle.read(limit).decode("utf-8-sig", errors="replace")
-    keys: set[str] = set()
-    depth, is_key = 0, True
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                if depth == 0:
-                    break
-            if not isinstance(event, yaml.NodeEvent):  # stream and document marks
-                continue
-            if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
-                break
-            if depth == 1:
-                if is_key and isinstance(event, yaml.ScalarEvent):
-                    keys.add(event.value)
-                is_key = not is_key
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-    except yaml.YAMLError:
-        pass
-    return keys
-
-
 def is_claims_file(path: str) -> bool:
-    """A claims file: a top-level mapping with `claims` and a header key.
-
-    The header key tells a claims file from the JSON export, whose top level
-    holds `claims` too and which a second export may replace.
+    """Whether a file is a claims file by what it is, not by whether it
+    parses (the claims file someone is editing, broken, is the one most in
+    need of protection): the first line of its head that holds YAML starts
+    with a top-level key of a claims file (claims:, article:, …).  The JSON
+    export starts with `{`: a new export may replace it.
     """
-    from claimkit.load import MAX_BYTES
-
-    keys = top_level_keys(path, MAX_BYTES)
-    return "claims" in keys and any(key in keys for key in HEADER_KEYS)
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    # UTF-16 writes an ASCII key with a 0 beside each character.
+    text = head.replace(b"\0", b"").decode("utf-8", "replace").lstrip("\ufeff\ufffd")
+    for line in YAML_LINE_BREAK.split(text):
+        if line.strip() and not line.lstrip().startswith(("#", "%", "---")):
+            return _CLAIMS_KEY.match(line) is not None
+    return False
 
 
 def refusal(path: str, protected: list[str]) -> str | None:
     """Why `path` must not be written, or None.  Follows symlinks."""
+    if os.path.basename(path) in ("", ".", ".."):  # new.json/ names a directory
+        return f"refusing to write {path}: it names a directory"
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -260,6 +239,19 @@ def refusal(path: str, protected: list[str]) -> str | None:
             return f"refusing to write over the claims file {path}"
     except OSError as error:
         return f"cannot write {path}: {error.strerror}"
+    # A YAML file may be a claims file in any state; a link or /dev/stdout
+    # is named by what it leads to.
+    real = os.path.realpath(path)
+    if os.path.splitext(real)[1].lower() in (".yaml", ".yml"):
+        shown = path if real == os.path.abspath(path) else f"{real} ({path} leads to it)"
+        return f"refusing to write over the YAML file {shown}: the kit never writes claims files"
+    if through_descriptor(path):
+        return None  # opened by the shell already, to be written into
+    # The rename would go around the file's own mode; the shell's > would not.
+    if not info.st_mode & 0o222:
+        return f"refusing to write {path}: it is read-only"
+    if not os.access(path, os.W_OK):
+        return f"cannot write {path}: {os.strerror(errno.EACCES)}"
     return None
 
 

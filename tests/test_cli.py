@@ -387,9 +387,9 @@ def test_export_reads_the_o_target_once_to_refuse_it(run, claims_file, tmp_path,
     target = tmp_path / "out.json"
     target.write_text("{}\n", encoding="utf-8")
     reads = []
-    keys = claimkit.output.top_level_keys
-    monkeypatch.setattr(claimkit.output, "top_level_keys",
-                        lambda path, limit: reads.append(path) or keys(path, limit))
+    is_claims_file = claimkit.output.is_claims_file
+    monkeypatch.setattr(claimkit.output, "is_claims_file",
+                        lambda path: reads.append(path) or is_claims_file(path))
     result = run("export", "-f", claims_file(document()), "-o", str(target))
     assert (result.code, reads) == (0, [str(target)])
     assert json.loads(target.read_text(encoding="utf-8"))["claims"]

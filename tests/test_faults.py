@@ -91,6 +91,27 @@ TARGETS = [
            err="kit.py: error: refusing to write over the claims file {file}"),
     Target(name="to-shipped.yaml", setup="link-to-shipped", code=2,
            err="kit.py: error: refusing to write over the claims file {shipped}"),
+    # A claims file is known by what it is, not by whether it parses.
+    Target(name="broken.yaml", setup="claims-syntax-error", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="utf16.yaml", setup="claims-utf16", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="control.yaml", setup="claims-control-character", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="draft.json", setup="claims-syntax-error", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="utf16.json", setup="claims-utf16", code=2,
+           err="kit.py: error: refusing to write over the claims file {path}"),
+    Target(name="notes.yml", setup="file", code=2, err="kit.py: error: refusing to write over"
+           " the YAML file {path}: the kit never writes claims files"),
+    Target(name="read-only.json", setup="read-only", code=2,
+           err="kit.py: error: refusing to write {path}: it is read-only"),
+    Target(name="link-to-read-only.json", setup="link-to-read-only", code=2,
+           err="kit.py: error: refusing to write {path}: it is read-only"),
+    Target(name="new.json/", code=2,
+           err="kit.py: error: refusing to write {path}: it names a directory"),
+    Target(name="out.json/", setup="file", code=2,
+           err="kit.py: error: refusing to write {path}: it names a directory"),
     Target(name="fifo", setup="fifo", code=2,
            err="kit.py: error: cannot write {path}: no process is reading the FIFO"),
     Target(name="read-fifo", setup="fifo-with-reader", code=0, err=""),
@@ -106,9 +127,9 @@ TARGETS = [
 
 
 def prepare(tmp_path, target: Target) -> str:
-    path = str(tmp_path / target.name) if target.name else ""
+    path = os.path.join(tmp_path, target.name) if target.name else ""  # new.json/ as given
     if target.setup == "file":
-        (tmp_path / target.name).write_text("old")
+        (tmp_path / target.name).write_text("old")  # (out.json/: out.json)
     elif target.setup == "link":
         (tmp_path / "target.json").write_text("old")
         os.symlink("target.json", path)
@@ -120,6 +141,19 @@ def prepare(tmp_path, target: Target) -> str:
         (tmp_path / target.name).write_text(document(GPUS))
     elif target.setup == "claims-mid-edit":
         (tmp_path / target.name).write_text(document(GPUS, extra="  - id: [unclosed\n"))
+    elif target.setup == "claims-syntax-error":
+        (tmp_path / target.name).write_text(document(GPUS).replace("{title: An", "{title: [An"))
+    elif target.setup == "claims-utf16":
+        (tmp_path / target.name).write_bytes(document(GPUS).encode("utf-16"))
+    elif target.setup == "claims-control-character":
+        (tmp_path / target.name).write_text(document(GPUS).replace("claim: More", "claim: \x01"))
+    elif target.setup in ("read-only", "link-to-read-only"):
+        (tmp_path / "old.json").write_text("old")
+        os.chmod(tmp_path / "old.json", 0o444)
+        if target.setup == "link-to-read-only":
+            os.symlink("old.json", path)
+        else:
+            os.rename(tmp_path / "old.json", path)
     elif target.setup == "link-to-shipped":
         os.symlink("shipped/claims.yaml", path)
     elif target.setup in ("fifo", "fifo-with-reader"):
@@ -477,6 +511,29 @@ def test_export_to_a_file_descriptor_appends_to_what_the_shell_opened(tmp_path, 
     assert changed(before, snapshot(tmp_path)) == {"log.txt"}
     assert os.stat(log).st_ino == before["log.txt"][3]  # written into, not replaced
     assert log.read_text().startswith("kept\nid,claim,")
+
+
+BROKEN_CLAIMS = document(GPUS).replace("{title: An", "{title: [An")
+
+
+@pytest.mark.parametrize("name, text, err", [
+    ("other.yaml", "old", "kit.py: error: refusing to write over the YAML file {real}"
+     " (/dev/stdout leads to it): the kit never writes claims files"),
+    ("draft.txt", BROKEN_CLAIMS, "kit.py: error: refusing to write over the claims file"
+     " /dev/stdout"),
+], ids=["yaml", "claims-in-a-txt"])
+def test_export_to_dev_stdout_appended_to_a_claims_file_is_refused(tmp_path, name, text, err):
+    # `export -o /dev/stdout >> other.yaml`, where other.yaml does not parse.
+    (tmp_path / "claims.yaml").write_text(document())
+    target = tmp_path / name
+    target.write_text(text)
+    before = snapshot(tmp_path)
+    with open(target, "ab") as append:
+        process = kit_process(["export", "--format", "csv", "-o", "/dev/stdout",
+                               "-f", "claims.yaml"], tmp_path, stdout=append)
+        _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr.decode()) == (2, err.format(real=target) + "\n")
+    assert changed(before, snapshot(tmp_path)) == set()
 
 
 def test_an_unwritable_stream_target_is_refused_without_waiting(tmp_path):
