@@ -1,4 +1,19 @@
-"""kit.py: check one news article's claims against the paper it reports on.
+import signal
+
+# Ctrl-C, and a hang-up, quit or terminate signal, wait while Python imports
+# the kit: cli.main lets them in where it can clean up and end the run with
+# one line and the signal's exit code (claimkit/output.py, SIGNALS).
+HELD = {signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM}
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+
+from collections.abc import Sequence  # noqa: E402 (imported after the mask is set)
+
+from claimkit import cli  # noqa: E402
+
+# The usage text, and the module's docstring: python -OO drops docstrings.
+USAGE = __doc__ = """\
+kit.py: check one news article's claims against the paper it reports on.
 
 usage: python kit.py [-f PATH] COMMAND [options]
 
@@ -15,23 +30,22 @@ usage: python kit.py [-f PATH] COMMAND [options]
 before the command or after it.  The kit reads claims.yaml and never writes it.
 
 exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read,
-parsed or written, or the command line was wrong, 130 interrupted (Ctrl-C),
-143 terminated (SIGTERM).
+parsed or written, or the command line was wrong; a signal ends a run with
+the shell's code for it: 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 131
+quit (Ctrl-\\), 143 terminated (SIGTERM).
 
-The sections of the kit follow the data: claimkit/load.py (YAML text to
-positioned nodes) → model.py and problems.py (the value types) → validate.py →
+The sections of the kit follow the data: claimkit/load.py and scalars.py
+(YAML text to positioned nodes) → model.py and problems.py (the value types)
+→ validate.py →
 evaluate.py (arithmetic checks), quotes.py and coverage.py (quote and
 coverage checks, over texts.py and pdf.py) → checklist.py (the terminal) and
 formats.py (the exports: export_data, markdown, claimreview, html_page, over
 display.py) → output.py (where output goes) → cli.py (argparse and main).
 """
-from collections.abc import Sequence
-
-from claimkit import cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, description=__doc__.split("\n\n")[0])
+    return cli.main(argv, description=USAGE.split("\n\n")[0])
 
 
 if __name__ == "__main__":

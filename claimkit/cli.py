@@ -1,7 +1,10 @@
 """CLI: argparse, and main() that runs load → validate → evaluate → render."""
 import argparse
+import contextlib
 import os
 import shlex
+import shutil
+import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
@@ -17,15 +20,13 @@ from claimkit.problems import Problem, Problems
 from claimkit.validate import closest, validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
-EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + 2, 128 + 15  # the shell's codes for SIGINT, SIGTERM
 EXIT_CODES = """\
 exit codes:
   0  ok: the file is clean (and, for check, every quote and check holds)
   1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)
   2  a file could not be read, parsed or written, or the command line was wrong
-  130  interrupted (Ctrl-C)
-  143  terminated (SIGTERM)
-"""
+""" + "".join(f"  {128 + signum}  {words} ({sent})\n"  # the shell's code for a signal
+              for signum, (words, sent) in sorted(output.SIGNALS.items()))
 MIN_WIDTH, MAX_WIDTH = 20, 500  # the terminal widths the kit renders for
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
@@ -87,10 +88,11 @@ def report_problems(args, loaded: Loaded) -> int:
     errors = errors_in(loaded.problems)
     if not errors:
         return EXIT_OK
-    print_problems(loaded.problems, loaded.document)
-    print(f"kit.py: {count(len(errors), 'problem')}; run"
-          f" `python kit.py check -f {shlex.quote(display_path(args.file))}`",
-          file=sys.stderr)
+    with output.reader_may_leave():
+        print_problems(loaded.problems, loaded.document)
+        print(f"kit.py: {count(len(errors), 'problem')}; run"
+              f" `python kit.py check -f {shlex.quote(display_path(args.file))}`",
+              file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -151,7 +153,8 @@ def filtered(document: Document, args, say_count: bool) -> list:
     claims = select_claims(document.every_claim, args)
     total = len(document.every_claim)
     if say_count and len(claims) != total:
-        print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
+        with output.reader_may_leave():
+            print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
     return claims
 
 
@@ -159,14 +162,27 @@ def make_console():
     """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
     from rich.console import Console  # lazy: rich takes ~0.1 s to import
 
+    # COLUMNS and LINES when they are numbers, else the terminal's size, else
+    # 80 by 24 (COLUMNS=0, -5 or ² make no sense; rich would take the first
+    # and fail on the last).  The width is clamped: COLUMNS=1 would print a
+    # column of letters, COLUMNS=100000000 lines of gigabytes.
+    size = shutil.get_terminal_size()
+    shape = {"width": min(max(size.columns, MIN_WIDTH), MAX_WIDTH), "height": size.lines,
+             "highlight": False, "emoji": False}
     if os.environ.get("NO_COLOR"):
-        console = Console(color_system=None, highlight=False, emoji=False)
+        console = Console(color_system=None, **shape)
     else:
         # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
-        console = Console(highlight=False, emoji=False)
-    # COLUMNS=0 would print nothing, COLUMNS=100000000 lines of gigabytes.
-    console.width = min(max(console.width, MIN_WIDTH), MAX_WIDTH)
+        console = Console(**shape)
+    console.on_broken_pipe = pass_on_a_closed_pipe
     return console
+
+
+def pass_on_a_closed_pipe() -> None:
+    """A console's on_broken_pipe, which rich calls on a closed pipe and
+    which would exit 1: the kit ends quietly with its own exit code
+    (output.reader_may_leave)."""
+    raise BrokenPipeError
 
 
 # -- list --------------------------------------------------------------------
@@ -180,7 +196,8 @@ def run_list(args, loaded: Loaded) -> int:
     claims = filtered(loaded.document, args, say_count=True)
     from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
 
-    make_console().print(Checklist(claims, loaded.results))
+    with output.reader_may_leave():
+        make_console().print(Checklist(claims, loaded.results))
     return exit_code
 
 
@@ -207,7 +224,8 @@ def run_show(args, loaded: Loaded) -> int:
         return exit_code or EXIT_UNREADABLE
     from claimkit.checklist import render_claim  # lazy: rich takes ~0.1 s to import
 
-    make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
+    with output.reader_may_leave():
+        make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
     return exit_code
 
 
@@ -246,16 +264,18 @@ def run_check(args, loaded: Loaded) -> int:
             reports += check_article(document, args.article, args.strict, problems)
         if args.paper:
             reports += check_paper(document, args.paper, problems)
-    print_problems(problems, document, args.output_format)
+    with output.reader_may_leave():
+        print_problems(problems, document, args.output_format)
     errors = errors_in(problems)
-    if document is not None:
-        # Every claim the file holds, those with problems too.
-        counts = (f"{count(len(document.every_claim), 'claim')},"
-                  f" {count(len(document.checks), 'check')}")
-        verdict = count(len(errors), "problem") if errors else "ok"
-        print(clean(f"{display}: {counts}: {verdict}"))
-    for line in reports:
-        print(clean(line))
+    with output.reader_may_leave():
+        if document is not None:
+            # Every claim the file holds, those with problems too.
+            counts = (f"{count(len(document.every_claim), 'claim')},"
+                      f" {count(len(document.checks), 'check')}")
+            verdict = count(len(errors), "problem") if errors else "ok"
+            print(clean(f"{display}: {counts}: {verdict}"))
+        for line in reports:
+            print(clean(line))
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
@@ -336,14 +356,16 @@ def run_export(args, loaded: Loaded) -> int:
     except ExportError as error:
         print(f"kit.py: error: {display_path(args.file)}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    for line in fmt.notes(document, claims) if fmt.notes else ():
-        print(f"kit.py: {line}", file=sys.stderr)
+    with output.reader_may_leave():
+        for line in fmt.notes(document, claims) if fmt.notes else ():
+            print(f"kit.py: {line}", file=sys.stderr)
     if args.excel:
         text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
     if args.output is not None:
         output.write_output(args.output, text)  # refused or not in prepare_export
     else:
-        sys.stdout.write_utf8(text)  # a file format is UTF-8, whatever the locale
+        with output.reader_may_leave():
+            output.write_utf8(text)  # a file format is UTF-8, whatever the locale
     return EXIT_OK
 
 
@@ -373,6 +395,15 @@ COMMANDS = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with the arguments its errors echo shown escaped: an
+    argument may hold an escape sequence.  Its subcommands' parsers are
+    Parsers too."""
+
+    def error(self, message: str):
+        super().error(clean(message))
+
+
 def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     """The whole command line: one subparser per entry of COMMANDS."""
     file_help = "the claims file (default: claims.yaml beside kit.py)"
@@ -388,7 +419,7 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     filters = argparse.ArgumentParser(add_help=False)
     add_filters(filters)
 
-    parser = argparse.ArgumentParser(prog="kit.py", description=description, **formatting)
+    parser = Parser(prog="kit.py", description=description, **formatting)
     parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
                         help=file_help)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -427,19 +458,27 @@ def parse_and_run(argv: list[str], description: str | None) -> int:
 def main(argv: Sequence[str] | None = None, description: str | None = None) -> int:
     """Run the kit; every fault of the output, and a signal, is one line."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    # stdout and stderr are wrapped (claimkit/output.py): a closed pipe
-    # (`| head`) ends quietly with the command's own exit code.
-    with output.channels() as stdout:
+    with output.streams(), output.ending_signals():
+        code = None
         try:
+            output.take_signals()  # inside the try, for one held back since start-up
             code = parse_and_run(argv, description)
-            stdout.flush()
+            sys.stdout.flush()
             return code
+        except BrokenPipeError:  # the reader has all it wanted (`| head`)
+            output.silence_closed_pipes()
+            return EXIT_UNREADABLE if code is None else code
+        except OSError as error:
+            # The files the kit reads and writes turn their own errors into
+            # messages where they are opened: this is stdout failing.
+            message = f"error: cannot write to standard output: {error.strerror or error}"
+            code = EXIT_UNREADABLE
         except output.OutputError as error:
             message, code = f"error: {error}", EXIT_UNREADABLE
-        except KeyboardInterrupt:
-            message, code = "interrupted", EXIT_INTERRUPTED
-        except output.Terminated:
-            message, code = "terminated", EXIT_TERMINATED
-        output.abandon(stdout.stream)  # what is still buffered may never be taken
-        print(f"kit.py: {clean(message)}", file=sys.stderr)
+        except (KeyboardInterrupt, output.Signalled) as error:
+            signum = error.signum if isinstance(error, output.Signalled) else signal.SIGINT
+            message, code = output.SIGNALS[signum][0], 128 + signum
+        output.abandon(sys.stdout)  # what is still buffered may never be taken
+        with contextlib.suppress(OSError):  # a stderr that fails too: nowhere left to say it
+            print(f"kit.py: {clean(message)}", file=sys.stderr)
         return code

@@ -1,26 +1,34 @@
-"""Where the kit's output goes: stdout, stderr and `export -o`, each fault one outcome.
+"""Where the kit's output goes, and the signals that end a run.
 
-- `channels()` wraps sys.stdout and sys.stderr for one run.  A closed or
-  failing stdout becomes an OutputError (one line, exit 2); a closed pipe
-  (`| head`) silences stdout and lets the command finish with its own exit
-  code; a stdout that cannot encode the marks gets ASCII ones; stderr never
-  fails and is never stdout, even when it is closed.  SIGTERM raises
-  Terminated, so that whatever is being written is cleaned up.
+- `streams()` readies stdout and stderr for one run with the standard
+  library's own means: a stdout that cannot encode a mark gets its ASCII
+  stand-in (its codec's error handler), a closed stdout (`>&-`) is an
+  OutputError at its first write, and a closed stderr writes nowhere, never
+  to stdout.  A write that meets a closed pipe (`| head`) raises
+  BrokenPipeError: `reader_may_leave()` ends that output quietly where the
+  command's exit code is known, and cli.main catches what is left.
+- `ending_signals()` makes HUP, INT, QUIT and TERM exceptions (SIGNALS), so
+  that whatever is being written is cleaned up and the run ends with one
+  line and the shell's exit code for the signal; kit.py holds them back
+  while Python imports the kit, and `take_signals()` lets them in.
 - `refusal(path, protected)` says why `-o` must not be written: anything but
-  a regular or new file and a stream, and any claims file; then
+  a regular or new file and a stream, any claims file, a read-only file; then
   `write_output(path, text)` writes it: a regular or new file atomically,
   through symlinks to their target; a character device, a FIFO or a file
   descriptor (/dev/stdout) as a stream.
 """
+import codecs
 import contextlib
 import errno
+import io
 import os
 import re
+import select
 import signal
 import stat
 import sys
 
-from claimkit.model import YAML_LINE_BREAK, escape_controls
+from claimkit.model import YAML_LINE_BREAK
 from claimkit.schema import DOCUMENT
 
 # The marks the kit draws, for a stdout that cannot encode them (LC_ALL=C
@@ -32,19 +40,102 @@ ASCII_MARKS = str.maketrans({
     "─": "-", "—": "-", "→": ">", "·": "-", "§": "S", "±": "~",
 })
 
+# The signals that end a run: the line that says so, and how a person sends
+# it.  The exit code is the shell's for each, 128 + its number (SIGINT: 130).
+SIGNALS = {
+    signal.SIGHUP: ("hung up", "SIGHUP: the terminal closed"),
+    signal.SIGINT: ("interrupted", "Ctrl-C"),
+    signal.SIGQUIT: ("quit", "Ctrl-\\"),
+    signal.SIGTERM: ("terminated", "SIGTERM"),
+}
+
 
 class OutputError(Exception):
     """Output that cannot be written; the message is one line for stderr."""
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived.  A BaseException, like KeyboardInterrupt, so that
-    cleanup code that re-raises everything sees it and nothing swallows it."""
+class Signalled(BaseException):
+    """SIGHUP, SIGQUIT or SIGTERM arrived.  A BaseException, like
+    KeyboardInterrupt (SIGINT), so that cleanup code that re-raises
+    everything sees it and nothing swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def encodable(text: str, encoding: str) -> str:
-    """The text as an `encoding` stream can take it: ASCII marks, then escapes."""
-    return text.translate(ASCII_MARKS).encode(encoding, "backslashreplace").decode(encoding)
+def _ascii_marks(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start:error.end].translate(ASCII_MARKS)
+    return text.encode("ascii", "backslashreplace").decode("ascii"), error.end
+
+
+codecs.register_error("claimkit.ascii-marks", _ascii_marks)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout when the shell closed it (`>&-`), where Python leaves None
+    and print() would write nothing without a word."""
+
+    def write(self, text: str) -> int:
+        raise OutputError("standard output is closed")
+
+
+@contextlib.contextmanager
+def streams():
+    """stdout and stderr ready for one run, and as they were after."""
+    saved = sys.stdout, sys.stderr
+    errors = None
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    elif isinstance(sys.stdout, io.TextIOWrapper):
+        errors = sys.stdout.errors
+        sys.stdout.reconfigure(errors="claimkit.ascii-marks")
+    if sys.stderr is None:  # print(file=None) would write to stdout
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (closed below)
+    try:
+        yield
+    finally:
+        if sys.stderr is not saved[1]:
+            sys.stderr.close()
+        sys.stdout, sys.stderr = saved
+        if errors is not None:
+            with contextlib.suppress(OSError, ValueError):  # a stdout already given up
+                sys.stdout.reconfigure(errors=errors)
+
+
+def write_utf8(text: str) -> None:
+    """Write a file format's text to stdout as UTF-8, whatever the locale says."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def reader_may_leave():
+    """Output whose reader may stop reading (`| head`): a closed pipe ends it
+    quietly, and the command goes on to its own exit code."""
+    try:
+        yield
+    except BrokenPipeError:
+        silence_closed_pipes()
+
+
+def silence_closed_pipes() -> None:
+    """Point stdout and stderr, where each is a pipe whose reader has gone,
+    at /dev/null: later writes, and Python's flush at exit, then succeed."""
+    poller, by_descriptor = select.poll(), {}
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no descriptor
+            by_descriptor[stream.fileno()] = stream
+            poller.register(stream.fileno(), select.POLLOUT)
+    for descriptor, events in poller.poll(0):
+        if events & select.POLLERR:  # a pipe with no reader
+            abandon(by_descriptor[descriptor])
 
 
 def abandon(stream) -> None:
@@ -63,103 +154,36 @@ def abandon(stream) -> None:
         pass
 
 
-class Channel:
-    """sys.stdout or sys.stderr for one run, with every fault handled once.
-
-    `name` is None for stderr, whose faults are silent: there is nowhere left
-    to report them.  For stdout, a closed pipe is silent too (the reader has
-    all it wanted); any other fault raises OutputError.
-    """
-
-    def __init__(self, stream, name: str | None) -> None:
-        self.stream, self.name, self.failed = stream, name, False
-
-    @property
-    def encoding(self) -> str:
-        return getattr(self.stream, "encoding", None) or "utf-8"
-
-    def isatty(self) -> bool:
-        try:
-            return self.stream is not None and self.stream.isatty()
-        except (OSError, ValueError):
-            return False
-
-    def fileno(self) -> int:
-        if self.stream is None:
-            raise OSError(errno.EBADF, "closed")
-        return self.stream.fileno()
-
-    def write(self, text: str) -> int:
-        self._attempt(self._write, text)
-        return len(text)
-
-    def write_utf8(self, text: str) -> None:
-        """Write a file format's text as UTF-8 bytes, whatever the locale says."""
-        buffer = getattr(self.stream, "buffer", None)
-        if buffer is None:
-            self.write(text)
-            return
-        self._attempt(self._write_bytes, buffer, text.encode("utf-8"))
-
-    def flush(self) -> None:
-        if self.stream is not None:  # nothing was written to a closed stream
-            self._attempt(self.stream.flush)
-
-    def _write(self, text: str) -> None:
-        if self.name is None:  # stderr: a file name or argument echoed in a
-            text = escape_controls(text)  # message never acts on the terminal
-        try:
-            self.stream.write(text)
-        except UnicodeEncodeError:  # nothing was written: the text is encoded first
-            self.stream.write(encodable(text, self.encoding))
-
-    def _write_bytes(self, buffer, data: bytes) -> None:
-        self.stream.flush()
-        buffer.write(data)
-
-    def _attempt(self, action, *args) -> None:
-        if self.failed:
-            return
-        if self.stream is None:
-            self._fail(None)
-            return
-        try:
-            action(*args)
-        except (OSError, ValueError) as error:  # ValueError: the stream was closed
-            self._fail(error)
-
-    def _fail(self, error: Exception | None) -> None:
-        self.failed = True
-        abandon(self.stream)
-        if self.name is None or isinstance(error, BrokenPipeError):
-            return
-        if error is None:
-            raise OutputError(f"{self.name} is closed")
-        reason = getattr(error, "strerror", None) or error
-        raise OutputError(f"cannot write to {self.name}: {reason}")
-
-
-def _terminate(signum, frame):
-    raise Terminated
+def _end_run(signum, frame):
+    # The others are held from here on, so a second Ctrl-C cannot cut the
+    # cleanup short; cli.main sets the mask back as it found it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Signalled(signum)
 
 
 @contextlib.contextmanager
-def channels():
-    """sys.stdout and sys.stderr as Channels, and SIGTERM raising Terminated,
-    for the duration; the streams and the handler are restored after."""
-    saved = sys.stdout, sys.stderr
-    sys.stdout = Channel(sys.stdout, "standard output")
-    sys.stderr = Channel(sys.stderr, None)
+def ending_signals():
+    """SIGNALS raise (_end_run) for the duration; their handlers and the
+    signal mask are as they were after."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())
     try:
-        handler = signal.signal(signal.SIGTERM, _terminate)
+        handlers = {signum: signal.signal(signum, _end_run) for signum in SIGNALS}
     except ValueError:  # not the main thread, where only handlers may be set
-        handler = None
+        handlers = {}
     try:
-        yield sys.stdout
+        yield
     finally:
-        if handler is not None:
-            signal.signal(signal.SIGTERM, handler)
-        sys.stdout, sys.stderr = saved
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def take_signals() -> None:
+    """Let in SIGNALS that kit.py held back while Python imported the kit;
+    one that came meanwhile arrives here, inside cli.main's try."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 # -- export -o ---------------------------------------------------------------
@@ -230,25 +254,33 @@ def refusal(path: str, protected: list[str]) -> str | None:
         return f"refusing to write {path}: it is {_KINDS[stat.S_IFMT(info.st_mode)]}"
     if not stat.S_ISREG(info.st_mode):
         return None
+    try:
+        return _claims_file_refusal(path, protected) or _mode_refusal(path, info.st_mode)
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror}"
+
+
+def _claims_file_refusal(path: str, protected: list[str]) -> str | None:
     for name in protected:
         with contextlib.suppress(OSError):
             if os.path.samefile(name, path):
                 return f"refusing to write over the claims file {name}"
-    try:
-        if is_claims_file(path):
-            return f"refusing to write over the claims file {path}"
-    except OSError as error:
-        return f"cannot write {path}: {error.strerror}"
+    if is_claims_file(path):
+        return f"refusing to write over the claims file {path}"
     # A YAML file may be a claims file in any state; a link or /dev/stdout
     # is named by what it leads to.
     real = os.path.realpath(path)
     if os.path.splitext(real)[1].lower() in (".yaml", ".yml"):
         shown = path if real == os.path.abspath(path) else f"{real} ({path} leads to it)"
         return f"refusing to write over the YAML file {shown}: the kit never writes claims files"
+    return None
+
+
+def _mode_refusal(path: str, mode: int) -> str | None:
     if through_descriptor(path):
         return None  # opened by the shell already, to be written into
     # The rename would go around the file's own mode; the shell's > would not.
-    if not info.st_mode & 0o222:
+    if not mode & 0o222:
         return f"refusing to write {path}: it is read-only"
     if not os.access(path, os.W_OK):
         return f"cannot write {path}: {os.strerror(errno.EACCES)}"
@@ -318,7 +350,7 @@ def write_atomically(path: str, text: str) -> None:
         mode = 0o666 & ~umask  # what open() would have given a new file
     # A signal between mkstemp and the try below would leave the temp file;
     # held back until then, it arrives inside the try and is cleaned up.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     temp = None
     try:
         try:

@@ -36,7 +36,9 @@ def test_help_states_the_exit_codes(run):
             "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
             "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
             "  2  a file could not be read, parsed or written, or the command line was wrong\n"
+            "  129  hung up (SIGHUP: the terminal closed)\n"
             "  130  interrupted (Ctrl-C)\n"
+            "  131  quit (Ctrl-\\)\n"
             "  143  terminated (SIGTERM)\n"
             ) in result.out
     for command in ("list", "show", "check", "export"):

@@ -29,6 +29,7 @@ KIT = os.path.join(ROOT, "kit.py")
 MANY = document("".join(SIZES.replace("id: model-sizes", f"id: claim-{index}")
                         for index in range(60)))
 BROKEN = document(SIZES.replace("verdict: supported", "verdict: maybe"))
+MANY_BROKEN = MANY.replace("verdict: supported", "verdict: maybe")
 
 
 def snapshot(folder) -> dict:
@@ -126,42 +127,37 @@ TARGETS = [
 ]
 
 
+# What a setup writes at the target's name, as a file of its own.
+CONTENTS = {
+    "file": b"old",  # (out.json/: at out.json)
+    "export": json.dumps({"claims": [], "checks": []}).encode(),
+    "claims": document(GPUS).encode(),
+    "claims-mid-edit": document(GPUS, extra="  - id: [unclosed\n").encode(),
+    "claims-syntax-error": document(GPUS).replace("{title: An", "{title: [An").encode(),
+    "claims-utf16": document(GPUS).encode("utf-16"),
+    "claims-control-character": document(GPUS).replace("claim: More", "claim: \x01").encode(),
+}
+# Where a setup's link at the target's name leads (target.json holds "old").
+LINKS = {"link": "target.json", "link-to-read-only": "target.json", "dangling": "created.json",
+         "link-to-shipped": "shipped/claims.yaml", "loop": "loop"}
+
+
 def prepare(tmp_path, target: Target) -> str:
     path = os.path.join(tmp_path, target.name) if target.name else ""  # new.json/ as given
-    if target.setup == "file":
-        (tmp_path / target.name).write_text("old")  # (out.json/: out.json)
-    elif target.setup == "link":
+    if target.setup in ("link", "link-to-read-only", "read-only"):
         (tmp_path / "target.json").write_text("old")
-        os.symlink("target.json", path)
-    elif target.setup == "dangling":
-        os.symlink("created.json", path)
-    elif target.setup == "export":
-        (tmp_path / target.name).write_text(json.dumps({"claims": [], "checks": []}))
-    elif target.setup == "claims":
-        (tmp_path / target.name).write_text(document(GPUS))
-    elif target.setup == "claims-mid-edit":
-        (tmp_path / target.name).write_text(document(GPUS, extra="  - id: [unclosed\n"))
-    elif target.setup == "claims-syntax-error":
-        (tmp_path / target.name).write_text(document(GPUS).replace("{title: An", "{title: [An"))
-    elif target.setup == "claims-utf16":
-        (tmp_path / target.name).write_bytes(document(GPUS).encode("utf-16"))
-    elif target.setup == "claims-control-character":
-        (tmp_path / target.name).write_text(document(GPUS).replace("claim: More", "claim: \x01"))
-    elif target.setup in ("read-only", "link-to-read-only"):
-        (tmp_path / "old.json").write_text("old")
-        os.chmod(tmp_path / "old.json", 0o444)
-        if target.setup == "link-to-read-only":
-            os.symlink("old.json", path)
-        else:
-            os.rename(tmp_path / "old.json", path)
-    elif target.setup == "link-to-shipped":
-        os.symlink("shipped/claims.yaml", path)
+        if target.setup != "link":
+            os.chmod(tmp_path / "target.json", 0o444)
+    if target.setup in CONTENTS:
+        (tmp_path / target.name).write_bytes(CONTENTS[target.setup])
+    elif target.setup in LINKS:
+        os.symlink(LINKS[target.setup], path)
+    elif target.setup == "read-only":
+        os.rename(tmp_path / "target.json", path)
     elif target.setup in ("fifo", "fifo-with-reader"):
         os.mkfifo(path)
     elif target.setup == "folder":
         os.mkdir(path)
-    elif target.setup == "loop":
-        os.symlink("loop", path)
     elif target.setup == "device":
         return device(tmp_path, target.name)
     return path
@@ -336,6 +332,15 @@ INTERRUPTS = [
               signum=signal.SIGTERM, code=143, err="kit.py: terminated"),
     Interrupt(name="ctrl-c-export-file", argv=("export", "-o", "out.json"), where="fsync",
               signum=signal.SIGINT, code=130, err="kit.py: interrupted"),
+    # HUP as TERM: the temp file removed, the target as it was.
+    Interrupt(name="sighup-export-file", argv=("export", "-o", "out.json"), where="fsync",
+              signum=signal.SIGHUP, code=129, err="kit.py: hung up"),
+    Interrupt(name="sighup-list", argv=("list",), where="stdout", signum=signal.SIGHUP,
+              code=129, err="kit.py: hung up"),
+    Interrupt(name="sigquit-export-file", argv=("export", "-o", "out.json"), where="fsync",
+              signum=signal.SIGQUIT, code=131, err="kit.py: quit"),
+    Interrupt(name="sigquit-export-fifo", argv=("export", "-o", "fifo"), where="fifo",
+              signum=signal.SIGQUIT, code=131, err="kit.py: quit"),
 ]
 
 
@@ -372,10 +377,43 @@ def test_a_signal_ends_the_run_with_one_line_and_no_temp_file(tmp_path, case):
     assert shipped_hash() == shipped
 
 
-@pytest.mark.parametrize("signum, exception", [(signal.SIGINT, KeyboardInterrupt),
-                                               (signal.SIGTERM, output.Terminated)])
+# `python kit.py list` with a signal sent as Python starts to import a module
+# on the way: the audit hook makes the moment exact (not a timing test).
+START_UP = """
+import os, runpy, sys
+def send(event, args):
+    if event == "import" and args[0] == {module!r}:
+        os.kill(os.getpid(), {signum})
+sys.addaudithook(send)
+sys.argv = [{kit!r}, "list", "-f", "claims.yaml"]
+sys.path.insert(0, os.path.dirname({kit!r}))  # as `python kit.py` sets it
+runpy.run_path({kit!r}, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP],
+                         ids=lambda signum: signal.Signals(signum).name)
+@pytest.mark.parametrize("module", ["claimkit.cli", "yaml", "claimkit.load", "rich.console"])
+def test_a_signal_at_any_moment_of_start_up_ends_the_run_with_one_line(tmp_path, module, signum):
+    # kit.py holds the signals back while Python imports the kit (rich.console
+    # comes later, inside main); main takes them where it can say so.
+    (tmp_path / "claims.yaml").write_text(document())
+    bootstrap = START_UP.format(module=module, signum=int(signum), kit=KIT)
+    process = subprocess.run([sys.executable, "-c", bootstrap], cwd=tmp_path,
+                             capture_output=True, timeout=60)
+    assert (process.returncode, process.stdout, process.stderr.decode()) == (
+        128 + signum, b"", f"kit.py: {output.SIGNALS[signum][0]}\n")
+
+
+def test_kit_py_holds_back_the_signals_main_takes():
+    import kit
+
+    assert set(output.SIGNALS) == kit.HELD
+
+
+@pytest.mark.parametrize("signum", output.SIGNALS, ids=lambda signum: signal.Signals(signum).name)
 def test_a_signal_while_the_temp_file_is_made_arrives_after_it_can_be_cleaned(
-        tmp_path, monkeypatch, signum, exception):
+        tmp_path, monkeypatch, signum):
     # The signal comes while mkstemp runs; it is held back until the temp
     # file's name is known, so the cleanup finds it.
     import tempfile
@@ -389,12 +427,9 @@ def test_a_signal_while_the_temp_file_is_made_arrives_after_it_can_be_cleaned(
         return made[-1]
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-    handler = signal.signal(signal.SIGTERM, output._terminate)
-    try:
-        with pytest.raises(exception):
-            output.write_atomically(str(tmp_path / "out.json"), "{}")
-    finally:
-        signal.signal(signal.SIGTERM, handler)
+    exception = KeyboardInterrupt if signum == signal.SIGINT else output.Signalled
+    with output.ending_signals(), pytest.raises(exception):
+        output.write_atomically(str(tmp_path / "out.json"), "{}")
     assert len(made) == 1
     assert os.listdir(tmp_path) == []
 
@@ -402,6 +437,7 @@ def test_a_signal_while_the_temp_file_is_made_arrives_after_it_can_be_cleaned(
 # -- output channels -----------------------------------------------------------
 
 CLOSED_PIPE = "a pipe whose reader has gone"
+BOTH_CLOSED = "stdout and stderr to a pipe whose reader has gone (2>&1 | head)"
 UNFAULTED = "the first line of stderr without the fault"
 ASCII = {"PYTHONIOENCODING": "ascii"}
 C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
@@ -413,7 +449,7 @@ FANCY = document(SIZES.replace("There are 8B, 70B and 405B models.",
 class Channel:
     name: str
     argv: tuple
-    fault: str = ""  # a shell redirection that breaks stdout or stderr, or CLOSED_PIPE
+    fault: str = ""  # a shell redirection that breaks stdout or stderr, or a closed pipe
     env: dict = field(default_factory=dict)
     text: str = document()
     code: int
@@ -460,7 +496,34 @@ CHANNELS = [
             fault=CLOSED_PIPE, code=0, err=""),
     Channel(name="closed-pipe-bad-article", argv=("check", "--article", "missing.txt"),
             fault=CLOSED_PIPE, code=2, err=UNFAULTED),
+    # Output past a pipe's buffer meets the closed pipe halfway: the exit
+    # code is still the command's.
+    Channel(name="closed-pipe-github-annotations", argv=("check", "--output-format", "github"),
+            fault=CLOSED_PIPE, text=MANY_BROKEN, code=1, err=""),
+    Channel(name="closed-pipe-long-list", argv=("list",), fault=CLOSED_PIPE, text=MANY,
+            code=0, err=""),
+    Channel(name="both-closed-check", argv=("check",), fault=BOTH_CLOSED, text=MANY_BROKEN,
+            code=1, err=""),
+    Channel(name="both-closed-list", argv=("list",), fault=BOTH_CLOSED, text=MANY_BROKEN,
+            code=1, err=""),
+    # A COLUMNS (or LINES) that makes no sense gives the terminal's width,
+    # here none (stdout is a pipe): 80.
+    *(Channel(name=f"columns-{name}", argv=("list",), env=env, code=0, err="",
+              out=lambda out: b"gpus-16k" in out and widest(out) == 80)
+      for name, env in [("0", {"COLUMNS": "0"}), ("negative", {"COLUMNS": "-5"}),
+                        ("superscript-two", {"COLUMNS": "\u00b2"}),
+                        ("lines-superscript-two", {"LINES": "\u00b2", "COLUMNS": "x"})]),
+    # python -OO drops docstrings; the usage text is not one.
+    Channel(name="python-OO-help", argv=("--help",), env={"PYTHONOPTIMIZE": "2"}, code=0,
+            err="", out=lambda out: out.startswith(b"usage: kit.py [-h] [-f PATH] COMMAND")
+            and b"\nkit.py: check one news article's claims against the paper" in out),
+    Channel(name="python-OO-list", argv=("list",), env={"PYTHONOPTIMIZE": "2"}, code=0,
+            err="", out=lambda out: b"gpus-16k" in out),
 ]
+
+
+def widest(out: bytes) -> int:
+    return max(len(line) for line in out.decode().splitlines())
 
 
 @pytest.mark.parametrize("case", CHANNELS, ids=lambda case: case.name)
@@ -468,16 +531,16 @@ def test_every_output_channel_fault_is_one_line(tmp_path, case):
     (tmp_path / "claims.yaml").write_text(case.text)
     before, shipped = snapshot(tmp_path), shipped_hash()
     argv = [*case.argv, "-f", "claims.yaml"]
-    if case.fault == CLOSED_PIPE:
+    if case.fault in (CLOSED_PIPE, BOTH_CLOSED):
         read_end, write_end = os.pipe()
         os.close(read_end)
-        process = kit_process(argv, tmp_path, env=case.env, stdout=write_end)
+        process = kit_process(argv, tmp_path, env=case.env, stdout=write_end,
+                              stderr=write_end if case.fault == BOTH_CLOSED else subprocess.PIPE)
         os.close(write_end)
     else:
         process = kit_process(argv, tmp_path, env=case.env, redirect=case.fault)
     out, err = process.communicate(timeout=60)
-    out = out or b""
-    err = err.decode()
+    out, err = out or b"", (err or b"").decode()
     expected = case.err
     if expected == UNFAULTED:  # the problem itself, as the kit words it
         _, unfaulted = kit_process([*case.argv, "-f", "claims.yaml"], tmp_path).communicate()
@@ -781,7 +844,8 @@ HOSTILE = [
     Hostile(name="escape-in-a-file-name", argv=("check", "-f", "no\x1b[2Jsuch.yaml"), code=2,
             err="no\\x1b[2Jsuch.yaml:1:1: error[unreadable]: no such file"),
     Hostile(name="escape-in-an-argument", argv=("list", "--bogus\x1b[2J"), code=2,
-            err="usage: kit.py [-h] [-f PATH] COMMAND ..."),
+            err="usage: kit.py [-h] [-f PATH] COMMAND ...",
+            rest=("kit.py: error: unrecognized arguments: --bogus\\x1b[2J",)),
     # Line breaks of YAML 1.1 only, invisible in editors, refused by name.
     Hostile(name="raw-nel-in-note", at="\x85", code=2,
             text=edited("note: The paper", "note: The \x85paper"),
@@ -813,7 +877,7 @@ HOSTILE = [
             err=f"error[unknown-key]: claims[0] (gpus-16k).{'x' * 39}…: unknown key '{'x' * 37}…'"
                 " (expected one of id, claim, article_quote, source, verdict, note, value,"
                 " unit)"),
-    Hostile(name="columns-0", argv=("list",), env={"COLUMNS": "0"}, code=0, err="",
+    Hostile(name="columns-1", argv=("list",), env={"COLUMNS": "1"}, code=0, err="",
             out=lambda out: "2/2 claims sourced" in out
             and max(map(len, out.splitlines())) == 20),
     Hostile(name="columns-huge", argv=("list",), env={"COLUMNS": "100000000"}, code=0,
