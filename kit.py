@@ -34,13 +34,13 @@ parsed or written, or the command line was wrong; a signal ends a run with
 the shell's code for it: 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 131
 quit (Ctrl-\\), 143 terminated (SIGTERM).
 
-The sections of the kit follow the data: claimkit/load.py and scalars.py
-(YAML text to positioned nodes) → model.py and problems.py (the value types)
-→ validate.py →
-evaluate.py (arithmetic checks), quotes.py and coverage.py (quote and
-coverage checks, over texts.py and pdf.py) → checklist.py (the terminal) and
-formats.py (the exports: export_data, markdown, claimreview, html_page, over
-display.py) → output.py (where output goes) → cli.py (argparse and main).
+The sections of the kit follow the data: claimkit/load.py (YAML text to
+positioned nodes, over scalars.py and syntax.py) → model.py and problems.py
+(the value types) → validate.py → evaluate.py (arithmetic checks), quotes.py
+and coverage.py (quote and coverage checks, over texts.py and pdf.py) →
+checklist.py (the terminal) and formats.py (the exports: export_data,
+markdown, claimreview, html_page, over display.py) → output.py (where output
+goes) → cli.py (argparse and main).
 """
 
 

@@ -73,6 +73,11 @@ def line_col(text: str, offset: int,
     return len(lines), len(lines[-1]) + 1
 
 
+def mark_position(mark) -> tuple[int, int]:
+    """PyYAML marks are 0-based; this is the one place that converts them."""
+    return mark.line + 1, mark.column + 1
+
+
 def join_where(where: str, key) -> str:
     """The path to a key below `where`: claims[7] + source → claims[7].source."""
     return f"{where}.{key}" if where else str(key)
