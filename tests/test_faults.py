@@ -912,6 +912,25 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
     assert shipped_hash() == shipped
 
 
+@pytest.mark.xfail(strict=True, reason="evaluate.run_checks sees only the claims without"
+                   " problems (document.claims), so it calls a claim of"
+                   " document.broken_claims unknown; evaluate.py is being rewritten"
+                   " (issue 18.4), and this is left to that rewrite")
+def test_a_check_of_a_claim_with_a_problem_says_the_claim_has_one(run, tmp_path, monkeypatch):
+    # Issue 22 §2: the claim is in the file; its verdict is what is wrong.
+    monkeypatch.chdir(tmp_path)
+    text = edited("verdict: overstated", "verdict: maybe")
+    (tmp_path / "claims.yaml").write_text(text, encoding="utf-8")
+    result = run("check", "-f", "claims.yaml")
+    verdict, check = result.err.splitlines()
+    assert (result.code, verdict) == (1, placed(
+        text, "maybe", "error[bad-verdict]: claims[0] (gpus-16k).verdict: expected one of"
+        " supported, overstated, imprecise, contradicted, not-in-paper, unsourced, got"
+        " 'maybe'"))
+    assert check.startswith(placed(text, "gpus_16k * 2", "error[expression]: checks[0]."))
+    assert "'gpus-16k' has a problem" in check and "unknown claim id" not in check
+
+
 # -- the memory bound ----------------------------------------------------------
 
 # docs/limits.md, "Memory": the peak memory measured on these (and on 50 MB of
