@@ -3,3 +3,5 @@
 load → model → validate → evaluate / quotes → render → cli.  ``kit.py`` is
 the entry point people run; this package is where its sections live.
 """
+
+__version__ = "0.1.0"

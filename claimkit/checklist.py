@@ -12,7 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from claimkit.display import (
+    CHECK_MARKS,
+    CHECK_STYLES,
+    CHECK_WORDS,
     UNREAD,
+    check_outcome,
     clean,
     count_sourced,
     count_verdicts,
@@ -86,16 +90,25 @@ class Checklist:
         """The claim, source and verdict columns' widths in a console `width` wide.
 
         The verdict column is as wide as the longest verdict while the console
-        leaves room, the source column takes 2/5 of the rest, and the claim
-        column gives way first, down to the width of the longest id.
+        leaves room.  The claim column takes 3/5 of the rest, or the width of
+        the longest id, but leaves the source column room for its longest
+        word (up to half the rest), so that a source such as "§1
+        Introduction, p. 2" breaks at its spaces, not inside "Introduction".
+        A url does not count: it folds after its slashes.  An id wider than
+        what is left folds after a hyphen.
         """
         room = max(width - 1 - 3 * len(GAP), 6)
         verdict_width = min(VERDICT_WIDTH, room // 3)
         room -= verdict_width
+        source_width = min(max(MIN_SOURCE_WIDTH, self.longest_source_word()), room // 2)
         id_width = max([len(claim.id or UNREAD) for claim in self.claims] + [len("claim")])
-        claim_width = min(max(room * 3 // 5, id_width), room - MIN_SOURCE_WIDTH)
-        claim_width = max(claim_width, room // 2)
+        claim_width = min(max(room * 3 // 5, id_width), room - source_width)
         return claim_width, room - claim_width, verdict_width
+
+    def longest_source_word(self) -> int:
+        return max((cell_len(word) for claim in self.claims
+                    for word in clean(describe_source(claim)).split() if "/" not in word),
+                   default=0)
 
     def __rich_console__(self, console, options):
         width = options.max_width
@@ -148,7 +161,7 @@ class Checklist:
             yield newline
         for result in self.results:
             mark, text = describe_result(result)
-            style = console.get_style({"✔": "green", "✘": "red"}.get(mark, "yellow"))
+            style = console.get_style(CHECK_STYLES[result.ok])
             yield Segment(" ")
             yield Segment(mark, style)
             # Later lines hang under the text, clear of the mark; so does the note.
@@ -251,3 +264,26 @@ def render_claim(document: Document, claim: Claim, links: bool = False):
     if claim.note:
         details.add_row("note", Text(clean(claim.note)))
     return Trimmed(Group(heading, quotes, details))
+
+
+def render_check(check, result=None):
+    """One check in full: what it computes from which claims, what it gave,
+    and its note.  result is None where the check could not be run."""
+    ok = result.ok if result is not None else None
+    heading = Text.assemble((CHECK_MARKS[ok], CHECK_STYLES[ok]), " ",
+                            (clean(check.id), "bold"), "  ",
+                            (CHECK_WORDS[ok] if result is not None else "not run",
+                             CHECK_STYLES[ok]))
+    details = Table.grid(padding=(0, 1))
+    details.add_column(style="bold", no_wrap=True)
+    details.add_column(overflow="fold")
+    rows = [("check", check.description), ("compute", check.compute),
+            ("expect", check.expect if not isinstance(check.expect, bool)
+             else str(check.expect).lower()),
+            ("outcome", check_outcome(result) if result is not None else None),
+            ("claims", ", ".join(result.claims) if result is not None else None),
+            ("note", check.note)]
+    for label, value in rows:
+        if value is not None and value != "":
+            details.add_row(label, Text(clean(value)))
+    return Trimmed(Group(heading, details))

@@ -7,22 +7,25 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import field
+from dataclasses import field, replace
+from urllib.parse import urlsplit
 
-from claimkit import output
-from claimkit.display import ExportError, attention_rank, clean, section_key, shown_line
+from claimkit import __version__, output
+from claimkit.display import ExportError, clean, shown_line
 from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for
 from claimkit.load import LoadError, load_nodes
-from claimkit.model import VERDICTS, CheckResult, Document, record, within_section
+from claimkit.model import VERDICTS, CheckResult, Document, record
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
-from claimkit.validate import closest, validate
+from claimkit.selection import checks_for, filters_given, select_claims, suggest
+from claimkit.validate import validate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_CODES = """\
 exit codes:
-  0  ok: the file is clean (and, for check, every quote and check holds)
+  0  ok: the file is clean (and, for check, every quote and check holds);
+     a filter that matches no claim is no error ("no claim matches ...")
   1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)
   2  a file could not be read, parsed or written, or the command line was wrong
 """ + "".join(f"  {128 + signum}  {words} ({sent})\n"  # the shell's code for a signal
@@ -108,54 +111,28 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
                         help="only claims citing section S or below (3.3 or §3.3"
                         " matches 3.3.1)")
     parser.add_argument("--search", metavar="TEXT",
-                        help="only claims whose text or quotes contain TEXT")
+                        help="only claims whose id, text, quotes or note contain TEXT"
+                        " (any case)")
     parser.add_argument("--sort", choices=("id", "section", "verdict"),
                         help="order of the claims (default: file order); verdict puts"
                         " those that need attention first")
 
 
-def select_claims(claims: list, args) -> list:
-    """The claims the filters let through, in the order --sort asks for.
-
-    Broken claims (Claim.broken) may lack any field, or their source.
-    """
-    selected = list(claims)
-    if args.verdict:
-        selected = [c for c in selected if c.verdict in args.verdict]
-    if args.attention:
-        selected = [c for c in selected if c.broken or c.verdict != "supported"]
-    if args.section:
-        # §3.3 as the checklist prints it, or 3.3 as the file writes it.
-        prefix = args.section.strip().removeprefix("§").strip().rstrip(".")
-        selected = [c for c in selected if within_section(section_of(c), prefix)]
-    if args.search:
-        needle = args.search.casefold()
-        selected = [c for c in selected if any(
-            needle in text.casefold()
-            for text in (c.claim or "", c.article_quote or "",
-                         (c.source.quote if c.source else None) or ""))]
-    if args.sort == "id":
-        selected.sort(key=lambda c: c.id or "")
-    elif args.sort == "section":
-        selected.sort(key=lambda c: section_key(section_of(c)))
-    elif args.sort == "verdict":
-        selected.sort(key=attention_rank)
-    return selected
-
-
-def section_of(claim) -> str | None:
-    return claim.source.section if claim.source is not None else None
-
-
-def filtered(document: Document, args, say_count: bool) -> list:
-    """The claims `list` or `export` shows; with say_count, how many of all,
-    on stderr, when the filters left some out."""
-    claims = select_claims(document.every_claim, args)
-    total = len(document.every_claim)
-    if say_count and len(claims) != total:
-        with output.reader_may_leave():
+def filtered(args, loaded: Loaded, say_count: bool) -> tuple[list, list[CheckResult]]:
+    """The claims `list` or `export` shows, and the checks of those claims;
+    with say_count, how many of all, on stderr, when the filters left some
+    out.  A filter that matches nothing says so on stderr: no error (exit
+    0), as the file is fine."""
+    claims = select_claims(loaded.document.every_claim, args)
+    total = len(loaded.document.every_claim)
+    with output.reader_may_leave():
+        if not claims and filters_given(args):
+            print(f"kit.py: no claim matches {clean(filters_given(args))}"
+                  f" ({count(total, 'claim')} in {display_path(args.file)})",
+                  file=sys.stderr)
+        elif say_count and len(claims) != total:
             print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
-    return claims
+    return claims, checks_for(loaded.results, claims, args)
 
 
 def make_console():
@@ -193,39 +170,48 @@ def run_list(args, loaded: Loaded) -> int:
     if loaded.document is None:
         return exit_code
     # The checklist stays pure; the count goes beside it.
-    claims = filtered(loaded.document, args, say_count=True)
+    claims, results = filtered(args, loaded, say_count=True)
+    if not claims and filters_given(args):
+        return exit_code  # not an empty table with 0/0 claims sourced
     from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
 
     with output.reader_may_leave():
-        make_console().print(Checklist(claims, loaded.results))
+        make_console().print(Checklist(claims, results))
     return exit_code
 
 
 # -- show --------------------------------------------------------------------
 
 def add_show_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="the claim's id")
+    parser.add_argument("id", help="the claim's id, or a check's")
 
 
 def run_show(args, loaded: Loaded) -> int:
-    """Print one claim.  An id that is not there is a usage error (exit 2),
-    unless the file has problems: the claim may be what could not be read."""
+    """Print one claim, or one check.  An id that is not there is a usage
+    error (exit 2), unless the file has problems: the claim may be what
+    could not be read."""
     exit_code = report_problems(args, loaded)
     document = loaded.document
     if document is None:
         return exit_code
-    ids = [claim.id for claim in document.every_claim if claim.id]
     claim = next((c for c in document.every_claim if c.id == args.id), None)
-    if claim is None:
-        guess = closest(args.id, ids)
-        hint = f"; did you mean {guess!r}?" if guess else ""
-        print(f"kit.py: error: no claim with id {clean(args.id)!r}"
-              f" in {display_path(args.file)}{hint}", file=sys.stderr)
+    check = next((c for c in document.checks if c.id == args.id), None)
+    if claim is None and check is None:
+        ids = [c.id for c in document.every_claim if c.id]
+        ids += [c.id for c in document.checks if c.id not in ids]
+        print(f"kit.py: error: no claim or check with id {clean(args.id)!r}"
+              f" in {display_path(args.file)}{suggest(args.id, ids)}", file=sys.stderr)
         return exit_code or EXIT_UNREADABLE
-    from claimkit.checklist import render_claim  # lazy: rich takes ~0.1 s to import
+    # lazy: rich takes ~0.1 s to import
+    from claimkit.checklist import render_check, render_claim
 
+    if claim is not None:
+        shown = render_claim(document, claim, links=sys.stdout.isatty())
+    else:
+        result = next((r for r in loaded.results if r.check is check), None)
+        shown = render_check(check, result)
     with output.reader_may_leave():
-        make_console().print(render_claim(document, claim, links=sys.stdout.isatty()))
+        make_console().print(shown)
     return exit_code
 
 
@@ -272,8 +258,9 @@ def run_check(args, loaded: Loaded) -> int:
             # Every claim the file holds, those with problems too.
             counts = (f"{count(len(document.every_claim), 'claim')},"
                       f" {count(len(document.checks), 'check')}")
-            verdict = count(len(errors), "problem") if errors else "ok"
-            print(clean(f"{display}: {counts}: {verdict}"))
+            verdict = (count(len(errors), "problem"), "red") if errors else ("ok", "green")
+            print(output.styled([(clean(display), "bold"), (f": {counts}: ", None), verdict],
+                                output.wants_colour(sys.stdout)))
         for line in reports:
             print(clean(line))
     return EXIT_PROBLEMS if errors else EXIT_OK
@@ -293,6 +280,15 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--excel", action="store_true",
                         help="csv only: start with a UTF-8 byte-order mark, so"
                         " spreadsheets read § and — intact")
+    parser.add_argument("--url", metavar="URL",
+                        help="the address the review is published at, as the header's"
+                        " review.url (which it overrides): ClaimReview's and the page's"
+                        " JSON-LD need it")
+    parser.add_argument("--article", metavar="FILE",
+                        help=f"{text_readers()} only: the article's text, to take each"
+                        " quote's exact words and the words around it from")
+    parser.add_argument("--paper", metavar="FILE",
+                        help=f"{text_readers()} only: the paper's text or PDF, likewise")
 
 
 def choose_format(args) -> str:
@@ -320,7 +316,24 @@ def choose_format(args) -> str:
         chosen = "json"
     if args.excel and chosen != "csv":
         raise ValueError(f"--excel is for csv, not {chosen}")
+    for option in ("article", "paper"):
+        if getattr(args, option) and not FORMATS[chosen].reads_texts:
+            raise ValueError(f"--{option} is for {text_readers()}, not {chosen}")
+    if args.url is not None and not is_web_address(args.url):
+        raise ValueError(f"--url expects an http or https address, got {args.url!r}")
     return chosen
+
+
+def text_readers() -> str:
+    """The export formats that take --article and --paper."""
+    return ", ".join(name for name, fmt in FORMATS.items() if fmt.reads_texts)
+
+
+def is_web_address(url: str) -> bool:
+    """An absolute http(s) address with a host, and nothing unprintable or blank in it."""
+    parts = urlsplit(url)
+    return (parts.scheme in ("http", "https") and bool(parts.netloc)
+            and url.isprintable() and not any(char.isspace() for char in url))
 
 
 def protected_files(args) -> list[str]:
@@ -349,15 +362,24 @@ def run_export(args, loaded: Loaded) -> int:
     if exit_code:
         return exit_code
     document, fmt = loaded.document, FORMATS[args.format]
-    # Machine formats stay pure; the count goes beside them.
-    claims = filtered(document, args, say_count=fmt.machine)
+    if args.url is not None:
+        document = replace(document, review={**(document.review or {}), "url": args.url})
+    # Machine formats stay pure; the count goes beside them.  A filter that
+    # matches nothing still writes the format, empty, for the script that reads it.
+    claims, results = filtered(args, loaded, say_count=fmt.machine)
+    extra = {}
+    if fmt.reads_texts:
+        from claimkit.annotations import read_texts  # lazy: only this format reads texts
+
+        # A text that cannot be read raises LoadError: one line, exit 2 (run).
+        extra["texts"] = read_texts(args.article, args.paper)
     try:
-        text = fmt.render(document, claims, loaded.results, len(document.every_claim))
+        text = fmt.render(document, claims, results, len(document.every_claim), **extra)
     except ExportError as error:
         print(f"kit.py: error: {display_path(args.file)}: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     with output.reader_may_leave():
-        for line in fmt.notes(document, claims) if fmt.notes else ():
+        for line in fmt.notes(document, claims, **extra) if fmt.notes else ():
             print(f"kit.py: {line}", file=sys.stderr)
     if args.excel:
         text = "\ufeff" + text  # Excel reads UTF-8 only after a byte-order mark
@@ -385,7 +407,7 @@ class Command:
 
 COMMANDS = {
     "list": Command(help="print the checklist", run=run_list, filters=True),
-    "show": Command(help="print one claim in full", run=run_show,
+    "show": Command(help="print one claim, or one check, in full", run=run_show,
                     add_arguments=add_show_arguments),
     "check": Command(help="validate the file, its quotes and its checks", run=run_check,
                      add_arguments=add_check_arguments, prepare=prepare_check),
@@ -407,8 +429,8 @@ class Parser(argparse.ArgumentParser):
 def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     """The whole command line: one subparser per entry of COMMANDS."""
     file_help = "the claims file (default: claims.yaml beside kit.py)"
-    formatting = {"epilog": EXIT_CODES,
-                  "formatter_class": argparse.RawDescriptionHelpFormatter}
+    # The exit codes are stated once, in kit.py --help.
+    formatting = {"formatter_class": argparse.RawDescriptionHelpFormatter}
     file_option = argparse.ArgumentParser(add_help=False)
     # Before the command or after it (kit.py -f other.yaml list).  The
     # command's own -f has no default, so it never overwrites the first.
@@ -419,9 +441,11 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     filters = argparse.ArgumentParser(add_help=False)
     add_filters(filters)
 
-    parser = Parser(prog="kit.py", description=description, **formatting)
+    parser = Parser(prog="kit.py", description=description, epilog=EXIT_CODES,
+                    **formatting)
     parser.add_argument("-f", "--file", default=DEFAULT_FILE, metavar="PATH",
                         help=file_help)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
         parents = [file_option, filters] if command.filters else [file_option]
@@ -448,6 +472,9 @@ def run(args) -> int:
 
 def parse_and_run(argv: list[str], description: str | None) -> int:
     parser = build_parser(description)
+    if not argv:  # `kit.py` alone: what can it do?
+        parser.print_help()
+        return EXIT_OK
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error (argparse says 2)

@@ -17,6 +17,7 @@ PROBLEM_MARK, PROBLEM_STYLE, UNREAD = "‼", "bold red", "?"
 # A check's result (ok is None when it cannot be computed): mark and word.
 CHECK_MARKS = {True: "✔", False: "✘", None: "?"}
 CHECK_WORDS = {True: "holds", False: "fails", None: "cannot be computed"}
+CHECK_STYLES = {True: "green", False: "red", None: "yellow"}
 
 _FOLD = re.compile("[\t\n]")
 
@@ -108,6 +109,12 @@ def attention_rank(claim: Claim) -> int:
     return -1 if claim.broken else VERDICTS[claim.verdict].rank
 
 
+def needs_attention(claim: Claim) -> bool:
+    """Whether a claim is one `--attention` shows: a claim with problems, or
+    one whose verdict asks for a look (every verdict but supported)."""
+    return claim.broken or VERDICTS[claim.verdict].attention
+
+
 def count_sourced(claims: list[Claim]) -> str:
     sourced = sum(claim.sourced for claim in claims)
     return f"{sourced}/{len(claims)} claims sourced"
@@ -118,10 +125,10 @@ def shown_line(shown: int, total: int) -> str:
 
 
 def check_outcome(result) -> str:
-    """What a check gave, as text: computed 3.791e+25, expected 3.8e+25 (±5%)."""
+    """What a check gave, as text: computed 3.791 × 10²⁵, expected 3.8 × 10²⁵ (±5%)."""
     check = result.check
-    text = (f"computed {format_value(result.computed)},"
-            f" expected {format_value(result.expected)}")
+    text = (f"computed {powers_of_ten(format_value(result.computed))},"
+            f" expected {powers_of_ten(format_value(result.expected))}")
     if check.tolerance and not isinstance(result.computed, bool):
         text += f" ({format_tolerance(check.tolerance)})"
     return text
@@ -149,11 +156,26 @@ def verdict_label(verdict: str) -> str:
 
 def exact_number(value: float) -> str:
     """A number for people, every digit kept: 1,234,567, 405,000,000,000
-    (written 405e9), 0.1, 3.8e+25 (past 1e16, where a float's integer
+    (written 405e9), 0.1, 3.8 × 10²⁵ (past 1e16, where a float's integer
     digits are no longer the ones written)."""
     if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e16):
-        return repr(value)
+        return powers_of_ten(repr(value))
     return f"{int(value):,}"
+
+
+_E_NOTATION = re.compile(r"(-?[0-9.]+)e([+-]?)0*([0-9]+)")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def powers_of_ten(number: str) -> str:
+    """A number in e-notation as people write it: 3.8e+25 → 3.8 × 10²⁵,
+    -2.5e-07 → -2.5 × 10⁻⁷; any other text as it is."""
+    match = _E_NOTATION.fullmatch(number)
+    if match is None:
+        return number
+    mantissa, sign, exponent = match.groups()
+    power = ("-" if sign == "-" else "") + exponent
+    return f"{mantissa} × 10{power.translate(_SUPERSCRIPT)}"
 
 
 def value_text(claim: Claim) -> str:

@@ -39,16 +39,34 @@ def check_record(result) -> dict:
     record = {"id": check.id}
     if check.description is not None:
         record["description"] = check.description
-    record |= {"claims": result.claims, "expected": result.expected,
-               "computed": result.computed, "ok": result.ok}
+    record |= {"compute": check.compute, "expect": check.expect,
+               "tolerance": check.tolerance, "claims": result.claims,
+               "expected": result.expected, "computed": result.computed, "ok": result.ok}
     if check.note is not None:
         record["note"] = check.note
     return record
 
 
+def header_record(document: Document) -> dict:
+    """The file's header as it reads it: article, paper, review and sections.
+
+    It stands under one key, "header", beside the claims: a top level with
+    `article` or `paper` beside `claims` is what marks a claims file, which
+    `export -o` never writes over, while a second export may replace this one.
+    """
+    return {
+        "article": document.article,
+        "paper": document.paper,
+        "review": document.review,
+        "sections": {number: {"title": title, "page": page}
+                     for number, (title, page) in document.sections.items()},
+    }
+
+
 def render_json(document: Document, claims: list[Claim], results: list,
                 total: int) -> str:
     data = {
+        "header": header_record(document),
         "claims": [claim_record(document, claim) for claim in claims],
         "checks": [check_record(result) for result in results],
     }

@@ -2,6 +2,7 @@
 import os
 from collections.abc import Callable
 
+from claimkit.annotations import annotation_notes, render_annotations
 from claimkit.claimreview import claimreview_notes, render_claimreview
 from claimkit.export_data import render_csv, render_json
 from claimkit.html_page import html_notes, render_html
@@ -18,6 +19,9 @@ class Format:
     extensions: tuple[str, ...]
     machine: bool  # data for programs: a filtered count goes to stderr
     notes: Callable | None = None  # (document, claims) → lines for stderr
+    # render and notes take texts= too: the article's and the paper's texts
+    # that `export --article/--paper` read (annotations.Texts)
+    reads_texts: bool = False
 
 
 FORMATS = {
@@ -28,10 +32,16 @@ FORMATS = {
                           notes=claimreview_notes),
     "html": Format(render=render_html, extensions=(".html", ".htm"), machine=False,
                    notes=html_notes),
+    # W3C Web Annotations are JSON-LD too: .anno.jsonld tells them from ClaimReview's.
+    "annotations": Format(render=render_annotations, extensions=(".anno.jsonld",),
+                          machine=True, notes=annotation_notes, reads_texts=True),
 }
 
 
 def format_for(path: str) -> str | None:
-    """The format a file name's extension asks for, if any."""
-    extension = os.path.splitext(path)[1].lower()
-    return next((name for name, fmt in FORMATS.items() if extension in fmt.extensions), None)
+    """The format a file name's extension asks for, if any: the longest
+    extension it ends in (x.anno.jsonld is annotations, x.jsonld claimreview)."""
+    name = os.path.basename(path).lower()
+    found = [(len(extension), fmt_name) for fmt_name, fmt in FORMATS.items()
+             for extension in fmt.extensions if name.endswith(extension)]
+    return max(found)[1] if found else None

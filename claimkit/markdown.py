@@ -96,7 +96,8 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     source = claim.source
     box = "[x]" if claim.sourced else "[ ]"
     outlet = _markdown(document.article.get("outlet", ""))
-    lines = [f"- {box} **{verdict_label(claim.verdict)}** · {_markdown(claim.id)}",
+    # Two spaces end the id's line with a hard break: the claim starts a line.
+    lines = [f"- {box} **{verdict_label(claim.verdict)}** · {_markdown(claim.id)}  ",
              f"  {_markdown_block(claim.claim)}", "",
              f"  > **The article ({outlet}):** {_markdown(claim.article_quote)}", ""]
     if source.quote is not None:

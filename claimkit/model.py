@@ -16,8 +16,13 @@ class Verdict:
     mark: str
     style: str  # its colour in the terminal, a rich style
     words: str  # in plain English, for readers of the exports
-    rating: int | None  # ClaimReview's, 5 best, 1 worst (README); None: not published
+    meaning: str  # what it says, in plain words: the HTML page's legend
+    # ClaimReview's, 5 best, 1 worst (README); None: not published, for a
+    # verdict that judges no truth (it says where the evidence is, or that
+    # there is none yet).
+    rating: int | None
     rank: int  # `--sort verdict`: the claims that need attention first, from 0
+    attention: bool  # `--attention` and the page's "needs attention" view show it
     # The HTML page's, the terminal's colour darkened for a light page and
     # lightened for a dark one: (light, dark).
     colours: tuple[str, str]
@@ -27,22 +32,31 @@ class Verdict:
 
 # The vocabulary, in the order every list of verdicts follows.
 VERDICTS = {verdict.name: verdict for verdict in (
-    Verdict(name="supported", mark="✔", style="green", words="Supported", rating=5,
-            rank=5, colours=("#1a7f37", "#4ac26b"), needs_note=False,
+    Verdict(name="supported", mark="✔", style="green", words="Supported",
+            meaning="The source says what the article says.", rating=5,
+            rank=5, attention=False, colours=("#1a7f37", "#4ac26b"), needs_note=False,
             cites=("section", "url")),
-    Verdict(name="overstated", mark="▲", style="dark_orange", words="Overstated", rating=2,
-            rank=1, colours=("#bc4c00", "#f0883e"), needs_note=True,
+    Verdict(name="overstated", mark="▲", style="dark_orange", words="Overstated",
+            meaning="The article says more than its source does.", rating=2,
+            rank=1, attention=True, colours=("#bc4c00", "#f0883e"), needs_note=True,
             cites=("section", "url")),
-    Verdict(name="imprecise", mark="≈", style="yellow", words="Imprecise", rating=4,
-            rank=2, colours=("#9a6700", "#d4a72c"), needs_note=True,
+    Verdict(name="imprecise", mark="≈", style="yellow", words="Imprecise",
+            meaning="Roughly right, with a detail wrong or simplified.", rating=4,
+            rank=2, attention=True, colours=("#9a6700", "#d4a72c"), needs_note=True,
             cites=("section", "url")),
-    Verdict(name="contradicted", mark="✘", style="red", words="Contradicted", rating=1,
-            rank=0, colours=("#cf222e", "#ff7b72"), needs_note=True,
+    Verdict(name="contradicted", mark="✘", style="red", words="Contradicted",
+            meaning="The source says otherwise.", rating=1,
+            rank=0, attention=True, colours=("#cf222e", "#ff7b72"), needs_note=True,
             cites=("section", "url")),
-    Verdict(name="not-in-paper", mark="○", style="cyan", words="Not in the paper", rating=3,
-            rank=4, colours=("#0b7285", "#3bc9db"), needs_note=True, cites=("url",)),
-    Verdict(name="unsourced", mark="☐", style="magenta", words="Not yet sourced", rating=None,
-            rank=3, colours=("#a626a4", "#e07ce0"), needs_note=True, cites=()),
+    Verdict(name="not-in-paper", mark="○", style="cyan", words="Not in the paper",
+            meaning="The paper does not address it; the claim is traced to the outside"
+            " source it comes from instead.",
+            rating=None, rank=4, attention=True, colours=("#0b7285", "#3bc9db"),
+            needs_note=True, cites=("url",)),
+    Verdict(name="unsourced", mark="☐", style="magenta", words="Not yet sourced",
+            meaning="No source found yet: still to be checked.", rating=None,
+            rank=3, attention=True, colours=("#a626a4", "#e07ce0"), needs_note=True,
+            cites=()),
 )}
 
 # C0 and C1 controls but tab and newline, DEL, and the bidi marks,
@@ -147,7 +161,12 @@ class Claim:
 
     @property
     def sourced(self) -> bool:
-        return self.verdict is not None and self.verdict != "unsourced"
+        """Checked against a source: its verdict says so, or, where the
+        verdict could not be read, its source cites a section or a url."""
+        if self.verdict is not None:
+            return self.verdict != "unsourced"
+        source = self.source
+        return source is not None and (source.section is not None or source.url is not None)
 
 
 @record

@@ -50,6 +50,35 @@ SIGNALS = {
 }
 
 
+# The few styles the kit writes without rich (`check`, whose problems are
+# printed where rich's ~0.1 s import would be most of the run): SGR codes.
+STYLES = {"bold": "1", "red": "1;31", "yellow": "1;33", "cyan": "1;36", "green": "1;32"}
+
+
+def wants_colour(stream) -> bool:
+    """Colour by the rules rich applies to the checklist: never under
+    NO_COLOR, always under FORCE_COLOR (NO_COLOR wins), else in a terminal
+    that is not a dumb one."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return terminal and os.environ.get("TERM") != "dumb"
+
+
+def styled(parts, colour: bool) -> str:
+    """(text, style) parts as one line, a style being a key of STYLES or
+    None; with `colour`, each style the terminal's escape around its text.
+    The texts are the caller's, cleaned (display.clean), so that only the
+    kit's own escapes reach the terminal, never one from the data."""
+    return "".join(f"\x1b[{STYLES[style]}m{text}\x1b[0m" if colour and style and text
+                   else text for text, style in parts)
+
+
 class OutputError(Exception):
     """Output that cannot be written; the message is one line for stderr."""
 

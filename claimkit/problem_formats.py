@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from claimkit import output
 from claimkit.display import clean
 from claimkit.model import Document, record
 from claimkit.problems import Problem
@@ -60,9 +61,16 @@ def github_annotation(problem: Problem) -> str:
 
 
 def print_text(problem: Problem) -> None:
-    print(clean(str(problem)), file=sys.stderr)
+    """The problem on stderr, and its detail below it; in colour in a
+    terminal, as ruff and yamllint print theirs (output.wants_colour)."""
+    colour = output.wants_colour(sys.stderr)
+    print(output.styled([(clean(text), style) for text, style in problem.parts()], colour),
+          file=sys.stderr)
     for line in problem.detail:
-        print(clean(line), file=sys.stderr)
+        label, colon, rest = line.partition(": ")
+        hint = colon and label in ("hint", "help", "note")
+        print(output.styled([(clean(label + colon), "cyan" if hint else None),
+                             (clean(rest), None)], colour), file=sys.stderr)
 
 
 def print_github(problem: Problem) -> None:

@@ -85,6 +85,8 @@ PROBLEM_CODES = {
 # file could otherwise make millions of them, at a cost in memory that helps
 # nobody.
 MAX_PROBLEMS = 1000
+# How a problem's level is coloured in a terminal.
+LEVEL_STYLES = {"error": "red", "warning": "yellow", "note": "cyan"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,9 +121,16 @@ class Problem:
                    message=message, level=level, detail=detail)
 
     def __str__(self) -> str:
+        return "".join(text for text, _ in self.parts())
+
+    def parts(self) -> list[tuple[str, str | None]]:
+        """The printed line in (text, style) parts, styled as compilers and
+        ruff colour theirs in a terminal: the path bold, the level in its
+        colour (output.STYLES names the styles)."""
         where = f"{self.where}: " if self.where else ""
-        return (f"{self.path}:{self.line}:{self.col}: {self.level}[{self.code}]:"
-                f" {where}{self.message}")
+        return [(self.path, "bold"), (f":{self.line}:{self.col}: ", None),
+                (self.level, LEVEL_STYLES.get(self.level)), (f"[{self.code}]", "bold"),
+                (f": {where}{self.message}", None)]
 
 
 class Problems:

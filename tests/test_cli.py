@@ -28,25 +28,38 @@ def ids_listed(out: str) -> list[str]:
     return ids
 
 
-def test_help_states_the_exit_codes(run):
-    result = run("--help")
-    assert result.code == 0
-    assert result.out.startswith("usage: kit.py [-h] [-f PATH] COMMAND ...\n")
-    assert ("exit codes:\n"
-            "  0  ok: the file is clean (and, for check, every quote and check holds)\n"
-            "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
-            "  2  a file could not be read, parsed or written, or the command line was wrong\n"
-            "  129  hung up (SIGHUP: the terminal closed)\n"
-            "  130  interrupted (Ctrl-C)\n"
-            "  131  quit (Ctrl-\\)\n"
-            "  143  terminated (SIGTERM)\n"
-            ) in result.out
+EXIT_CODES = (
+    "exit codes:\n"
+    "  0  ok: the file is clean (and, for check, every quote and check holds);\n"
+    "     a filter that matches no claim is no error (\"no claim matches ...\")\n"
+    "  1  the claims have problems (each printed as FILE:LINE:COL: error[CODE]: ...)\n"
+    "  2  a file could not be read, parsed or written, or the command line was wrong\n"
+    "  129  hung up (SIGHUP: the terminal closed)\n"
+    "  130  interrupted (Ctrl-C)\n"
+    "  131  quit (Ctrl-\\)\n"
+    "  143  terminated (SIGTERM)\n")
+
+
+@pytest.mark.parametrize("argv", [["--help"], []])
+def test_help_states_the_exit_codes_once(run, argv):
+    """`kit.py` alone prints the help too: what can it do?"""
+    result = run(*argv)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("usage: kit.py [-h] [-f PATH] [--version] COMMAND ...\n")
+    assert result.out.endswith(EXIT_CODES)
     for command in ("list", "show", "check", "export"):
         assert f"    {command}" in result.out
+        # Once: not repeated in every command's help.
+        assert "exit codes" not in run(command, "--help").out
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["list", "--sort", "size"],
-                                  ["export", "--format", "xml"], ["show"]])
+def test_version(run):
+    result = run("--version")
+    assert (result.code, result.out, result.err) == (0, f"kit.py {claimkit.__version__}\n", "")
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["list", "--sort", "size"],
+                                  ["export", "--format", "xml"], ["show"], ["-f", "x.yaml"]])
 def test_a_usage_error_is_exit_2(run, argv):
     result = run(*argv)
     assert (result.code, result.out) == (2, "")
@@ -95,6 +108,8 @@ def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
     (["--section", "3"], ["gpus-16k"]),
     (["--section", "3.3.1"], ["gpus-16k"]),
     (["--section", "3.31"], []),
+    (["--search", "GPUS-16"], ["gpus-16k"]),  # an id, in any case
+    (["--search", "from the blog"], ["license-outputs"]),  # a note
     (["--section", "1"], ["model-sizes"]),
     (["--section", "11"], ["contributors"]),
     (["--section", "3."], ["gpus-16k"]),
@@ -111,18 +126,59 @@ def test_force_color_colours_and_no_color_wins(run, claims_file, monkeypatch):
     (["--section", "§3.3"], ["gpus-16k"]),
     (["--section", "§ 3.3.1"], ["gpus-16k"]),
     (["--attention"], ["gpus-16k", "license-outputs", "leak", "contributors"]),
-    (["--attention", "--verdict", "supported"], []),
+    (["--verdict", "supported", "--attention"], []),
 ])
 def test_list_filters(run, claims_file, argv, ids):
     # The last claim cites §11, which `--section 1` must not match.
-    result = run("list", "-f", claims_file(document(GPUS + SIZES + LICENSE + LEAK
-                                                    + CONTRIBUTORS)), *argv)
+    path = claims_file(document(GPUS + SIZES + LICENSE + LEAK + CONTRIBUTORS))
+    result = run("list", "-f", path, *argv)
     assert result.code == 0
     assert ids_listed(result.out) == ids
     # The count is a status line: on stderr, never in the checklist.
     shown = f"kit.py: showing {len(ids)} of 5 claims\n" if argv[0] != "--sort" else ""
+    if not ids:  # no table with 0/0 claims sourced: one line says why
+        shown = f"kit.py: no claim matches {' '.join(argv)} (5 claims in {path})\n"
+        assert result.out == ""
     assert result.err == shown
     assert "showing" not in result.out
+
+
+@pytest.mark.parametrize("argv, err", [
+    (["--verdict", "contradicted", "--search", "beat it"],
+     "no claim matches --verdict contradicted --search 'beat it' (2 claims in {path})"),
+    (["--section", "§9", "--attention"], "no claim matches --attention --section '§9'"
+     " (2 claims in {path})"),
+])
+@pytest.mark.parametrize("command", [["list"], ["export", "--format", "csv"]])
+def test_a_filter_that_matches_nothing_says_so(run, claims_file, command, argv, err):
+    path = claims_file(document(GPUS + SIZES))
+    result = run(*command, "-f", path, *argv)
+    # list shows nothing; export still writes its (empty) format, for a script.
+    out = "" if command == ["list"] else "id,claim,article_quote,verdict,section,title,"\
+        "locator,page,page_url,quote,quote_exact,url,value,unit,note\r\n"
+    assert (result.code, result.out, result.err) == (
+        0, out, "kit.py: " + err.replace("{path}", path) + "\n")
+
+
+TWO_CHECKS = """\
+checks:
+  - {id: double, compute: gpus_16k * 2, expect: 32000}
+  - {id: plain, compute: 2 * 3, expect: 6, description: No claim in it}
+"""
+
+
+@pytest.mark.parametrize("argv, checks", [
+    ([], ["double", "plain"]),
+    (["--sort", "id"], ["double", "plain"]),  # a sort filters nothing
+    (["--verdict", "overstated"], ["double"]),
+    (["--verdict", "supported"], []),
+])
+def test_a_filtered_list_shows_the_checks_of_its_claims(run, claims_file, argv, checks):
+    result = run("list", "-f", claims_file(document(GPUS + SIZES, TWO_CHECKS)), *argv)
+    lines = result.out.splitlines()
+    shown = [line.split()[1].rstrip(":") for line in lines[lines.index("checks:") + 1:]
+             ] if "checks:" in lines else []
+    assert (result.code, shown) == (0, checks)
 
 
 IMPRECISE = """\
@@ -187,11 +243,53 @@ def test_show_prints_one_claim(run, claims_file):
     assert "note   From the blog." in result.out
 
 
-def test_show_an_unknown_id(run, claims_file):
-    path = claims_file(document())
-    result = run("show", "-f", path, "no-such-claim")
+@pytest.mark.parametrize("wanted, hint", [
+    ("no-such-claim", ""),
+    ("gpus", "; did you mean 'gpus-16k'?"),  # the one id that starts with it
+    ("GPUS", "; did you mean 'gpus-16k'?"),
+    ("model-size", "; did you mean 'model-sizes'?"),
+    ("l", "; 2 ids start with it: license-outputs, leak"),
+    ("modl-sizes", "; did you mean 'model-sizes'?"),  # no prefix: the closest
+    ("doubel", "; did you mean 'double'?"),  # a check's id
+])
+def test_show_an_unknown_id(run, claims_file, wanted, hint):
+    path = claims_file(document(extra="checks:\n  - {id: double, compute: gpus_16k * 2,"
+                                      " expect: 32000}\n"))
+    result = run("show", "-f", path, wanted)
     assert (result.code, result.out, result.err) == (
-        2, "", f"kit.py: error: no claim with id 'no-such-claim' in {path}\n")
+        2, "", f"kit.py: error: no claim or check with id {wanted!r} in {path}{hint}\n")
+
+
+def test_show_many_ids_that_start_alike(run, claims_file):
+    claims = "".join(SIZES.replace("id: model-sizes", f"id: size-{n}") for n in range(7))
+    path = claims_file(document(claims))
+    result = run("show", "-f", path, "size")
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: no claim or check with id 'size' in {path}; 7 ids start"
+        " with it: size-0, size-1, size-2, size-3, size-4 and 2 more\n")
+
+
+def test_show_a_check(run, claims_file):
+    checks = """\
+checks:
+  - id: double
+    description: Twice the GPUs
+    compute: gpus_16k * 2
+    expect: 32000
+    tolerance: 0.05
+    note: A check of the arithmetic.
+"""
+    result = run("show", "-f", claims_file(document(extra=checks)), "double")
+    assert (result.code, result.err) == (0, "")
+    assert result.out == """\
+✔ double  holds
+check   Twice the GPUs
+compute gpus_16k * 2
+expect  32000
+outcome computed 32,000, expected 32,000 (±5%)
+claims  gpus-16k
+note    A check of the arithmetic.
+"""
 
 
 def test_export_writes_atomically_to_a_file(run, claims_file, tmp_path):
@@ -395,3 +493,71 @@ def test_export_reads_the_o_target_once_to_refuse_it(run, claims_file, tmp_path,
     result = run("export", "-f", claims_file(document()), "-o", str(target))
     assert (result.code, reads) == (0, [str(target)])
     assert json.loads(target.read_text(encoding="utf-8"))["claims"]
+
+
+class Stream:
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+@pytest.mark.parametrize("terminal, environment, colour", [
+    (True, {}, True),
+    (False, {}, False),  # a pipe, a file: plain
+    (True, {"TERM": "dumb"}, False),
+    (True, {"NO_COLOR": "1"}, False),
+    (False, {"FORCE_COLOR": "1"}, True),
+    (False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins
+    (True, {"NO_COLOR": ""}, True),  # empty is unset, as no-color.org says
+])
+def test_colour_follows_no_color_force_color_and_the_terminal(monkeypatch, terminal,
+                                                              environment, colour):
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert claimkit.output.wants_colour(Stream(terminal)) is colour
+
+
+def bad_verdict(claims_file):
+    text = document().replace("verdict: supported", "verdict: Supported")
+    return claims_file(text), position(text, "Supported")
+
+
+def test_check_colours_its_problems_as_ruff_does(run, claims_file, monkeypatch):
+    path, (line, col) = bad_verdict(claims_file)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = run("check", "-f", path)
+    bold, red, green, end = "\x1b[1m", "\x1b[1;31m", "\x1b[1;32m", "\x1b[0m"
+    assert (result.code, result.out, result.err) == (
+        1, f"{bold}{path}{end}: 4 claims, 0 checks: {red}1 problem{end}\n",
+        f"{bold}{path}{end}:{line}:{col}: {red}error{end}{bold}[bad-verdict]{end}:"
+        " claims[1] (model-sizes).verdict: expected one of supported, overstated,"
+        " imprecise, contradicted, not-in-paper, unsourced, got 'Supported'"
+        " (did you mean 'supported'?)\n")
+    assert green not in result.out
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = run("check", "-f", path)
+    assert "\x1b" not in plain.out + plain.err
+    assert plain.err == f"{path}:{line}:{col}: error[bad-verdict]:" + result.err.split(
+        "[bad-verdict]" + end + ":")[1]
+
+
+def test_check_is_plain_in_a_pipe_and_green_when_ok(run, claims_file, monkeypatch):
+    path = claims_file(document())
+    assert run("check", "-f", path).out == f"{path}: 4 claims, 0 checks: ok\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert run("check", "-f", path).out == (
+        f"\x1b[1m{path}\x1b[0m: 4 claims, 0 checks: \x1b[1;32mok\x1b[0m\n")
+
+
+def test_in_colour_the_datas_escapes_stay_escaped(run, claims_file, monkeypatch):
+    """Only the kit's own escapes reach the terminal: one in a file name is
+    shown as text, coloured or not."""
+    path = claims_file(document(), name="x\x1b[2Jy.yaml")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = run("check", "-f", path, "--article", path + ".missing")
+    assert result.code == 2
+    assert "\x1b[2J" not in result.err and "\\x1b[2J" in result.err

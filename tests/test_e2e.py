@@ -18,7 +18,7 @@ def kit(*argv, **kwargs):
 def test_help():
     result = kit("--help")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("usage: kit.py [-h] [-f PATH] COMMAND ...")
+    assert result.stdout.startswith("usage: kit.py [-h] [-f PATH] [--version] COMMAND ...")
     assert "exit codes:" in result.stdout
 
 

@@ -107,7 +107,7 @@ def test_show_an_unknown_id_suggests_the_closest(run, claims_file, wanted, hint)
     path = claims_file(document())
     result = run("show", wanted, "-f", path)
     assert (result.code, result.out, result.err) == (
-        2, "", f"kit.py: error: no claim with id {wanted!r} in {path}{hint}\n")
+        2, "", f"kit.py: error: no claim or check with id {wanted!r} in {path}{hint}\n")
 
 
 def test_file_goes_before_the_command_as_well_as_after_it(run, claims_file):

@@ -13,7 +13,7 @@ from claimkit.cli import load_document
 from claimkit.export_data import CSV_FIELDS, neutralize_cell
 from claimkit.formats import FORMATS
 from claimkit.model import VERDICTS
-from conftest import GPUS, LEAK, SIZES, document, versioned
+from conftest import GPUS, LEAK, LICENSE, SIZES, document, versioned
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
 REVIEW = 'review: {reviewer: Tester, date: "2026-11-27"}'
@@ -47,7 +47,7 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
 
 ## §1 Introduction (p. 1)
 
-- [x] **✔ Supported** · model-sizes
+- [x] **✔ Supported** · model-sizes  
   There are 8B, 70B and 405B models.
 
   > **The article (The Outlet):** with 8B, 70B, and 405B versions
@@ -58,7 +58,7 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
 
 ## §3.3.1 Training Infrastructure (p. 8)
 
-- [x] **▲ Overstated** · gpus-16k
+- [x] **▲ Overstated** · gpus-16k  
   More than 16K GPUs were used.
 
   > **The article (The Outlet):** used more than 16K H100 GPUs
@@ -72,7 +72,7 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
 
 ## Outside the paper, or not yet sourced
 
-- [x] **○ Not in the paper** · license-outputs
+- [x] **○ Not in the paper** · license-outputs  
   The license allows using outputs to improve other models.
 
   > **The article (The Outlet):** use the output of the Llama model to enhance other models
@@ -83,7 +83,7 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
 
   Source: [ai.meta.com/blog/meta-llama-3-1/](https://ai.meta.com/blog/meta-llama-3-1/)
 
-- [ ] **☐ Not yet sourced** · leak
+- [ ] **☐ Not yet sourced** · leak  
   It leaked two days early.
 
   > **The article (The Outlet):** accidental leak
@@ -138,9 +138,21 @@ JSON_CLAIMS = [
                 "page_url": None, "quote": None, "url": None},
      "note": "Nothing found yet."},
 ]
-JSON = {"claims": JSON_CLAIMS,
-        "checks": [{"id": "double", "claims": ["gpus-16k"], "expected": 32000,
-                    "computed": 32000.0, "ok": True}]}
+JSON_HEADER = {
+    "article": {"title": "An article", "outlet": "The Outlet", "date": "2024-07-24"},
+    "paper": {"title": "A paper", "authors": "Someone", "arxiv": "2407.21783",
+              "url": "https://arxiv.org/abs/2407.21783", "date": "2024-07-23",
+              "version": "v3"},
+    "review": {"reviewer": "Tester", "date": "2026-11-27", "url": "https://example.org/r"},
+    "sections": {"1": {"title": "Introduction", "page": 1},
+                 "3.3": {"title": "Infrastructure", "page": 8},
+                 "3.3.1": {"title": "Training Infrastructure", "page": 8},
+                 "11": {"title": "Contributors", "page": None}},
+}
+JSON = {"header": JSON_HEADER, "claims": JSON_CLAIMS,
+        "checks": [{"id": "double", "description": None, "compute": "gpus_16k * 2",
+                    "expect": 32000, "tolerance": 0, "claims": ["gpus-16k"],
+                    "expected": 32000, "computed": 32000.0, "ok": True}]}
 
 
 def review(claim_id: str, claim: str, rating: int, name: str, body: str | None) -> dict:
@@ -165,12 +177,11 @@ def review(claim_id: str, claim: str, rating: int, name: str, body: str | None) 
     return item
 
 
+# Not in the paper and not yet sourced rate no truth: they are not published.
 CLAIMREVIEW = [
     review("gpus-16k", "More than 16K GPUs were used.", 2, "Overstated",
            "The paper says up to 16K."),
     review("model-sizes", "There are 8B, 70B and 405B models.", 5, "Supported", None),
-    review("license-outputs", "The license allows using outputs to improve other models.",
-           3, "Not in the paper", "From the blog."),
 ]
 
 
@@ -183,6 +194,36 @@ CLAIMREVIEW = [
 def test_each_format_whole(loaded, name, read, expected):
     document_, results = loaded
     assert read(FORMATS[name].render(document_, document_.claims, results, 4)) == expected
+
+
+def test_markdown_reads_as_commonmark(loaded):
+    """Rendered as CommonMark, each entry's id ends its line (a hard break),
+    and the claim starts the next: not "· model-sizes There are …"."""
+    from markdown_it import MarkdownIt
+
+    document_, results = loaded
+    rendered = MarkdownIt("commonmark").render(
+        FORMATS["markdown"].render(document_, document_.claims, results, 4))
+    page = Page(rendered)
+
+    def lines(paragraph) -> list[str]:
+        """A paragraph's text, split at its <br> elements."""
+        text = "".join("\0" if isinstance(child, tuple) and child[0] == "br"
+                       else child if isinstance(child, str) else Page.text(child)
+                       for child in paragraph[2])
+        return [" ".join(line.split()) for line in text.split("\0")]
+
+    entries = [lines(page.find("p", item)[0]) for item in page.find("li")
+               if page.find("p", item)]
+    assert entries == [
+        ["[x] ✔ Supported · model-sizes", "There are 8B, 70B and 405B models."],
+        ["[x] ▲ Overstated · gpus-16k", "More than 16K GPUs were used."],
+        ["[x] ○ Not in the paper · license-outputs",
+         "The license allows using outputs to improve other models."],
+        ["[ ] ☐ Not yet sourced · leak", "It leaked two days early."]]
+    counts = next(p for p in page.find("p") if "claims sourced" in Page.text(p))
+    assert lines(counts) == ["✔ 1 supported · ▲ 1 overstated · ○ 1 not-in-paper ·"
+                             " ☐ 1 unsourced", "3/4 claims sourced"]
 
 
 def test_csv_reads_back_with_the_documented_columns(loaded):
@@ -244,14 +285,17 @@ def test_a_formula_in_a_claim_is_neutralised_in_the_file(claims_file):
     assert rows[1][1] == "'=cmd|'/C calc'!A0"
 
 
-def test_every_published_verdict_has_a_rating_and_plain_words():
+def test_only_verdicts_that_judge_truth_have_a_rating():
+    """Not in the paper says where the evidence is, and not yet sourced that
+    there is none: a number on a scale of truth (3 of 5) would read as "half
+    true", so neither has one."""
     ratings = {name: verdict.rating for name, verdict in VERDICTS.items()
                if verdict.rating is not None}
-    assert sorted(ratings) == sorted(set(VERDICTS) - {"unsourced"})
+    assert sorted(ratings) == sorted(set(VERDICTS) - {"unsourced", "not-in-paper"})
     assert all(1 <= rating <= 5 for rating in ratings.values())
     assert ratings["supported"] == 5 and ratings["contradicted"] == 1
     assert [VERDICTS[v].words for v in sorted(ratings, key=ratings.get, reverse=True)] == [
-        "Supported", "Imprecise", "Not in the paper", "Overstated", "Contradicted"]
+        "Supported", "Imprecise", "Overstated", "Contradicted"]
 
 
 # Google Search Central, "Fact check (ClaimReview) structured data": the
@@ -286,7 +330,7 @@ def test_claimreview_has_what_google_requires_and_recommends(claims_file):
     loaded = load_document(claims_file(text))
     document_, results = loaded.document, loaded.results
     reviews = json.loads(FORMATS["claimreview"].render(document_, document_.claims, results, 4))
-    assert [google_gaps(item) for item in reviews] == [[], [], []]
+    assert [google_gaps(item) for item in reviews] == [[], []]
     assert all(item["itemReviewed"]["appearance"]["url"] == "https://example.org/a"
                for item in reviews)
     assert all(len(item["claimReviewed"]) <= 75 for item in reviews)
@@ -306,6 +350,10 @@ def starts(prefix: str):
     return lambda out: out.startswith(prefix)
 
 
+NOT_PUBLISHED = ("kit.py: note: 1 not-in-paper and 1 unsourced claims not published as"
+                 " ClaimReview (no truth rating)\n")
+
+
 def cases():
     """(file text, argv after the file, exit code, stdout, stderr), over
     `export`; stdout is the whole text, or a test of it."""
@@ -313,8 +361,24 @@ def cases():
     return [
         # Unsourced claims are not published; their count goes to stderr.
         (published(document()), ["--format", "claimreview"], 0,
-         json.dumps(CLAIMREVIEW, indent=2, ensure_ascii=False) + "\n",
-         "kit.py: note: 1 unsourced claim not published as ClaimReview\n"),
+         json.dumps(CLAIMREVIEW, indent=2, ensure_ascii=False) + "\n", NOT_PUBLISHED),
+        # The address at export time: the shipped file exports unedited.
+        (unpublished, ["--format", "claimreview", "--url", "https://example.org/r"], 0,
+         json.dumps(CLAIMREVIEW, indent=2, ensure_ascii=False) + "\n", NOT_PUBLISHED),
+        # --url wins over the header's.
+        (published(document()), ["--format", "claimreview", "--url", "https://example.net/x"],
+         0, lambda out: [item["url"] for item in json.loads(out)]
+         == ["https://example.net/x#gpus-16k", "https://example.net/x#model-sizes"],
+         NOT_PUBLISHED),
+        (unpublished, ["--format", "claimreview", "--url", "example.org/r"], 2, "",
+         "kit.py: error: --url expects an http or https address, got 'example.org/r'\n"),
+        (unpublished, ["--format", "claimreview", "--url", "https://exa mple.org/"], 2, "",
+         "kit.py: error: --url expects an http or https address,"
+         " got 'https://exa mple.org/'\n"),
+        (published(document(SIZES + LICENSE)), ["--format", "claimreview"], 0,
+         lambda out: len(json.loads(out)) == 1,
+         "kit.py: note: 1 not-in-paper claim not published as ClaimReview"
+         " (no truth rating)\n"),
         (published(document(SIZES + LEAK + LEAK.replace("id: leak", "id: leak-2"))),
          ["--format", "claimreview", "--verdict", "supported"], 0,
          lambda out: [item["url"] for item in json.loads(out)]
@@ -325,14 +389,16 @@ def cases():
          ("kit.py: warning: gpus-16k: claimReviewed is 76 characters;"
          " Google advises at most 75\n")),
         (unpublished, ["--format", "claimreview"], 2, "",
-         ("kit.py: error: {path}: ClaimReview needs review.url in the file's header"
-         " (each review's url is review.url#claim-id)\n")),
+         ("kit.py: error: {path}: ClaimReview needs the review's address: give export"
+          " --url URL, or review.url in the file's header (each review's url is"
+          " URL#claim-id)\n")),
         # Without review.url the page is written, without the JSON-LD.
         (unpublished, ["--format", "html"], 0,
          lambda out: out.startswith("<!DOCTYPE html>") and "ld+json" not in out, ""),
         (published(document()), ["--format", "html"], 0,
-         lambda out: '<script type="application/ld+json">' in out,
-         "kit.py: note: 1 unsourced claim not published as ClaimReview\n"),
+         lambda out: '<script type="application/ld+json">' in out, NOT_PUBLISHED),
+        (unpublished, ["--format", "html", "--url", "https://example.org/r"], 0,
+         lambda out: '"url": "https://example.org/r#gpus-16k"' in out, NOT_PUBLISHED),
         (unpublished, ["--format", "csv", "--excel"], 0, starts("\ufeffid,claim,"), ""),
         (unpublished, ["--format", "csv"], 0, starts("id,claim,"), ""),
         (unpublished, ["--format", "markdown", "--excel"], 2, "",
@@ -357,7 +423,12 @@ TWO = published(document(GPUS + SIZES))
     ("OUT.HTM", [], 0, "", "<!DOCTYPE html>\n<html lang=\"en\">"),
     ("out.md", [], 0, "", "# Claims checked: An article\n"),
     ("out.csv", [], 0, "", "id,claim,article_quote,"),
-    ("out.json", [], 0, "", '{\n  "claims": ['),
+    ("out.json", [], 0, "", '{\n  "header": {'),
+    ("out.anno.jsonld", [], 0,
+     "kit.py: note: the article has no url (article.url): its 2 quotes are not annotated\n"
+     "kit.py: note: give --paper FILE (and --article FILE) to add the words around each"
+     " quote (prefix, suffix)\n",
+     '[\n  {\n    "@context": "http://www.w3.org/ns/anno.jsonld",'),
     ("out.jsonld", [], 0, "", '[\n  {\n    "@context": "https://schema.org",'),
     ("out.html", ["--format", "html"], 0, "", "<!DOCTYPE html>"),
     # An extension that names no format does not contradict one.
@@ -369,10 +440,12 @@ TWO = published(document(GPUS + SIZES))
      " claimreview\n"), None),
     ("out.txt", [], 2,
      ("kit.py: error: cannot tell the format of -o {out} from its extension; give --format,"
-     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm\n"), None),
+     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm,"
+     " .anno.jsonld\n"), None),
     ("out", [], 2,
      ("kit.py: error: cannot tell the format of -o {out} from its extension; give --format,"
-     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm\n"), None),
+     " or end the name in one of .json, .md, .markdown, .csv, .jsonld, .html, .htm,"
+     " .anno.jsonld\n"), None),
 ])
 def test_the_output_files_extension_names_the_format(run, claims_file, tmp_path, name, argv,
                                                      code, err, written):
@@ -420,6 +493,11 @@ class Page(html.parser.HTMLParser):
         self.stack[-1][2].append(node)
         if tag not in self.VOID:
             self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):  # <br />, as CommonMark writes it
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.stack.pop()
 
     def handle_endtag(self, tag):
         assert self.stack[-1][0] == tag, (tag, self.stack[-1][0])
@@ -574,7 +652,17 @@ def test_html_embeds_the_same_claimreview_as_the_export(loaded):
 def test_formats_come_from_one_table():
     assert {name: fmt.extensions for name, fmt in FORMATS.items()} == {
         "json": (".json",), "markdown": (".md", ".markdown"), "csv": (".csv",),
-        "claimreview": (".jsonld",), "html": (".html", ".htm")}
+        "claimreview": (".jsonld",), "html": (".html", ".htm"),
+        "annotations": (".anno.jsonld",)}
+
+
+def test_the_readme_states_each_verdicts_meaning_as_the_legend_does():
+    from conftest import ROOT
+
+    with open(f"{ROOT}/README.md", encoding="utf-8") as handle:
+        readme = handle.read()
+    assert [name for name, verdict in VERDICTS.items()
+            if f"| `{name}` | {verdict.mark} | {verdict.meaning} |" not in readme] == []
 
 
 def test_the_docs_list_the_csv_columns_in_order():
@@ -590,11 +678,11 @@ def test_the_docs_list_the_csv_columns_in_order():
 # readable form with every digit.
 @pytest.mark.parametrize("written, cell, shown", [
     ("1234567", "1234567", "1,234,567"),
-    ("3.8e25", "3.8e+25", "3.8e+25"),
+    ("3.8e25", "3.8e+25", "3.8 × 10²⁵"),
     ("405e9", "405000000000.0", "405,000,000,000"),
     ("0.1", "0.1", "0.1"),
     ("16000", "16000", "16,000"),
-    ("-2.5e-7", "-2.5e-07", "-2.5e-07"),
+    ("-2.5e-7", "-2.5e-07", "-2.5 × 10⁻⁷"),
 ])
 def test_values_are_handed_off_exactly(run, claims_file, written, cell, shown):
     import yaml

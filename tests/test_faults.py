@@ -844,7 +844,7 @@ HOSTILE = [
     Hostile(name="escape-in-a-file-name", argv=("check", "-f", "no\x1b[2Jsuch.yaml"), code=2,
             err="no\\x1b[2Jsuch.yaml:1:1: error[unreadable]: no such file"),
     Hostile(name="escape-in-an-argument", argv=("list", "--bogus\x1b[2J"), code=2,
-            err="usage: kit.py [-h] [-f PATH] COMMAND ...",
+            err="usage: kit.py [-h] [-f PATH] [--version] COMMAND ...",
             rest=("kit.py: error: unrecognized arguments: --bogus\\x1b[2J",)),
     # Line breaks of YAML 1.1 only, invisible in editors, refused by name.
     Hostile(name="raw-nel-in-note", at="\x85", code=2,

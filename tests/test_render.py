@@ -11,7 +11,7 @@ from claimkit.checklist import Checklist, render_claim, wrap
 from claimkit.cli import load_document
 from claimkit.display import describe_source
 from claimkit.model import VERDICTS
-from conftest import SIZES, document, versioned, with_changes
+from conftest import LICENSE, SIZES, document, versioned, with_changes
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"
 
@@ -245,3 +245,59 @@ def test_the_checklist_shows_a_checks_note_below_it(claims_file):
    note: Twice the GPUs of the claim, as the paper's Table 4
    runs them on the largest jobs.
 """
+
+
+ACKNOWLEDGED = """\
+  - id: multimodal-preliminary-results
+    claim: The paper thanks many people for their work on the models.
+    article_quote: thanks to the many contributors
+    source:
+      section: "11"
+      title: Contributors and Acknowledgements
+      quote: the work of a large number of people
+    verdict: supported
+"""
+
+
+def source_column(out: str, checklist_: Checklist, width: int) -> list[list[str]]:
+    """The source column's lines, row by row (a row starts at its mark)."""
+    claim_width, source_width, _ = checklist_.column_widths(width)
+    start = 3 + claim_width + 2
+    lines = out.splitlines()
+    rule = lines.index("─" * width)
+    rows: list[list[str]] = []
+    for line in lines[rule + 1:]:
+        if line[:1] in "✔▲≈✘○☐" and line[1:3] == "  ":
+            rows.append([])
+        elif not line.startswith("   "):
+            break
+        rows[-1].append(line[start:start + source_width].strip())
+    return [[piece for piece in row if piece] for row in rows]
+
+
+def test_at_60_columns_a_word_breaks_only_where_no_space_fits(claims_file):
+    """The source column keeps room for its longest word: "Introduction,"
+    and "Acknowledgements" stay whole; a url folds after a slash, and an id
+    wider than its column after a hyphen."""
+    text = document(SIZES + ACKNOWLEDGED + LICENSE).replace(
+        '"11": {title: Contributors, page: null}',
+        '"11": {title: Contributors and Acknowledgements, page: null}')
+    loaded = load_document(claims_file(text))
+    assert loaded.problems == []
+    checklist_ = Checklist(loaded.document.claims, [])
+    out = render(checklist_, width=60)
+    assert checklist_.column_widths(60) == (25, 16, 12)
+    assert source_column(out, checklist_, 60) == [
+        ["§1 Introduction,", "p. 1"],
+        ["§11 Contributors", "and", "Acknowledgements"],
+        ["ai.meta.com/", "blog/meta-llama-", "3-1/"]]
+    assert ("✔  multimodal-preliminary-    §11 Contributors  supported\n"
+            "   results                    and\n") in out
+
+
+def test_a_claim_with_a_problem_only_in_its_verdict_still_counts_as_sourced(run, claims_file):
+    path = claims_file(document().replace("verdict: overstated", "verdict: Overstated"))
+    result = run("list", "-f", path)
+    assert result.code == 1
+    # gpus-16k cites §3.3.1, and only its verdict could not be read.
+    assert result.out.splitlines()[-1] == "3/4 claims sourced"
