@@ -19,15 +19,19 @@ usage: python kit.py [-f PATH] COMMAND [options]
 
   list     print the checklist (filters: --verdict V, --attention,
            --section S, --search TEXT, --sort id|section|verdict)
-  show ID  print one claim in full, the article's words beside the source's
+  show ID  print one claim in full, the article's words beside the source's;
+           or one check: what it computes, from which claims, what it gave
   check    validate claims.yaml; with --article FILE / --paper FILE also find
            every quote in those texts and audit the article's coverage
            (--strict: untracked sentences fail; --output-format github:
            problems as GitHub Actions annotations)
-  export   --format json|markdown|csv|claimreview|html [-o FILE]
+  export   --format json|markdown|csv|claimreview|html|annotations [-o FILE]
+           (--url URL: the review's published address; --article/--paper
+           FILE: the texts the annotations take each quote's context from)
 
 -f/--file PATH picks the claims file (default: claims.yaml beside kit.py),
 before the command or after it.  The kit reads claims.yaml and never writes it.
+kit.py alone prints this help; --version prints the version.
 
 exit codes: 0 ok, 1 the claims have problems, 2 a file could not be read,
 parsed or written, or the command line was wrong; a signal ends a run with
@@ -39,8 +43,9 @@ positioned nodes, over scalars.py and syntax.py) → model.py and problems.py
 (the value types) → validate.py → evaluate.py (arithmetic checks), quotes.py
 and coverage.py (quote and coverage checks, over texts.py and pdf.py) →
 checklist.py (the terminal) and formats.py (the exports: export_data,
-markdown, claimreview, html_page, over display.py) → output.py (where output
-goes) → cli.py (argparse and main).
+markdown, claimreview, html_page and annotations, over display.py) →
+output.py (where output goes) → selection.py (the filters) → cli.py
+(argparse and main).
 """
 
 

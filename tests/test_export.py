@@ -548,7 +548,7 @@ def test_html_has_one_entry_per_claim_with_its_evidence(loaded):
             [Page.text(d) for d in page.find("dd", entry)],
         ))
     assert rows == [
-        ("claim v-overstated", "▲ Overstated", "More than 16K GPUs were used.",
+        ("claim v-overstated attention", "▲ Overstated", "More than 16K GPUs were used.",
          ["used more than 16K H100 GPUs", "trained on up to 16K H100 GPUs"],
          ["The paper says up to 16K."],
          [("§3.3.1 Table 4, p. 8", "https://arxiv.org/pdf/2407.21783v3#page=8")],
@@ -559,14 +559,14 @@ def test_html_has_one_entry_per_claim_with_its_evidence(loaded):
          [],
          [("§1 Introduction, p. 1", "https://arxiv.org/pdf/2407.21783v3#page=1")],
          ["§1 Introduction, p. 1"]),
-        ("claim v-not-in-paper", "○ Not in the paper",
+        ("claim v-not-in-paper attention", "○ Not in the paper",
          "The license allows using outputs to improve other models.",
          ["use the output of the Llama model to enhance other models",
           "allowing developers to use the outputs from Llama models"],
          ["From the blog."],
          [("ai.meta.com/blog/meta-llama-3-1/", "https://ai.meta.com/blog/meta-llama-3-1/")],
          ["ai.meta.com/blog/meta-llama-3-1/"]),
-        ("claim v-unsourced", "☐ Not yet sourced", "It leaked two days early.",
+        ("claim v-unsourced attention", "☐ Not yet sourced", "It leaked two days early.",
          ["accidental leak", "No source found yet."], ["Nothing found yet."], [], []),
     ]
 
@@ -580,19 +580,70 @@ def test_html_top_counts_and_checks(loaded):
         "The Outlet · 2024-07-24",
         "Checked against A paper (Someone, arXiv 2407.21783v3)",
         "Reviewed by Tester on 2026-11-27",
+        "Of the 4 claims shown here (of the article's 9), 1 is supported, 1 is overstated,"
+        " 1 is not in the paper and 1 is not yet sourced.",
+        "Most serious: “More than 16K GPUs were used” is overstated.",
         "3 of 4 sourced",
         "Showing 4 of 9 claims",
     ]
-    assert [a[1]["href"] for a in page.find("a", header)] == ["https://arxiv.org/abs/2407.21783"]
+    assert [a[1]["href"] for a in page.find("a", header)][:2] == [
+        "https://arxiv.org/abs/2407.21783", "#gpus-16k"]
     assert [" ".join(Page.text(label).split()) for label in page.find("label", header)] == [
-        "✔ Supported: 1", "▲ Overstated: 1", "○ Not in the paper: 1", "☐ Not yet sourced: 1"]
+        "⚑ Only the 3 that need attention", "✔ Supported: 1", "▲ Overstated: 1",
+        "○ Not in the paper: 1", "☐ Not yet sourced: 1"]
+    # The attention view is off, every verdict on: the page opens whole.
     assert [(box[1]["id"], "checked" in box[1]) for box in page.find("input", header)] == [
-        ("show-supported", True), ("show-overstated", True), ("show-not-in-paper", True),
-        ("show-unsourced", True)]
+        ("show-attention", False), ("show-supported", True), ("show-overstated", True),
+        ("show-not-in-paper", True), ("show-unsourced", True)]
     check = page.find("li", class_="check")[0]
     assert [Page.text(p) for p in page.find("p", check)] == [
         "computed 32,000, expected 32,000", "Uses: gpus-16k"]
     assert [a[1]["href"] for a in page.find("a", check)] == ["#gpus-16k"]
+
+
+def test_html_legend_says_what_each_verdict_means(loaded):
+    document_, results = loaded
+    _, page = html_page(document_, results)
+    legend = page.find("section", class_="legend")[0]
+    terms = [(dt[1]["class"], Page.text(dt)) for dt in page.find("dt", legend)]
+    meanings = [Page.text(dd) for dd in page.find("dd", legend)]
+    assert list(zip(terms, meanings, strict=True)) == [
+        ((f"v-{name}", f"{verdict.mark} {verdict.words}"), verdict.meaning)
+        for name, verdict in VERDICTS.items()]
+    assert meanings[list(VERDICTS).index("not-in-paper")] == (
+        "The paper does not address it; the claim is traced to the outside source it comes"
+        " from instead.")
+
+
+def test_html_jump_list_links_every_claim_in_its_words(loaded):
+    document_, results = loaded
+    _, page = html_page(document_, results)
+    jump = page.find("details", class_="jump")[0]
+    assert Page.text(page.find("summary", jump)[0]) == "Jump to a claim (4)"
+    assert [(li[1]["class"], page.find("a", li)[0][1]["href"], Page.text(li))
+            for li in page.find("li", jump)] == [
+        ("v-overstated attention", "#gpus-16k", "▲More than 16K GPUs were used."),
+        ("v-supported", "#model-sizes", "✔There are 8B, 70B and 405B models."),
+        ("v-not-in-paper attention", "#license-outputs",
+         "○The license allows using outputs to improve other models."),
+        ("v-unsourced attention", "#leak", "☐It leaked two days early.")]
+
+
+@pytest.mark.parametrize("claims, line", [
+    (GPUS + SIZES, "Most serious: “More than 16K GPUs were used” is overstated."),
+    (SIZES, None),  # nothing needs attention: no second sentence
+    (SIZES + LEAK + "".join(LEAK.replace("id: leak", f"id: leak-{n}") for n in (2, 3, 4)),
+     "Most serious: “It leaked two days early”, “It leaked two days early”, “It leaked two"
+     " days early” and 1 more are not yet sourced."),
+])
+def test_html_bottom_line_is_built_from_the_data(claims_file, claims, line):
+    loaded = load_document(claims_file(document(claims)))
+    _, page = html_page(loaded.document, loaded.results)
+    paragraphs = [Page.text(p) for p in page.find("p", page.find("section",
+                                                                  class_="bottom-line")[0])]
+    assert paragraphs[1:] == ([line] if line else [])
+    number = len(loaded.document.claims)
+    assert paragraphs[0].startswith(f"Of the article's {number} claim{'s' * (number > 1)}, ")
 
 
 def test_html_links_the_article_where_it_has_a_url(claims_file):
@@ -605,6 +656,10 @@ def test_html_links_the_article_where_it_has_a_url(claims_file):
     assert [(Page.text(a), a[1]["href"]) for a in page.find("a", heading)] == [
         ("An article", "https://example.org/a?x=1&y=2")]
     assert 'href="https://example.org/a?x=1&amp;y=2"' in page_text
+    # The article's own address stands in the header, where a reader checks it.
+    byline = page.find("p", class_="meta")[0]
+    assert (Page.text(byline), [a[1]["href"] for a in page.find("a", byline)]) == (
+        "The Outlet · 2024-07-24 · example.org/a?x=1&y=2", ["https://example.org/a?x=1&y=2"])
 
 
 HOSTILE = '<script>alert(1)</script> & "quotes" </script><!-- [bold]x'
@@ -637,7 +692,8 @@ def test_html_is_self_contained_and_styled_for_every_screen(loaded):
     style = Page.text(page.find("style")[0])
     assert "url(" not in style and "@import" not in style
     for rule in ("overflow-wrap: anywhere", "prefers-color-scheme: dark", "@media print",
-                 "break-inside: avoid", 'name="viewport"'):
+                 "break-inside: avoid", 'name="viewport"', "break-after: avoid-page",
+                 ".chip:has(input:not(:checked))"):
         assert rule in page_text, rule
 
 
