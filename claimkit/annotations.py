@@ -14,6 +14,7 @@ import re
 import uuid
 
 from claimkit.display import paper_id
+from claimkit.load import read_text
 from claimkit.model import TEXT_LINE_BREAK, VERDICTS, Claim, Document
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -32,7 +33,7 @@ def squeeze(text: str) -> str:
 class Texts:
     """The article's and the paper's texts that `export --article/--paper`
     read (SearchText, or None where not given), and where each quote stands
-    in them, found once for the export and once more for nothing."""
+    in them, found once; `missed` counts the quotes a given text lacks."""
 
     def __init__(self, article=None, paper=None) -> None:
         self.texts = {"article": article, "paper": paper}
@@ -56,7 +57,9 @@ class Texts:
         text = self.texts[which]
         if text is None:
             return selector
-        from claimkit.texts import normalize  # lazy: only with a text, like quotes.py
+        # Lazy, as cli imports quotes.py: texts.py's regexes take a while to
+        # compile, and only an export given a text needs them.
+        from claimkit.texts import normalize
 
         spans = list(text.find_all(normalize(quote)))
         if not spans:
@@ -78,7 +81,8 @@ class Texts:
 
 def read_texts(article: str | None, paper: str | None) -> Texts:
     """The texts export was given; raises LoadError as `check` does."""
-    from claimkit.load import read_text
+    # Lazy: pdf.py brings subprocess, and texts.py its regexes (see
+    # Texts._select); `check` and the other exports never need them.
     from claimkit.pdf import read_paper
     from claimkit.texts import SearchText
 

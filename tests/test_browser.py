@@ -24,6 +24,10 @@ from conftest import GPUS, LEAK, LICENSE, SHIPPED, SIZES, document
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     BROWSER is None, reason="no chromium on PATH (CI installs it: apt-get install chromium)")
+# Printed pages are read with poppler's tools.
+needs_poppler = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("pdfinfo", "pdftotext", "pdftoppm")),
+    reason="no poppler-utils on PATH (CI installs it: apt-get install poppler-utils)")
 
 # Headless chromium will not make a window narrower than 500 px, so the page
 # is loaded in an iframe exactly `width` px wide (srcdoc: same origin as the
@@ -235,6 +239,7 @@ def page_of(texts: list[str], words: str) -> int | None:
                 None)
 
 
+@needs_poppler
 def test_the_shipped_report_prints_whole_with_no_half_blank_page(tmp_path):
     """No card splits across pages, yet no page but the last is left more
     than a third blank (23 Letter pages before, some 48 % blank); the Checks
@@ -269,6 +274,7 @@ TWELVE = document("".join(
     for number in range(3) for claim in (GPUS, SIZES, LICENSE, LEAK)))
 
 
+@needs_poppler
 @pytest.mark.parametrize("box, hidden, pages", [
     (None, set(), 3),
     ("show-supported", {"supported"}, 2),
