@@ -12,6 +12,7 @@ same TextQuoteSelector.  The bodies are the verdict, the claim and the note.
 import json
 import re
 import uuid
+from urllib.parse import quote
 
 from claimkit.display import paper_id
 from claimkit.load import read_text
@@ -96,7 +97,7 @@ def pdf_address(document: Document) -> str | None:
     """The paper's PDF on arXiv, at the cited version: where its pages are."""
     if not document.paper.get("arxiv"):
         return None
-    return f"https://arxiv.org/pdf/{paper_id(document)}"
+    return f"https://arxiv.org/pdf/{quote(paper_id(document), safe='.')}"
 
 
 def _bodies(claim: Claim) -> list[dict]:

@@ -61,6 +61,49 @@ def selector_gaps(selector, where: str) -> list[str]:
     return gaps
 
 
+def target_gaps(annotation: dict) -> list[str]:
+    """§3.1: 1 or more targets; §4: a SpecificResource has exactly 1 source."""
+    targets = annotation.get("target")
+    if targets is None:
+        return ["target"]
+    gaps = []
+    for index, target in enumerate(targets if isinstance(targets, list) else [targets]):
+        if is_iri(target):
+            continue
+        if not is_iri(target.get("source")):
+            gaps.append(f"target[{index}].source")
+        selectors = target.get("selector", [])
+        for number, selector in enumerate(selectors if isinstance(selectors, list)
+                                          else [selectors]):
+            gaps += selector_gaps(selector, f"target[{index}].selector[{number}]")
+    return gaps
+
+
+def body_gaps(annotation: dict) -> list[str]:
+    """§3.2.4: an embedded TextualBody MUST have exactly 1 value; §3.3.5: a
+    purpose is a motivation."""
+    bodies = annotation.get("body", [])
+    gaps = []
+    for index, body in enumerate(bodies if isinstance(bodies, list) else [bodies]):
+        if body.get("type") != "TextualBody" or not isinstance(body.get("value"), str):
+            gaps.append(f"body[{index}]")
+        if body.get("purpose", "commenting") not in MOTIVATIONS:
+            gaps.append(f"body[{index}].purpose")
+    return gaps
+
+
+def unknown_keys(item, where: str = "") -> list[str]:
+    """Every key, at any depth, that the model does not define."""
+    if isinstance(item, list):
+        return [gap for value in item for gap in unknown_keys(value, where)]
+    if not isinstance(item, dict):
+        return []
+    gaps = [f"{where}.{key}" for key in item if key not in JSON_KEYS]
+    for key, value in item.items():
+        gaps += unknown_keys(value, f"{where}.{key}")
+    return gaps
+
+
 def w3c_gaps(annotation: dict) -> list[str]:
     """Every way an annotation breaks the model's MUSTs, as paths."""
     gaps = []
@@ -72,38 +115,7 @@ def w3c_gaps(annotation: dict) -> list[str]:
         gaps.append("type")
     if annotation.get("motivation", "assessing") not in MOTIVATIONS:
         gaps.append("motivation")
-    targets = annotation.get("target")
-    targets = targets if isinstance(targets, list) else [targets]
-    if targets == [None]:
-        gaps.append("target")
-    for index, target in enumerate(targets):
-        if target is None or is_iri(target):
-            continue
-        if not is_iri(target.get("source")):  # §4: a SpecificResource's one source
-            gaps.append(f"target[{index}].source")
-        selectors = target.get("selector", [])
-        for number, selector in enumerate(selectors if isinstance(selectors, list)
-                                          else [selectors]):
-            gaps += selector_gaps(selector, f"target[{index}].selector[{number}]")
-    bodies = annotation.get("body", [])
-    for index, body in enumerate(bodies if isinstance(bodies, list) else [bodies]):
-        # §3.2.4: an embedded TextualBody MUST have exactly 1 value.
-        if body.get("type") != "TextualBody" or not isinstance(body.get("value"), str):
-            gaps.append(f"body[{index}]")
-        if body.get("purpose", "commenting") not in MOTIVATIONS:
-            gaps.append(f"body[{index}].purpose")
-
-    def keys(item, where):
-        if isinstance(item, dict):
-            gaps.extend(f"{where}.{key}" for key in item if key not in JSON_KEYS)
-            for key, value in item.items():
-                keys(value, f"{where}.{key}")
-        elif isinstance(item, list):
-            for value in item:
-                keys(value, where)
-
-    keys(annotation, "")
-    return gaps
+    return gaps + target_gaps(annotation) + body_gaps(annotation) + unknown_keys(annotation)
 
 
 def test_the_validator_can_fail():
