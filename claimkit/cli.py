@@ -8,16 +8,16 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field, replace
-from urllib.parse import urlsplit
 
 from claimkit import __version__, output
 from claimkit.display import ExportError, clean, shown_line
 from claimkit.evaluate import run_checks
-from claimkit.formats import FORMATS, format_for
+from claimkit.formats import FORMATS, format_for, text_readers
 from claimkit.load import LoadError, load_nodes
 from claimkit.model import VERDICTS, CheckResult, Document, record
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
+from claimkit.schema import URL
 from claimkit.selection import checks_for, filters_given, select_claims, suggest
 from claimkit.validate import validate
 
@@ -128,7 +128,7 @@ def filtered(args, loaded: Loaded, say_count: bool) -> tuple[list, list[CheckRes
     with output.reader_may_leave():
         if not claims and filters_given(args):
             print(f"kit.py: no claim matches {clean(filters_given(args))}"
-                  f" ({count(total, 'claim')} in {display_path(args.file)})",
+                  f" ({count(total, 'claim')} in {clean(display_path(args.file))})",
                   file=sys.stderr)
         elif say_count and len(claims) != total:
             print(f"kit.py: {shown_line(len(claims), total)}", file=sys.stderr)
@@ -200,10 +200,10 @@ def run_show(args, loaded: Loaded) -> int:
         ids = [c.id for c in document.every_claim if c.id]
         ids += [c.id for c in document.checks if c.id not in ids]
         print(f"kit.py: error: no claim or check with id {clean(args.id)!r}"
-              f" in {display_path(args.file)}{suggest(args.id, ids)}", file=sys.stderr)
+              f" in {clean(display_path(args.file))}{clean(suggest(args.id, ids))}",
+              file=sys.stderr)
         return exit_code or EXIT_UNREADABLE
-    # lazy: rich takes ~0.1 s to import
-    from claimkit.checklist import render_check, render_claim
+    from claimkit.checklist import render_check, render_claim  # lazy: rich takes ~0.1 s
 
     if claim is not None:
         shown = render_claim(document, claim, links=sys.stdout.isatty())
@@ -319,21 +319,10 @@ def choose_format(args) -> str:
     for option in ("article", "paper"):
         if getattr(args, option) and not FORMATS[chosen].reads_texts:
             raise ValueError(f"--{option} is for {text_readers()}, not {chosen}")
-    if args.url is not None and not is_web_address(args.url):
-        raise ValueError(f"--url expects an http or https address, got {args.url!r}")
+    # The rule review.url follows in the file.
+    if args.url is not None and not (URL.fits(args.url) and args.url.isprintable()):
+        raise ValueError(f"--url expects {URL.expected}, got {args.url!r}")
     return chosen
-
-
-def text_readers() -> str:
-    """The export formats that take --article and --paper."""
-    return ", ".join(name for name, fmt in FORMATS.items() if fmt.reads_texts)
-
-
-def is_web_address(url: str) -> bool:
-    """An absolute http(s) address with a host, and nothing unprintable or blank in it."""
-    parts = urlsplit(url)
-    return (parts.scheme in ("http", "https") and bool(parts.netloc)
-            and url.isprintable() and not any(char.isspace() for char in url))
 
 
 def protected_files(args) -> list[str]:

@@ -45,3 +45,8 @@ def format_for(path: str) -> str | None:
     found = [(len(extension), fmt_name) for fmt_name, fmt in FORMATS.items()
              for extension in fmt.extensions if name.endswith(extension)]
     return max(found)[1] if found else None
+
+
+def text_readers() -> str:
+    """The export formats that take --article and --paper."""
+    return ", ".join(name for name, fmt in FORMATS.items() if fmt.reads_texts)

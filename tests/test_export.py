@@ -371,10 +371,9 @@ def cases():
          == ["https://example.net/x#gpus-16k", "https://example.net/x#model-sizes"],
          NOT_PUBLISHED),
         (unpublished, ["--format", "claimreview", "--url", "example.org/r"], 2, "",
-         "kit.py: error: --url expects an http or https address, got 'example.org/r'\n"),
+         "kit.py: error: --url expects an http(s) url, got 'example.org/r'\n"),
         (unpublished, ["--format", "claimreview", "--url", "https://exa mple.org/"], 2, "",
-         "kit.py: error: --url expects an http or https address,"
-         " got 'https://exa mple.org/'\n"),
+         "kit.py: error: --url expects an http(s) url, got 'https://exa mple.org/'\n"),
         (published(document(SIZES + LICENSE)), ["--format", "claimreview"], 0,
          lambda out: len(json.loads(out)) == 1,
          "kit.py: note: 1 not-in-paper claim not published as ClaimReview"

@@ -515,7 +515,7 @@ CHANNELS = [
                         ("lines-superscript-two", {"LINES": "\u00b2", "COLUMNS": "x"})]),
     # python -OO drops docstrings; the usage text is not one.
     Channel(name="python-OO-help", argv=("--help",), env={"PYTHONOPTIMIZE": "2"}, code=0,
-            err="", out=lambda out: out.startswith(b"usage: kit.py [-h] [-f PATH] COMMAND")
+            err="", out=lambda out: out.startswith(b"usage: kit.py [-h] [-f PATH] [--version] COMMAND")
             and b"\nkit.py: check one news article's claims against the paper" in out),
     Channel(name="python-OO-list", argv=("list",), env={"PYTHONOPTIMIZE": "2"}, code=0,
             err="", out=lambda out: b"gpus-16k" in out),
