@@ -34,15 +34,22 @@ _TYPOGRAPHY = {
 # A regex finds the few characters to replace: str.translate with a table
 # costs about half a microsecond for every character of non-ASCII text.
 _TYPOGRAPHY_CHARS = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
-# "foun-\ndation" in PDF text is one word broken at a line end.
-_LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
+# "foun-\ndation" in PDF text is one word broken at a line end.  This regex
+# and the next two start with the hyphen itself, not a look-behind: a pattern
+# that starts with a literal lets the regex engine skip to the next hyphen,
+# where a look-behind first is tried at every character (ten times slower on
+# prose; tests/test_quotes.py proves the matches are the same).
+_LINE_END_HYPHEN = re.compile(r"-(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
 # A hyphen inside a word is typography too: "pre-training" and the
 # "pretraining" left by joining a line-end hyphen are the same word.
-_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_WORD_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")
 # "--" is how plain text writes a dash.
-_DASHES = re.compile(r"-{2,}")
-# Applied after whitespace is folded to single spaces.
-_TIMES = re.compile(r"(?<=\d) ?x ?(?=\d)")
+_DASHES = re.compile(r"--+")
+# "3 x 4" and "3x 4" are "3x4".  Applied after whitespace is folded to single
+# spaces, in two passes that each start with a literal (" x", then "x"), for
+# the same reason.
+_TIMES_SPACED = re.compile(r" x(?<=\d x) ?(?=\d)")
+_TIMES = re.compile(r"x(?<=\dx) ?(?=\d)")
 # A compatibility character whose NFKC form is longer than this is kept as it
 # is: ligatures and superscripts fold to 1-3 characters, while U+FDFA folds to
 # 18, and a text of them would grow 18-fold in memory.
@@ -94,7 +101,7 @@ def _fold(text: str) -> str:
         text = _WORD_HYPHEN.sub("", _DASHES.sub("-", text))
     text = " ".join(text.split())
     if "x" in text:
-        text = _TIMES.sub("x", text)
+        text = _TIMES.sub("x", _TIMES_SPACED.sub("x", text))
     return text
 
 
