@@ -13,7 +13,7 @@ from claimkit.load import read_text
 from claimkit.model import TEXT_LINE_BREAK, Document, within_section
 from claimkit.pdf import read_paper
 from claimkit.problems import Problems
-from claimkit.texts import SearchText, normalize
+from claimkit.texts import MAX_COMPARED, SearchText, normalize
 
 # A quote shorter than this (normalised), or of fewer words, matches too much
 # to prove anything: "-" would be found everywhere.
@@ -102,8 +102,10 @@ def find_quotes(document: Document, text: SearchText, which: str,
             hint = "no passage shares a word with it"
         else:
             start, end, similarity = closest
-            hint = (f"closest passage ({similarity:.0%} similar, {text.where(start)}):"
-                    f" \"{text.shown(start, end)}\"")
+            compared = (f" to its first {MAX_COMPARED} characters"
+                        if len(needle) > MAX_COMPARED else "")
+            hint = (f"closest passage{compared} ({similarity:.0%} similar,"
+                    f" {text.where(start)}): \"{text.shown(start, end)}\"")
         _add_quote_problem(
             problems, document, claim, which,
             f"quote not found in {text.path}; {hint}", "quote-not-found")

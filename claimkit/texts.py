@@ -10,18 +10,21 @@ it must not make the kit crawl): the text is normalised once, in blocks whose
 offsets are kept, so a match in the normalised text maps back to the text as
 it stands; line and page numbers come from bisecting precomputed offsets; a
 quote that is not found is compared by difflib with a few candidate windows
-only, found through the quote's rarest words.  A quote that runs across a
+only, found through the quote's rarest words in the word index (words.py),
+and by at most its first MAX_COMPARED characters.  A quote that runs across a
 page is found through the page furniture (page numbers, running heads,
-footnotes) between its halves.
+footnotes) between its halves, at the page breaks near its rarest words.
 """
 import bisect
 import difflib
+import functools
 import itertools
 import re
 import unicodedata
 from collections import Counter
 
 from claimkit.model import TEXT_LINE_BREAK, shorten
+from claimkit.words import WordIndex, read_token
 
 _TYPOGRAPHY = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
@@ -62,12 +65,20 @@ _BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx
 _MAX_OCCURRENCES = 200
 # How many candidate windows difflib compares with a quote that is not found.
 _CANDIDATES = 4
+# A quote that is not found is compared by at most its first this many
+# characters: difflib's cost grows with the product of the two lengths.
+MAX_COMPARED = 500
 # Lines that fall between the halves of a quote that crosses a page.
 _PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*",
                           re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\s*(?:[*∗†‡§¶]|\d{1,2}(?:\s|(?=http)))")
-# Lines at a page's edge that repeat on this many pages are running heads.
+# Lines at a page's edge that repeat on this many pages are running heads,
+# found on the first _RUNNING_SAMPLE pages.
 _RUNNING_MIN_PAGES = 3
+_RUNNING_SAMPLE = 1000
+# A quote that is not found is looked for across at most this many page
+# breaks: those near its rarest words.
+_MAX_SEAMS = 1000
 
 
 def _nfkc(text: str) -> str:
@@ -123,6 +134,15 @@ def normalize(text: str) -> str:
                                   for start, end in _block_spans(text))))
 
 
+def compared_part(needle: str) -> str:
+    """What of a normalised quote closest() compares: all of it, or its
+    first MAX_COMPARED characters, cut at a space."""
+    if len(needle) <= MAX_COMPARED:
+        return needle
+    cut = needle.rfind(" ", 0, MAX_COMPARED + 1)
+    return needle[:cut if cut > 0 else MAX_COMPARED]
+
+
 def plain_newlines(text: str) -> str:
     """The text with each \r\n and lone \r (old Mac files) made \n: a text
     editor ends a line at any of them, and the kit then finds paragraphs,
@@ -169,7 +189,7 @@ class SearchText:
         self.page_breaks = [match.start() for match in re.finditer("\f", text)]
         self._lines = None
         self._pieces = {}  # block index → its pieces, to map offsets
-        self._counts = None
+        self._words = None
         self._seams = None
 
     # -- positions -------------------------------------------------------
@@ -246,36 +266,40 @@ class SearchText:
             self._seams = _Seams(self)
         yield from self._seams.find_all(needle)
 
-    # C901: a word index replaces the windows below (issue 22 §1, branch refs).
-    def closest(self, needle: str) -> tuple[int, int, float] | None:  # noqa: C901
-        """The span of the text most like needle, and its similarity.
+    def words(self) -> WordIndex:
+        """The word index of the normalised text, built on first use."""
+        if self._words is None:
+            self._words = WordIndex(self.normal)
+        return self._words
 
-        Candidate windows come from where the quote's rarest words stand
-        (counted once for the whole text); difflib compares only a few.
-        """
-        if self._counts is None:
-            self._counts = Counter()
-            cut = 0
-            while cut < len(self.normal):  # in slices, to bound the word lists
-                end = self.normal.find(" ", cut + (1 << 20))
-                end = len(self.normal) if end < 0 else end
-                self._counts.update(self.normal[cut:end].split(" "))
-                cut = end + 1
-        words = needle.split(" ")
+    def _rarest(self, words: list[str], count: int = 3) -> list[tuple[int, tuple]]:
+        """The rarest terms of a quote's words that the text holds: each
+        with the offset of its word in the quote, rarest first."""
+        index = self.words()
         offsets, offset = {}, 0
         for word in words:
             offsets.setdefault(word, offset)
             offset += len(word) + 1
-        rare = sorted((self._counts[word], word) for word in offsets if self._counts[word])
-        padded = f" {self.normal} "
+        rare = sorted((index.count(keys), offset, keys)
+                      for word, offset in offsets.items()
+                      for keys in read_token(word).terms if index.count(keys))
+        return [(offset, keys) for _, offset, keys in rare[:count]]
+
+    def closest(self, needle: str) -> tuple[int, int, float] | None:
+        """The span of the text most like needle, and its similarity.
+
+        Candidate windows start where the quote's rarest words stand (from
+        the word index, built once for the whole text); difflib compares
+        only a few.  A quote longer than MAX_COMPARED is compared by its
+        first MAX_COMPARED characters, so the cost is bounded for any quote
+        and any text.
+        """
+        needle = compared_part(needle)
+        words = needle.split(" ")
         starts = set()
-        for _, word in rare[:3]:
-            position = padded.find(f" {word} ")
-            for _ in range(_MAX_OCCURRENCES):
-                if position < 0:
-                    break
-                starts.add(max(0, position - offsets[word]))
-                position = padded.find(f" {word} ", position + 1)
+        for offset, keys in self._rarest(words):
+            for position in self.words().where(keys, _MAX_OCCURRENCES):
+                starts.add(max(0, position - offset))
         if not starts:
             return None
         wanted = set(words)
@@ -292,8 +316,9 @@ class SearchText:
             if not blocks:
                 continue
             first, last = blocks[0].b, blocks[-1].b + blocks[-1].size
-            ratio = difflib.SequenceMatcher(None, needle, window[first:last],
-                                            autojunk=False).ratio()
+            # difflib's ratio for the span the blocks cover: the text around
+            # it, which matches nothing, is left out.
+            ratio = 2 * sum(block.size for block in blocks) / (len(needle) + last - first)
             if best is None or ratio > best[2]:
                 best = (low + first, low + last, ratio)
         if best is None:
@@ -318,55 +343,102 @@ class SearchText:
 
 
 class _Seams:
-    """The text around each page break, with the page furniture left out.
+    """The text around page breaks, with the page furniture left out.
 
     A quote that runs across a page has a page number, a running head or a
     footnote between its halves in a PDF's text.  Each seam joins the end of
-    one page's body to the start of the next one's.
+    one page's body to the start of the next one's.  A quote is looked for
+    in the seams of the page breaks near where its rarest words stand (at
+    most _MAX_SEAMS of them), joined into one text with a character no
+    quote holds between them: a text of many short pages costs what those
+    few seams cost.
     """
 
     def __init__(self, text: SearchText, reach: int = 1200) -> None:
-        self.text = text
-        whole = text.text
-        breaks = text.page_breaks
-        pages = list(zip([-1, *breaks], [*breaks, len(whole)], strict=False))
+        self.text, self.reach = text, reach
+        whole, breaks = text.text, text.page_breaks
+        # Running heads repeat on every page: the first pages show them.
+        sampled = [-1, *breaks[:_RUNNING_SAMPLE]]
+        sampled.append(breaks[_RUNNING_SAMPLE] if len(breaks) > _RUNNING_SAMPLE else len(whole))
         edges = Counter()
-        for start, end in pages:
-            lines = whole[start + 1:end].split("\n")
-            edge = [line for line in lines[:3] + lines[-3:] if line.strip()]
-            edges.update({_furniture_key(line) for line in edge})
-        running = {key for key, pages_seen in edges.items()
-                   if key and pages_seen >= _RUNNING_MIN_PAGES}
-        self.pieces = []  # per seam: (normal start, SearchText, before span, after start)
-        normals, length = [], 0
-        for (before_start, page_break), (_, after_end) in itertools.pairwise(pages):
-            tail = _body_end(whole, max(before_start + 1, page_break - reach), page_break,
-                             running)
-            head = _body_start(whole, page_break + 1, min(after_end, page_break + 1 + reach),
-                               running)
-            before = whole[tail[0]:tail[1]]
-            after = whole[head[0]:head[1]]
-            seam = SearchText(before + "\n" + after, text.path)
-            self.pieces.append((length, seam, tail, head[0]))
-            normals.append(seam.normal)
-            length += len(seam.normal) + 1
-        self.normal = "\n".join(normals)
-        self.starts = [piece[0] for piece in self.pieces]
+        for start, end in itertools.pairwise(sampled):
+            edges.update({_furniture_key(line) for line in _edge_lines(whole, start + 1, end)})
+        self.running = {key for key, pages_seen in edges.items()
+                        if key and pages_seen >= _RUNNING_MIN_PAGES}
+
+    def near(self, needle: str) -> list[int]:
+        """The numbers of the page breaks a quote may run across: those
+        within reach of where its rarest words stand, in order."""
+        text, breaks = self.text, self.text.page_breaks
+        if len(needle) > 2 * self.reach:  # longer than any seam
+            return []
+        reach = len(needle) + 2 * self.reach
+        chosen = set()
+        for _, keys in text._rarest(needle.split(" ")):
+            for position in text.words().where(keys, _MAX_OCCURRENCES):
+                at = text.original(position, position)[0]
+                low = bisect.bisect_left(breaks, at - reach)
+                high = bisect.bisect_right(breaks, at + reach)
+                chosen.update(range(low, min(high, low + _MAX_SEAMS)))
+                if len(chosen) >= _MAX_SEAMS:
+                    return sorted(chosen)[:_MAX_SEAMS]
+        return sorted(chosen)
 
     def find_all(self, needle: str):
-        position = self.normal.find(needle)
-        while position >= 0:
-            start, seam, (tail_start, tail_end), head_start = self.pieces[
-                bisect.bisect_right(self.starts, position) - 1]
-            low, high = seam.original(position - start, position - start + len(needle))
+        whole, breaks = self.text.text, self.text.page_breaks
+        seams, pieces, length = [], [], 0  # seams: (start in joined, before span, after start)
+        for number in self.near(needle):
+            page_break = breaks[number]
+            before_start = breaks[number - 1] if number else -1
+            after_end = breaks[number + 1] if number + 1 < len(breaks) else len(whole)
+            tail = _body_end(whole, max(before_start + 1, page_break - self.reach),
+                             page_break, self.running)
+            head = _body_start(whole, page_break + 1,
+                               min(after_end, page_break + 1 + self.reach), self.running)
+            pieces.append(whole[tail[0]:tail[1]] + "\n" + whole[head[0]:head[1]])
+            seams.append((length, tail, head[0]))
+            length += len(pieces[-1]) + len(_SEAM)
+        if not seams:
+            return
+        starts = [seam[0] for seam in seams]
+        for low, high in SearchText(_SEAM.join(pieces), self.text.path).find_all(needle):
+            start, (tail_start, tail_end), head_start = seams[bisect.bisect_right(starts, low) - 1]
             before = tail_end - tail_start
             yield tuple(tail_start + offset if offset <= before
-                        else head_start + offset - before - 1 for offset in (low, high))
-            position = self.normal.find(needle, position + 1)
+                        else head_start + offset - before - 1
+                        for offset in (low - start, high - start))
 
 
+# Between two seams: a control character, which no quote can hold (a claims
+# file refuses them) and normalising keeps.
+_SEAM = "\x00"
+
+
+def _edge_lines(text: str, start: int, end: int, count: int = 3) -> list[str]:
+    """The first and the last few lines of text[start:end] that hold
+    something, found without splitting the page (a page may be megabytes of
+    short lines)."""
+    lines, cut = [], start
+    for _ in range(count):
+        stop = text.find("\n", cut, end)
+        lines.append(text[cut:end if stop < 0 else stop])
+        if stop < 0:
+            break
+        cut = stop + 1
+    cut = end
+    for _ in range(count):
+        stop = text.rfind("\n", start, cut)
+        lines.append(text[max(start, stop + 1):cut])
+        if stop < 0:
+            break
+        cut = stop
+    return [line for line in lines if line.strip()]
+
+
+@functools.lru_cache(maxsize=4096)
 def _furniture_key(line: str) -> str:
-    """A page-edge line with its digits left out: "Page 7" and "Page 8" repeat."""
+    """A page-edge line with its digits left out: "Page 7" and "Page 8" repeat.
+    (Cached: running heads repeat on every page.)"""
     return " ".join(re.sub(r"\d+", "", line).split()).casefold()
 
 
