@@ -20,11 +20,14 @@ from claimkit.display import (
     clean,
     count_sourced,
     count_verdicts,
+    describe_place,
     describe_result,
     describe_source,
     mark_of,
     page_link,
     paper_id,
+    reference_link,
+    references_of,
     style_of,
     value_text,
 )
@@ -152,7 +155,9 @@ class Checklist:
                 [(mark, console.get_style(mark_style))],
                 [(line, bold) for line in wrap(clean(claim.id or UNREAD), claim_width)]
                 + [(line, None) for line in wrap(clean(claim.claim or UNREAD), claim_width)],
-                [(line, None) for line in wrap(clean(describe_source(claim)), source_width)],
+                [(line, None) for line in wrap(clean(describe_source(claim)), source_width)]
+                + [(line, None) for reference in references_of(claim)
+                   for line in wrap(clean(f"+ {describe_place(reference)}"), source_width)],
                 [(line, style) for line in wrap(claim.verdict or UNREAD, verdict_width)],
             ])
         yield from summary
@@ -259,6 +264,14 @@ def render_claim(document: Document, claim: Claim, links: bool = False):
             f"{document.paper.get('title', '')}, arXiv {paper_id(document)}")))
     if source is not None and source.section is not None and source.url is not None:
         details.add_row("url", url_text(source.url))
+    for reference in references_of(claim):
+        words = f"{describe_place(reference)}: “{reference.quote}”"
+        if not reference.quote_exact:
+            words += " (paraphrase)"
+        details.add_row("also", Text(clean(words)))
+        link = reference_link(document, reference)
+        if link is not None:
+            details.add_row("", url_text(link))
     if claim.value is not None:
         details.add_row("value", Text(clean(value_text(claim))))
     if claim.note:

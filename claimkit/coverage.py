@@ -175,7 +175,7 @@ def audit_coverage(document: Document, text: SearchText, found: list,
         for span_start, span_end in item.spans:
             number = bisect.bisect_left(starts, span_end) - 1
             while number >= 0 and ends[number] > span_start:
-                tracked.setdefault(number, item.claim.id)
+                tracked.setdefault(number, item.claim.id or f"claims[{item.claim.index}]")
                 number -= 1
 
     dismissed = set()

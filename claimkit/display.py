@@ -9,7 +9,7 @@ import re
 from urllib.parse import quote
 
 from claimkit.evaluate import format_tolerance, format_value
-from claimkit.model import VERDICTS, Claim, Document, escape_controls, section_order
+from claimkit.model import VERDICTS, Claim, Document, Source, escape_controls, section_order
 
 # A claim with problems, shown as far as it could be read; "?" stands for
 # each field that could not be.
@@ -34,14 +34,24 @@ def section_key(section: str | None) -> tuple:
 
 
 def describe_source(claim: Claim) -> str:
-    """Where a claim's source is, as people cite it: §3.3.2 Table 4, p. 10.
+    """Where a claim's source is, as people cite it: §3.3.2 Table 4, p. 10."""
+    source = claim.source
+    if source is None:
+        return UNREAD
+    place = describe_place(source)
+    if place is not None:
+        return place
+    # A broken claim's section or url may be what could not be read.
+    return "no source yet" if claim.verdict == "unsourced" or not claim.broken else UNREAD
+
+
+def describe_place(source: Source) -> str | None:
+    """Where a source or a further reference is: §3.3.2 Table 4, p. 10, or
+    its url without the scheme; None when it gives neither.
 
     A locator (a table, figure, footnote or equation) is more exact than the
     section's title, and takes its place.
     """
-    source = claim.source
-    if source is None:
-        return UNREAD
     if source.section is not None:
         text = f"§{source.section} {source.locator or source.title or UNREAD}"
         if source.page is not None:
@@ -49,8 +59,12 @@ def describe_source(claim: Claim) -> str:
         return text
     if source.url is not None:
         return source.url.split("://", 1)[-1]
-    # A broken claim's section or url may be what could not be read.
-    return "no source yet" if claim.verdict == "unsourced" or not claim.broken else UNREAD
+    return None
+
+
+def references_of(claim: Claim) -> list[Source]:
+    """A claim's further references that could be read."""
+    return [reference for reference in claim.references if reference is not None]
 
 
 def paper_id(document: Document) -> str:
@@ -60,9 +74,14 @@ def paper_id(document: Document) -> str:
 
 
 def page_link(document: Document, claim: Claim) -> str | None:
-    """The page of the arXiv PDF that a paper-sourced claim cites, built
-    from the header's paper.arxiv and paper.version, never typed by hand."""
-    source = claim.source
+    """The page of the arXiv PDF that a paper-sourced claim cites."""
+    return pdf_page(document, claim.source)
+
+
+def pdf_page(document: Document, source: Source) -> str | None:
+    """The page of the arXiv PDF that a source or a further reference cites,
+    built from the header's paper.arxiv and paper.version, never typed by
+    hand."""
     if source.section is None or source.page is None or not document.paper.get("arxiv"):
         return None
     return f"https://arxiv.org/pdf/{quote(paper_id(document), safe='.')}#page={source.page}"
@@ -70,7 +89,12 @@ def page_link(document: Document, claim: Claim) -> str | None:
 
 def source_link(document: Document, claim: Claim) -> str | None:
     """Where a reader can check the source: the PDF page, or the outside url."""
-    return page_link(document, claim) or claim.source.url
+    return reference_link(document, claim.source)
+
+
+def reference_link(document: Document, source: Source) -> str | None:
+    """Where a reader can check a source or a further reference."""
+    return pdf_page(document, source) or source.url
 
 
 def verdict_counts(claims: list[Claim]) -> tuple[dict[str, int], int]:

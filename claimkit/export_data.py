@@ -3,29 +3,37 @@ import csv
 import io
 import json
 
-from claimkit.display import page_link
-from claimkit.model import Claim, Document
+from claimkit.display import describe_place, pdf_page, reference_link, references_of
+from claimkit.model import Claim, Document, Source
+
+
+def source_record(document: Document, source: Source) -> dict:
+    """A source or a further reference, with its PDF page's link."""
+    record = {
+        "section": source.section,
+        "title": source.title,
+        "locator": source.locator,
+        "page": source.page,
+        "page_url": pdf_page(document, source),
+        "quote": source.quote,
+        "url": source.url,
+    }
+    if not source.quote_exact:
+        record["quote_exact"] = False
+    return record
 
 
 def claim_record(document: Document, claim: Claim) -> dict:
-    source = claim.source
     record = {
         "id": claim.id,
         "claim": claim.claim,
         "article_quote": claim.article_quote,
         "verdict": claim.verdict,
-        "source": {
-            "section": source.section,
-            "title": source.title,
-            "locator": source.locator,
-            "page": source.page,
-            "page_url": page_link(document, claim),
-            "quote": source.quote,
-            "url": source.url,
-        },
+        "source": source_record(document, claim.source),
     }
-    if not source.quote_exact:
-        record["source"]["quote_exact"] = False
+    if claim.references:
+        record["references"] = [source_record(document, reference)
+                                for reference in references_of(claim)]
     if claim.note is not None:
         record["note"] = claim.note
     if claim.value is not None:
@@ -78,7 +86,7 @@ def render_json(document: Document, claims: list[Claim], results: list,
 # The columns, in order (README, "Exports").
 CSV_FIELDS = ("id", "claim", "article_quote", "verdict", "section", "title",
               "locator", "page", "page_url", "quote", "quote_exact", "url",
-              "value", "unit", "note")
+              "value", "unit", "note", "references")
 # OWASP, CSV injection: a cell a spreadsheet would read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,6 +102,13 @@ def csv_row(document: Document, claim: Claim) -> dict:
     """The JSON record, flattened: the source's fields become columns."""
     record = claim_record(document, claim)
     source = record.pop("source")
+    record.pop("references", None)
+    # One cell: each further reference on a line of its own.
+    record["references"] = "\n".join(
+        f"{describe_place(reference)}: “{reference.quote}”"
+        + ("" if reference.quote_exact else " (paraphrase)")
+        + (f" <{link}>" if (link := reference_link(document, reference)) else "")
+        for reference in references_of(claim))
     source["quote_exact"] = (None if source["quote"] is None
                              else str(bool(claim.source.quote_exact)).lower())
     if claim.value is not None:

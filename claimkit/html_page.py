@@ -9,10 +9,13 @@ from claimkit.display import (
     CHECK_WORDS,
     attention_rank,
     check_outcome,
+    describe_place,
     describe_source,
     needs_attention,
     paper_id,
     paper_url,
+    reference_link,
+    references_of,
     shown_line,
     source_link,
     value_text,
@@ -370,6 +373,11 @@ def _html_claim(document: Document, claim: Claim) -> str:
     if claim.sourced:
         facts.append(_element("dt", "Source") + _element(
             "dd", _link(describe_source(claim), source_link(document, claim))))
+    for reference in references_of(claim):
+        label = "" if reference.quote_exact else " (paraphrase)"
+        facts.append(_element("dt", "Also") + _element(
+            "dd", _link(describe_place(reference), reference_link(document, reference))
+            + escape(label) + ": " + _element("q", escape(reference.quote))))
     if claim.value is not None:
         facts.append(_element("dt", "Value") + _element("dd", escape(value_text(claim))))
     if facts:

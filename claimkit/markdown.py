@@ -6,10 +6,13 @@ from claimkit.display import (
     clean,
     count_sourced,
     count_verdicts,
+    describe_place,
     describe_result,
     describe_source,
     paper_id,
     paper_url,
+    reference_link,
+    references_of,
     section_key,
     shown_line,
     source_link,
@@ -108,6 +111,11 @@ def markdown_entry(document: Document, claim: Claim) -> list[str]:
     if claim.sourced:
         link = _markdown_link(describe_source(claim), source_link(document, claim))
         lines += [f"  Source: {link}"]
+        for reference in references_of(claim):
+            label = "" if reference.quote_exact else " (paraphrase)"
+            lines[-1] += "  "  # a hard line break
+            place = _markdown_link(describe_place(reference), reference_link(document, reference))
+            lines += [f"  Also: {place}{label}: “{_markdown(reference.quote)}”"]
         if claim.value is not None:
             lines[-1] += "  "
     if claim.value is not None:

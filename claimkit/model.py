@@ -130,6 +130,11 @@ class Source:
     quote_exact: bool = True
     url: str | None = None
     locator: str | None = None
+    # The (line, col) of its quote in the claims file, and the keys given
+    # but unreadable (each a problem already): a quote among them cannot be
+    # checked, a section among them cannot be placed.
+    quote_at: tuple[int, int] | None = None
+    unread: frozenset[str] = frozenset()
 
 
 @record
@@ -158,6 +163,16 @@ class Claim:
     source_quote_at: tuple[int, int] | None = None
     index: int
     broken: bool = False
+    # Further references, as far as they could be read (None: not a mapping).
+    references: tuple[Source | None, ...] = ()
+    unread: frozenset[str] = frozenset()  # keys given but unreadable, as for Source
+
+    def sources(self) -> list[tuple[str, Source | None]]:
+        """The main source and each further reference, with where each
+        stands in the claim: ("source", …), ("references[0]", …)."""
+        return [("source", self.source),
+                *((f"references[{index}]", reference)
+                  for index, reference in enumerate(self.references))]
 
     @property
     def sourced(self) -> bool:

@@ -38,78 +38,123 @@ _MIN_TITLE_PREFIX = 12
 _ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)[ \t]+\[[a-z-]+(?:\.[A-Za-z-]+)?\]")
 
 
-class _Found:
-    """A quote found in a text: the claim, and every span where it stands."""
+class _Quote:
+    """A quote to look for: its claim, the source it belongs to (None for the
+    article quote), where it stands in the claim ("article_quote", "source",
+    "references[0]"), its words and their (line, col), and the spans where
+    it was found."""
 
-    __slots__ = ("claim", "spans")
+    __slots__ = ("at", "claim", "field", "quote", "source", "spans")
 
-    def __init__(self, claim, spans: list) -> None:
-        self.claim, self.spans = claim, spans
+    def __init__(self, claim, source, field: str, quote: str, at) -> None:
+        self.claim, self.source, self.field, self.quote, self.at = (
+            claim, source, field, quote, at)
+        self.spans: list = []
 
 
-def _add_quote_problem(problems: Problems, document: Document, claim, which: str,
-                       message: str, code: str, level: str = "error") -> None:
-    field = "article_quote" if which == "article" else "source.quote"
-    at = claim.article_quote_at if which == "article" else claim.source_quote_at
-    problems.add(document.path, at, code, message, where=f"claims[{claim.index}].{field}",
+def _add_quote_problem(problems: Problems, document: Document, item: _Quote, message: str,
+                       code: str, level: str = "error") -> None:
+    where = f"claims[{item.claim.index}].{item.field}"
+    if item.source is not None:
+        where += ".quote"
+    problems.add(document.path, item.at or item.claim.at, code, message, where=where,
                  level=level)
 
 
+def cites_the_paper(document: Document, source) -> bool:
+    """Whether a source points into the paper: it cites a section (one given
+    but unreadable too), or the paper's own url."""
+    return (source.section is not None or "section" in source.unread
+            or (source.url is not None and source.url == document.paper.get("url")))
+
+
 def quotes_the_paper(document: Document, source) -> bool:
-    """Whether a source quotes the paper: it cites a section, or the paper's
-    own url."""
-    return source.quote is not None and (
-        source.section is not None or source.url == document.paper.get("url"))
+    """Whether a source quotes the paper: it has a quote, and cites a
+    section or the paper's own url."""
+    return source.quote is not None and cites_the_paper(document, source)
+
+
+def quotes_to_find(document: Document, which: str) -> tuple[list[_Quote], list[str]]:
+    """Every claim's article quote (which="article") or paper quotes, from
+    its source and its further references (which="paper"), claims with
+    problems too; and, named, the quotes that cannot be checked because
+    what holds them could not be read."""
+    wanted, unchecked = [], []
+    for claim in document.every_claim:
+        name = f"claims[{claim.index}]" + (f" ({claim.id})" if claim.id else "")
+        if which == "article":
+            if claim.article_quote is None:
+                unchecked.append(f"{name}: its article_quote could not be read")
+            else:
+                wanted.append(_Quote(claim, None, "article_quote", claim.article_quote,
+                                     claim.article_quote_at))
+            continue
+        for field, source in claim.sources():
+            if source is None:
+                if field != "source" or "source" in claim.unread:
+                    unchecked.append(f"{name}: its {field} could not be read")
+            elif not cites_the_paper(document, source):
+                continue
+            elif source.quote is not None:
+                at = claim.source_quote_at if field == "source" else source.quote_at
+                wanted.append(_Quote(claim, source, field, source.quote, at))
+            elif "quote" in source.unread:
+                unchecked.append(f"{name}: its {field}.quote could not be read")
+    return wanted, unchecked
 
 
 def find_quotes(document: Document, text: SearchText, which: str,
-                problems: Problems) -> tuple[list[_Found], int]:
+                problems: Problems) -> tuple[list[_Quote], str]:
     """Find each claim's article quotes (which="article") or paper quotes
     (which="paper") in a text.  Adds problems; returns the quotes found and
-    how many were looked for, which stops once the problems are full."""
-    found, wanted = [], 0
-    for claim in document.claims:
+    the summary line, and stops once the problems are full."""
+    wanted, unchecked = quotes_to_find(document, which)
+    found, looked_for = [], 0
+    for item in wanted:
         if problems.full:
             break
-        source = claim.source
-        if which == "article":
-            quote = claim.article_quote
-        elif not quotes_the_paper(document, source):
-            continue
-        else:
-            quote = source.quote
-        if which == "paper" and not source.quote_exact:
+        if which == "paper" and not item.source.quote_exact:
             _add_quote_problem(
-                problems, document, claim, which,
-                "quote is marked as a paraphrase"
+                problems, document, item, "quote is marked as a paraphrase"
                 " (quote_exact: false); not looked for", "paraphrase", "note")
             continue
-        wanted += 1
-        needle = normalize(quote)
+        looked_for += 1
+        needle = normalize(item.quote)
         if len(needle) < MIN_QUOTE_CHARS or len(needle.split(" ")) < MIN_QUOTE_WORDS:
             _add_quote_problem(
-                problems, document, claim, which,
-                f"quote is too short to prove anything"
+                problems, document, item, f"quote is too short to prove anything"
                 f" ({needle!r}); quote at least {MIN_QUOTE_WORDS} words and"
                 f" {MIN_QUOTE_CHARS} characters", "quote-too-short")
             continue
-        spans = list(text.find_all(needle))
-        if spans:
-            found.append(_Found(claim, spans))
+        item.spans = list(text.find_all(needle))
+        if item.spans:
+            found.append(item)
             continue
-        closest = text.closest(needle)
-        if closest is None:
-            hint = "no passage shares a word with it"
-        else:
-            start, end, similarity = closest
-            compared = (f" to its first {MAX_COMPARED} characters"
-                        if len(needle) > MAX_COMPARED else "")
-            hint = (f"closest passage{compared} ({similarity:.0%} similar,"
-                    f" {text.where(start)}): \"{text.shown(start, end)}\"")
         _add_quote_problem(
-            problems, document, claim, which,
-            f"quote not found in {text.path}; {hint}", "quote-not-found")
-    return found, wanted
+            problems, document, item,
+            f"quote not found in {text.path}; {_closest_hint(text, needle)}", "quote-not-found")
+    line = (f"{which} quotes: {len(found)} of {looked_for + len(unchecked)} found"
+            f" in {text.path}")
+    if unchecked:
+        shown = "; ".join(unchecked[:_MAX_NAMED])
+        more = f"; and {len(unchecked) - _MAX_NAMED} more" if len(unchecked) > _MAX_NAMED else ""
+        line += f"; {len(unchecked)} not checked ({shown}{more})"
+    return found, line
+
+
+# The quotes that cannot be checked are named up to this many on the summary line.
+_MAX_NAMED = 3
+
+
+def _closest_hint(text: SearchText, needle: str) -> str:
+    """Where the text comes closest to a quote it does not hold."""
+    closest = text.closest(needle)
+    if closest is None:
+        return "no passage shares a word with it"
+    start, end, similarity = closest
+    compared = f" to its first {MAX_COMPARED} characters" if len(needle) > MAX_COMPARED else ""
+    return (f"closest passage{compared} ({similarity:.0%} similar,"
+            f" {text.where(start)}): \"{text.shown(start, end)}\"")
 
 
 def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
@@ -134,7 +179,7 @@ def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
     return offsets, numbers
 
 
-def place_quotes(document: Document, text: SearchText, found: list[_Found],
+def place_quotes(document: Document, text: SearchText, found: list[_Quote],
                  problems: Problems) -> str:
     """Check that each found paper quote stands on its cited page and under its
     cited section; add problems and return the summary line."""
@@ -150,7 +195,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
 
     on_page = pages_wanted = under = sections_wanted = unheaded = 0
     for item in found:
-        claim, source = item.claim, item.claim.source
+        source = item.source
         cited = str(source.section) if source.section is not None else None
         check_page = bool(text.page_breaks) and isinstance(source.page, int)
         check_section = bool(offsets) and cited is not None and cited in headed
@@ -173,7 +218,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
                 first, last = pages_of(span)
                 stands = f"page {first}" if first == last else f"pages {first}-{last}"
                 _add_quote_problem(
-                    problems, document, claim, "paper",
+                    problems, document, item,
                     f"quote is cited on page {source.page}, but stands"
                     f" on {stands} of {text.path}", "wrong-page")
         if check_section:
@@ -184,7 +229,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Found],
             else:
                 stands = f"under §{actual}" if actual else "before the first heading"
                 _add_quote_problem(
-                    problems, document, claim, "paper",
+                    problems, document, item,
                     f"quote is cited under §{cited}, but stands {stands} in {text.path}",
                     "wrong-section")
     parts = [f"{on_page} of {pages_wanted} quotes on their cited page"
@@ -224,10 +269,10 @@ def check_paper(document: Document, path: str, problems: Problems) -> list[str]:
     lines.  Raises LoadError."""
     text = SearchText(read_paper(path), path)
     check_version(document, text, problems)
-    found, wanted = find_quotes(document, text, "paper", problems)
+    found, line = find_quotes(document, text, "paper", problems)
     if problems.full:
         return [f"paper quotes: stopped in {path}"]
-    reports = [f"paper quotes: {len(found)} of {wanted} found in {path}"]
+    reports = [line]
     if found:
         reports.append(place_quotes(document, text, found, problems))
     return reports
@@ -239,9 +284,9 @@ def check_article(document: Document, path: str, strict: bool,
     problems (the run's one collection) and returns the summary lines.
     Raises LoadError."""
     text = SearchText(read_text(path, path, TEXT_LINE_BREAK), path)
-    found, wanted = find_quotes(document, text, "article", problems)
+    found, line = find_quotes(document, text, "article", problems)
     if problems.full:
         return [f"article quotes: stopped in {path}"]
-    reports = [f"article quotes: {len(found)} of {wanted} found in {path}"]
+    reports = [line]
     reports.append(audit_coverage(document, text, found, strict, problems))
     return reports

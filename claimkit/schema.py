@@ -94,6 +94,10 @@ class Field:
     # Prose: text a person writes in sentences, which a ' #' would silently
     # cut short (not an id, a verdict, a date or a url).
     prose: bool = False
+    # How to give several: said when a list stands where one value is
+    # wanted, and when an unknown key looks like a typo of this one
+    # ("sources:" for "source:").
+    several: str = ""
 
 
 @record
@@ -116,6 +120,10 @@ class Mapping:
     description: str = ""
     needs: dict[str, str] = field(default_factory=dict)  # key → the key it needs beside it
     rules: tuple[Rule, ...] = ()
+    # At least one of these keys, whatever the verdict (empty: no such rule),
+    # and why, as a message says it.
+    one_of: tuple[str, ...] = ()
+    one_of_reason: str = ""
 
 
 def text(*, required: bool = False, shape: Shape = TEXT, nullable: bool = False,
@@ -180,12 +188,31 @@ SOURCE = Mapping(
     },
     needs={"title": "section", "section": "title"},
 )
+# A further reference: shaped like a source, with its quote and its place
+# (a paper section, or an outside url) always given.
+REFERENCE = replace(
+    SOURCE,
+    description="A further reference of the claim, shaped like its source.",
+    fields={**SOURCE.fields,
+            "quote": replace(SOURCE.fields["quote"], required=True, kinds=(STR,)),
+            "url": replace(SOURCE.fields["url"], description="An outside source: another"
+                           " paper's address, or a page's.")},
+    one_of=("section", "url"),
+    one_of_reason="a reference says where its quote stands: a paper section or a url",
+)
+SECOND_REFERENCE = ("a claim has one source; further references go in a list under"
+                    " 'references:', each shaped like source")
 CLAIM = Mapping(
     fields={
         "id": text(required=True, shape=ID),
         "claim": prose(required=True, description="The claim, restated in one sentence."),
         "article_quote": prose(required=True, description="The article's exact words, short."),
-        "source": Field(kinds=(MAP,), required=True, item=SOURCE),
+        "source": Field(kinds=(MAP,), required=True, item=SOURCE,
+                        description="The main reference: where the claim is backed.",
+                        several=SECOND_REFERENCE),
+        "references": Field(kinds=(SEQ,), item=REFERENCE,
+                            description="Further references, each shaped like source"
+                            " (a paper section, or an outside url) with its quote."),
         "verdict": text(required=True, shape=VERDICT),
         "note": prose(),
         "value": Field(kinds=NUMBER, description="A plain number, e.g. 3.8e25."),
@@ -299,6 +326,8 @@ def mapping_schema(mapping: Mapping) -> dict:
         schema["dependencies"] = {key: [other] for key, other in mapping.needs.items()}
     if mapping.rules:
         schema["allOf"] = [_rule_schema(rule) for rule in mapping.rules]
+    if mapping.one_of:
+        schema["anyOf"] = [_present(key) for key in mapping.one_of]
     return schema
 
 

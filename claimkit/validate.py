@@ -54,11 +54,13 @@ def _absent(node: Node, key: str) -> bool:
     return child is None or child.kind is NULL
 
 
-def _unknown_key(key, fields: dict) -> str:
+def _unknown_key(key, fields: dict[str, Field]) -> str:
     message = f"unknown key {_shown(key)}"
-    if isinstance(key, str) and (hint := did_you_mean(key, fields)):
-        return message + hint
-    return f"{message} (expected one of {', '.join(fields)})"
+    guess = closest(key, fields) if isinstance(key, str) else None
+    if guess is None:
+        return f"{message} (expected one of {', '.join(fields)})"
+    message += f" (did you mean {guess!r}?)"
+    return f"{message}; {fields[guess].several}" if fields[guess].several else message
 
 
 # Longer text is never a typo of a short name, and difflib's cost grows
@@ -163,6 +165,10 @@ class _Validator:
             if key in good and good[key].kind is not NULL and other not in node.value:
                 self.at(good[key], join_where(where, key), "missing-key",
                         f"a {key} needs a {other} beside it")
+        if spec.one_of and all(_absent(node, key) for key in spec.one_of):
+            keys = " or ".join(repr(key) for key in spec.one_of)
+            self.at(node, where, "missing-key",
+                    f"missing required key {keys} ({spec.one_of_reason})")
         return good
 
     def value(self, node: Node, field: Field, where: str) -> bool:
@@ -175,6 +181,8 @@ class _Validator:
             if STR in field.kinds and node.kind in (*schema.NUMBER, schema.BOOL):
                 # The text as written: 3.10 unquoted reads as 3.1, another section.
                 message += f" (write it in quotes: \"{node.text}\")"
+            if node.kind is SEQ and field.several:
+                message += f"; {field.several}"
             self.at(node, where, "bad-type", message)
             return False
         if node.kind is STR and not field.shape.fits(node.value):
@@ -300,6 +308,11 @@ class _Validator:
         source = None
         if "source" in good:
             source = self.source(good["source"], f"{where}.source", verdict, sections, spans)
+        references = tuple(
+            self.source(child, f"{where}.references[{number}]", None, sections, spans,
+                        schema.REFERENCE)
+            for number, child in enumerate(good["references"].value if "references" in good
+                                           else ()))
 
         def text(key: str) -> str | None:
             return good[key].value if key in good else None
@@ -314,12 +327,15 @@ class _Validator:
             unit=text("unit"), at=(node.line, node.col),
             article_quote_at=position("article_quote"),
             source_quote_at=position_in(good["source"], "quote") if source else None,
-            index=index, broken=not self.clean,
+            index=index, broken=not self.clean, references=references,
+            unread=_unread(node, good),
         )
 
     def source(self, node: Node, where: str, verdict: str | None, sections: dict,
-               spans: dict) -> Source | None:
-        good = self.mapping(node, schema.SOURCE, where)
+               spans: dict, spec: Mapping = schema.SOURCE) -> Source | None:
+        """A claim's source, or one of its further references (spec
+        schema.REFERENCE), checked against the sections the same way."""
+        good = self.mapping(node, spec, where)
         if good is None:
             return None
         self.rules(schema.CLAIM, "source", node, good, verdict, where)
@@ -348,7 +364,8 @@ class _Validator:
         return Source(section=section, title=values.get("title") if section else None,
                       page=page, quote=values.get("quote"),
                       quote_exact=values.get("quote_exact", True), url=values.get("url"),
-                      locator=values.get("locator"))
+                      locator=values.get("locator"), quote_at=position_in(node, "quote"),
+                      unread=_unread(node, good))
 
     # -- checks and dismissals ---------------------------------------------
 
@@ -397,6 +414,13 @@ def first_use(first_lines: dict, key, line: int) -> int | None:
         return first_lines[key]
     first_lines[key] = line
     return None
+
+
+def _unread(node: Node, good: dict) -> frozenset:
+    """The keys of a mapping given but unreadable (each reported already)."""
+    if node.kind is not MAP:
+        return frozenset()
+    return frozenset(key for key in node.value if key not in good)
 
 
 def position_in(node: Node, key: str) -> tuple[int, int] | None:

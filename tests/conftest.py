@@ -95,6 +95,21 @@ CONTRIBUTORS = """\
 """
 
 
+# GPUS with two further references: one in §3.3 of the paper, one outside.
+REFERENCED = GPUS.replace("    verdict: overstated\n", """\
+    references:
+      - section: "3.3"
+        title: Infrastructure
+        page: 9
+        locator: Table 4
+        quote: The run on 16,384 GPUs
+      - url: https://example.org/llama-2
+        quote: We trained on 2 trillion tokens
+        quote_exact: false
+    verdict: overstated
+""")
+
+
 def document(claims: str = GPUS + SIZES + LICENSE + LEAK, extra: str = "") -> str:
     """A small claims file: the header, the given claims, then extra text."""
     return HEADER + "claims:\n" + claims + extra

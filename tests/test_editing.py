@@ -11,7 +11,7 @@ from rich.console import Console
 
 from claimkit.checklist import render_claim
 from claimkit.cli import load_document
-from conftest import GPUS, LEAK, LICENSE, ROOT, SIZES, document, position
+from conftest import GPUS, LEAK, LICENSE, REFERENCED, ROOT, SIZES, document, position
 
 VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"
 # GPUS with two mistakes: a section YAML reads as the number 3.1, and a
@@ -242,6 +242,22 @@ def test_a_syntax_error_as_a_github_annotation_carries_its_hint(run, claims_file
         ' claim: "The ratio: 50 to 1"\n'), "")
 
 
+# A further reference is read like a source: (old, new, needle, where, code, message).
+REFERENCE_MISTAKES = [
+    ("title: Infrastructure", "title: Infra", "Infra\n", "references[0].title", "wrong-title",
+     "expected 'Infrastructure' (the title of section 3.3), got 'Infra'"),
+    ("page: 9", "page: 3", "3\n", "references[0].page", "page-out-of-section",
+     "expected a page within section 3.3 (from page 8 on), got 3"),
+    ('section: "3.3"', 'section: "3.9"', '"3.9"', "references[0].section", "unknown-section",
+     "expected a section listed under sections, got '3.9'"),
+    ("        quote: The run on 16,384 GPUs\n", "", 'section: "3.3"', "references[0]",
+     "missing-key", "missing required key 'quote' (expected a string)"),
+    ("- url: https://example.org/llama-2", "- locator: Table 5", "locator: Table 5",
+     "references[1]", "missing-key", "missing required key 'section' or 'url' (a reference"
+     " says where its quote stands: a paper section or a url)"),
+    ("      - url: https", "      - 5\n      - url: https", "5\n", "references[1]",
+     "bad-type", "expected a mapping, got an integer"),
+]
 # (name, file text, needle where the problem points, where, code, message)
 ONE_MISTAKE = [(f"{old} -> {new[:20]}", document(GPUS.replace(old, new)), *rest)
                for old, new, *rest in HINTS] + [
@@ -259,7 +275,10 @@ ONE_MISTAKE = [(f"{old} -> {new[:20]}", document(GPUS.replace(old, new)), *rest)
     ("very long unknown key", document(SIZES + "    " + "colour" * 30 + ": red\n"),
      "colourcolour", "claims[0] (model-sizes)." + ("colour" * 7)[:39] + "…", "unknown-key",
      "unknown key 'colourcolourcolourcolourcolourcolourc…' (expected one of id, claim,"
-     " article_quote, source, verdict, note, value, unit)"),
+     " article_quote, source, references, verdict, note, value, unit)"),
+] + [(f"reference: {old} -> {new[:20]}", document(REFERENCED.replace(old, new)), at,
+        f"claims[0] (gpus-16k).{where}", code, message)
+       for old, new, at, where, code, message in REFERENCE_MISTAKES] + [
     ("section key YAML reads as a number",
      document(SIZES).replace('  "11": {title: Contributors, page: null}\n',
                              "  3.10: {title: Ten, page: null}\n"),

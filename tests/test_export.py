@@ -96,18 +96,18 @@ Legend: `[x]` checked against a source, whatever the verdict; `[ ]` not yet sour
 """
 
 CSV = """\
-id,claim,article_quote,verdict,section,title,locator,page,page_url,quote,quote_exact,url,value,unit,note
+id,claim,article_quote,verdict,section,title,locator,page,page_url,quote,quote_exact,url,value,unit,note,references
 gpus-16k,More than 16K GPUs were used.,used more than 16K H100 GPUs,overstated,3.3.1,\
 Training Infrastructure,Table 4,8,https://arxiv.org/pdf/2407.21783v3#page=8,\
-trained on up to 16K H100 GPUs,true,,16000,GPUs,The paper says up to 16K.
+trained on up to 16K H100 GPUs,true,,16000,GPUs,The paper says up to 16K.,
 model-sizes,"There are 8B, 70B and 405B models.","with 8B, 70B, and 405B versions",supported,1,\
 Introduction,,1,https://arxiv.org/pdf/2407.21783v3#page=1,\
-"a herd of three language models with 8B, 70B, and 405B parameters.",true,,,,
+"a herd of three language models with 8B, 70B, and 405B parameters.",true,,,,,
 license-outputs,The license allows using outputs to improve other models.,\
 use the output of the Llama model to enhance other models,not-in-paper,,,,,,\
 allowing developers to use the outputs from Llama models,true,\
-https://ai.meta.com/blog/meta-llama-3-1/,,,From the blog.
-leak,It leaked two days early.,accidental leak,unsourced,,,,,,,,,,,Nothing found yet.
+https://ai.meta.com/blog/meta-llama-3-1/,,,From the blog.,
+leak,It leaked two days early.,accidental leak,unsourced,,,,,,,,,,,Nothing found yet.,
 """.replace("\n", "\r\n")
 
 JSON_CLAIMS = [

@@ -875,7 +875,7 @@ HOSTILE = [
     Hostile(name="megabyte-unknown-key", at="xxxx", code=1,
             text=edited("    unit: GPUs\n", "    unit: GPUs\n    ? " + "x" * 2**20 + "\n    : 1\n"),
             err=f"error[unknown-key]: claims[0] (gpus-16k).{'x' * 39}…: unknown key '{'x' * 37}…'"
-                " (expected one of id, claim, article_quote, source, verdict, note, value,"
+                " (expected one of id, claim, article_quote, source, references, verdict, note, value,"
                 " unit)"),
     Hostile(name="columns-1", argv=("list",), env={"COLUMNS": "1"}, code=0, err="",
             out=lambda out: "2/2 claims sourced" in out

@@ -75,7 +75,7 @@ CASES = [
         1, 0,
         [("colour", 1, "claims[0] (model-sizes).colour", "unknown-key",
           "unknown key 'colour' (expected one of id, claim, article_quote, source,"
-          " verdict, note, value, unit)")],
+          " references, verdict, note, value, unit)")],
     ),
     (
         "field of the wrong type",
