@@ -25,6 +25,9 @@ usage: python kit.py [-f PATH] COMMAND [options]
            every quote in those texts and audit the article's coverage
            (--strict: untracked sentences fail; --output-format github:
            problems as GitHub Actions annotations)
+  locate   TEXT (or --claim ID) --paper FILE (or --article FILE): the passages
+           that best match, with section, page and score, and the best one
+           as a source: block to paste (--reference: as a further reference)
   export   --format json|markdown|csv|claimreview|html|annotations [-o FILE]
            (--url URL: the review's published address; --article/--paper
            FILE: the texts the annotations take each quote's context from)
@@ -41,8 +44,9 @@ quit (Ctrl-\\), 143 terminated (SIGTERM).
 The sections of the kit follow the data: claimkit/load.py (YAML text to
 positioned nodes, over scalars.py and syntax.py) → model.py and problems.py
 (the value types) → validate.py → evaluate.py (arithmetic checks), quotes.py
-and coverage.py (quote and coverage checks, over texts.py and pdf.py) →
-checklist.py (the terminal) and formats.py (the exports: export_data,
+and coverage.py (quote and coverage checks, over texts.py, words.py and
+pdf.py), locate.py (where a text says something) → checklist.py (the
+terminal) and formats.py (the exports: export_data,
 markdown, claimreview, html_page and annotations, over display.py) →
 output.py (where output goes) → selection.py (the filters) → cli.py
 (argparse and main).

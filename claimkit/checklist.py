@@ -1,11 +1,14 @@
 """Checklist: the claims in the terminal, as `list` draws them (Checklist)
-and as `show` draws one (render_claim).
+and as `show` draws one (render_claim), on the console make_console gives.
 
 Text from the claims file goes into rich only as ``Text``, never parsed as
 markup, and always through ``clean``.
 """
+import os
+import shutil
+
 from rich.cells import cell_len, chop_cells
-from rich.console import Group
+from rich.console import Console, Group
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -33,6 +36,7 @@ from claimkit.display import (
 )
 from claimkit.model import VERDICTS, Claim, Document
 
+MIN_WIDTH, MAX_WIDTH = 20, 500  # the terminal widths the kit renders for
 # The checklist's columns: mark, claim (its id above it), source, verdict.
 GAP = "  "
 VERDICT_WIDTH = max(len(verdict) for verdict in VERDICTS)
@@ -300,3 +304,28 @@ def render_check(check, result=None):
         if value is not None and value != "":
             details.add_row(label, Text(clean(value)))
     return Trimmed(Group(heading, details))
+
+
+def make_console():
+    """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
+    # COLUMNS and LINES when they are numbers, else the terminal's size, else
+    # 80 by 24 (COLUMNS=0, -5 or ² make no sense; rich would take the first
+    # and fail on the last).  The width is clamped: COLUMNS=1 would print a
+    # column of letters, COLUMNS=100000000 lines of gigabytes.
+    size = shutil.get_terminal_size()
+    shape = {"width": min(max(size.columns, MIN_WIDTH), MAX_WIDTH), "height": size.lines,
+             "highlight": False, "emoji": False}
+    if os.environ.get("NO_COLOR"):
+        console = Console(color_system=None, **shape)
+    else:
+        # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
+        console = Console(**shape)
+    console.on_broken_pipe = pass_on_a_closed_pipe
+    return console
+
+
+def pass_on_a_closed_pipe() -> None:
+    """A console's on_broken_pipe, which rich calls on a closed pipe and
+    which would exit 1: the kit ends quietly with its own exit code
+    (output.reader_may_leave)."""
+    raise BrokenPipeError

@@ -3,7 +3,6 @@ import argparse
 import contextlib
 import os
 import shlex
-import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +13,7 @@ from claimkit.display import ExportError, clean, shown_line
 from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for, text_readers
 from claimkit.load import LoadError, load_nodes
+from claimkit.locate import add_locate_arguments, prepare_locate
 from claimkit.model import VERDICTS, CheckResult, Document, record
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
@@ -30,7 +30,6 @@ exit codes:
   2  a file could not be read, parsed or written, or the command line was wrong
 """ + "".join(f"  {128 + signum}  {words} ({sent})\n"  # the shell's code for a signal
               for signum, (words, sent) in sorted(output.SIGNALS.items()))
-MIN_WIDTH, MAX_WIDTH = 20, 500  # the terminal widths the kit renders for
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                             "claims.yaml")
 
@@ -135,33 +134,6 @@ def filtered(args, loaded: Loaded, say_count: bool) -> tuple[list, list[CheckRes
     return claims, checks_for(loaded.results, claims, args)
 
 
-def make_console():
-    """A console for stdout that honours NO_COLOR, FORCE_COLOR and pipes."""
-    from rich.console import Console  # lazy: rich takes ~0.1 s to import
-
-    # COLUMNS and LINES when they are numbers, else the terminal's size, else
-    # 80 by 24 (COLUMNS=0, -5 or ² make no sense; rich would take the first
-    # and fail on the last).  The width is clamped: COLUMNS=1 would print a
-    # column of letters, COLUMNS=100000000 lines of gigabytes.
-    size = shutil.get_terminal_size()
-    shape = {"width": min(max(size.columns, MIN_WIDTH), MAX_WIDTH), "height": size.lines,
-             "highlight": False, "emoji": False}
-    if os.environ.get("NO_COLOR"):
-        console = Console(color_system=None, **shape)
-    else:
-        # rich reads FORCE_COLOR itself; without it, a pipe gets no escapes.
-        console = Console(**shape)
-    console.on_broken_pipe = pass_on_a_closed_pipe
-    return console
-
-
-def pass_on_a_closed_pipe() -> None:
-    """A console's on_broken_pipe, which rich calls on a closed pipe and
-    which would exit 1: the kit ends quietly with its own exit code
-    (output.reader_may_leave)."""
-    raise BrokenPipeError
-
-
 # -- list --------------------------------------------------------------------
 
 def run_list(args, loaded: Loaded) -> int:
@@ -173,7 +145,7 @@ def run_list(args, loaded: Loaded) -> int:
     claims, results = filtered(args, loaded, say_count=True)
     if not claims and filters_given(args):
         return exit_code  # not an empty table with 0/0 claims sourced
-    from claimkit.checklist import Checklist  # lazy: rich takes ~0.1 s to import
+    from claimkit.checklist import Checklist, make_console  # lazy: rich takes ~0.1 s
 
     with output.reader_may_leave():
         make_console().print(Checklist(claims, results))
@@ -198,12 +170,11 @@ def run_show(args, loaded: Loaded) -> int:
     check = next((c for c in document.checks if c.id == args.id), None)
     if claim is None and check is None:
         ids = [c.id for c in document.every_claim if c.id]
-        ids += [c.id for c in document.checks if c.id not in ids]
-        print(f"kit.py: error: no claim or check with id {clean(args.id)!r}"
-              f" in {clean(display_path(args.file))}{clean(suggest(args.id, ids))}",
-              file=sys.stderr)
+        say_no_id("claim or check", args.id, ids + [c.id for c in document.checks
+                                                      if c.id not in ids], args.file)
         return exit_code or EXIT_UNREADABLE
-    from claimkit.checklist import render_check, render_claim  # lazy: rich takes ~0.1 s
+    # Lazy: rich takes ~0.1 s to import.
+    from claimkit.checklist import make_console, render_check, render_claim
 
     if claim is not None:
         shown = render_claim(document, claim, links=sys.stdout.isatty())
@@ -213,6 +184,12 @@ def run_show(args, loaded: Loaded) -> int:
     with output.reader_may_leave():
         make_console().print(shown)
     return exit_code
+
+
+def say_no_id(what: str, wanted: str, ids: list[str], path: str) -> None:
+    """An id that is not in the file, said with the ids it may be."""
+    print(f"kit.py: error: no {what} with id {clean(wanted)!r} in"
+          f" {clean(display_path(path))}{clean(suggest(wanted, ids))}", file=sys.stderr)
 
 
 # -- check -------------------------------------------------------------------
@@ -264,6 +241,26 @@ def run_check(args, loaded: Loaded) -> int:
         for line in reports:
             print(clean(line))
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+# -- locate ------------------------------------------------------------------
+
+def run_locate(args, loaded: Loaded) -> int:
+    """The passages of the paper or the article that best match a text or a
+    claim's own words; the file's sections give their titles (its problems
+    are not locate's to report)."""
+    from claimkit.locate import locate_in  # lazy: only locate reads a text's passages
+
+    claims = loaded.document.every_claim if loaded.document is not None else []
+    claim = next((claim for claim in claims if claim.id == args.claim), None)
+    if args.claim is not None and claim is None:
+        say_no_id("claim", args.claim, [claim.id for claim in claims if claim.id], args.file)
+        return EXIT_UNREADABLE
+    lines, found = locate_in(loaded.document, args, claim)
+    with output.reader_may_leave():
+        for line in lines:
+            print(clean(line))
+    return EXIT_OK if found else EXIT_PROBLEMS
 
 
 # -- export ------------------------------------------------------------------
@@ -400,6 +397,9 @@ COMMANDS = {
                     add_arguments=add_show_arguments),
     "check": Command(help="validate the file, its quotes and its checks", run=run_check,
                      add_arguments=add_check_arguments, prepare=prepare_check),
+    "locate": Command(help="find where the paper (or the article) says something",
+                      run=run_locate, add_arguments=add_locate_arguments,
+                      prepare=prepare_locate),
     "export": Command(help="write the claims in another format", run=run_export,
                       add_arguments=add_export_arguments, filters=True,
                       prepare=prepare_export),

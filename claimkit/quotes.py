@@ -157,7 +157,7 @@ def _closest_hint(text: SearchText, needle: str) -> str:
             f" {text.where(start)}): \"{text.shown(start, end)}\"")
 
 
-def _headings(document: Document, text: str) -> tuple[list[int], list[str]]:
+def find_headings(document: Document, text: str) -> tuple[list[int], list[str]]:
     """Offsets and numbers of the header's sections that head a line of text."""
     titles = {str(number): normalize(entry[0]).casefold()
               for number, entry in document.sections.items()}
@@ -183,7 +183,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Quote],
                  problems: Problems) -> str:
     """Check that each found paper quote stands on its cited page and under its
     cited section; add problems and return the summary line."""
-    offsets, numbers = _headings(document, text.text)
+    offsets, numbers = find_headings(document, text.text)
     headed = set(numbers)
 
     def section_at(offset: int) -> str | None:

@@ -143,6 +143,12 @@ def compared_part(needle: str) -> str:
     return needle[:cut if cut > 0 else MAX_COMPARED]
 
 
+def one_line(text: str) -> str:
+    """A passage of a text as a quote gives it: on one line, a word broken
+    at a line end ("foun-\\ndation") joined as normalize joins it."""
+    return " ".join(_LINE_END_HYPHEN.sub("", text).split())
+
+
 def plain_newlines(text: str) -> str:
     """The text with each \r\n and lone \r (old Mac files) made \n: a text
     editor ends a line at any of them, and the kit then finds paragraphs,

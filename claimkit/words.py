@@ -129,18 +129,19 @@ def read_token(raw: str) -> Token:
     return Token(terms, value if len(terms) == 1 else None, scale)
 
 
-def read_terms(text: str) -> list[tuple[str, ...]]:
-    """The terms of a normalised text, in order, number words joined to
-    their figures: "15.6 trillion" is one term."""
-    terms: list[tuple[str, ...]] = []
+def read_terms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The terms of a normalised text, in order, each with the words that
+    hold it as written; number words are joined to their figures ("15.6
+    trillion" is one term)."""
+    terms: list[tuple[str, tuple[str, ...]]] = []
     value = None
     for raw in text.split(" "):
         token = read_token(raw)
         if token.scale is not None and value is not None:
-            terms[-1] = (figure_key(value * token.scale),)
+            terms[-1] = (f"{terms[-1][0]} {raw}", (figure_key(value * token.scale),))
             value = None
             continue
-        terms.extend(token.terms)
+        terms.extend((raw, keys) for keys in token.terms)
         value = token.value
     return terms
 

@@ -155,7 +155,7 @@ def test_a_filter_that_matches_nothing_says_so(run, claims_file, command, argv, 
     result = run(*command, "-f", path, *argv)
     # list shows nothing; export still writes its (empty) format, for a script.
     out = "" if command == ["list"] else "id,claim,article_quote,verdict,section,title,"\
-        "locator,page,page_url,quote,quote_exact,url,value,unit,note\r\n"
+        "locator,page,page_url,quote,quote_exact,url,value,unit,note,references\r\n"
     assert (result.code, result.out, result.err) == (
         0, out, "kit.py: " + err.replace("{path}", path) + "\n")
 

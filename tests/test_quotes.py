@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from claimkit.coverage import _CHECKABLE_WORDS, split_sentences
 from claimkit.model import Claim, Dismissal, Document, Source, shorten
 from claimkit.problems import Problems
-from claimkit.quotes import _headings, check_article, check_paper
+from claimkit.quotes import check_article, check_paper, find_headings
 from claimkit.texts import LineIndex, SearchText, normalize
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, position, with_changes
 
@@ -496,7 +496,7 @@ def run_paper(tmp_path, text: str, document: Document):
 ])
 def test_headings_are_the_lines_that_hold_a_section_number_and_its_title(text, headings):
     # Each heading is given by the start of its line.
-    offsets, numbers = _headings(paper_document(), text)
+    offsets, numbers = find_headings(paper_document(), text)
     assert list(zip(offsets, numbers, strict=True)) == [
         (text.index(line_start), number) for line_start, number in headings]
 
