@@ -14,8 +14,8 @@ PROBLEM_CODES = {
     "too-large": "the file is over 50 MB, or holds more than 3,000,000 values (exit 2)",
     "encoding": "not UTF-8: UTF-16 (with or without a byte-order mark), or a byte that is"
                 " not UTF-8, as cp1252 and latin-1 write é (exit 2)",
-    "syntax": "not YAML: the line, a caret, and a hint (exit 2; see the README's walk-through"
-              " and [editing.md](editing.md))",
+    "syntax": "not YAML: the line, a caret, and a hint (exit 2; see the walk-through in"
+              " [editing.md](editing.md))",
     "bad-character": "a character YAML does not allow, such as a control character, or a raw"
                      " NEL, LS or PS (U+0085, U+2028, U+2029), a line break to YAML 1.1 and"
                      " text to YAML 1.2 and editors (exit 2)",

@@ -11,6 +11,7 @@ differs, the failure names the command that prints it anew:
 """
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,13 @@ PAGE = replace_once("      page: 9 ", "      page: 10")
 WORDS = replace_once("is trained on up to 16K H100 GPUs", "is trained on more than 16K H100 GPUs")
 
 
+def PASTE(text: str) -> str:
+    """The block the README's locate example prints, pasted into h100-gpus-16k."""
+    shown = block_after("README.md", "and gives the best one as lines to paste:")
+    block = shown.split("as a further reference:\n", 1)[1]
+    return replace_once("    verdict: imprecise\n", block + "    verdict: imprecise\n")(text)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Example:
     """A command and the block of a doc that shows what it prints.
@@ -87,14 +95,22 @@ EXAMPLES = {
         doc="README.md", after="Here it is for the seven claims of the examples' file",
         argv=("list", "-f", f"{EXAMPLE}/claims.yaml"), code=0),
     "two-slips": Example(
-        doc="README.md", after="`3.3.9` that the file does not list:\n",
+        doc="docs/editing.md", after="does not list:\n",
         argv=("check", "-f", "claims.yaml"), code=1, edit=edits(TWICE, SECTION)),
     "syntax": Example(
-        doc="README.md", after="the column, and what to do:\n",
+        doc="docs/editing.md", after="the column, and what to do:\n",
         argv=("check", "-f", "claims.yaml"), code=2, edit=COLON),
     "bad-verdict": Example(
-        doc="README.md", after="and mistype the verdict as `Imprecise`",
+        doc="docs/editing.md", after="and mistype the verdict as `Imprecise`",
         argv=("check", "-f", "claims.yaml"), code=1, edit=edits(QUOTED, CAPITAL)),
+    "locate": Example(
+        doc="README.md", after="and gives the best one as lines to paste:",
+        argv=("locate", "MFU on 16,384 GPUs", "--reference", "--paper",
+              f"{EXAMPLE}/paper.txt", "-f", f"{EXAMPLE}/claims.yaml"), code=0),
+    "pasted": Example(
+        doc="README.md", after="file against the paper (here in a folder holding the examples'",
+        argv=("check", "-f", "claims.yaml", "--paper", "paper.txt"), code=0,
+        edit=lambda text: PASTE(text)),
     "github": Example(
         doc="docs/checking.md", after="that the file does not list), saved as `claims.yaml`:",
         argv=("check", "-f", "claims.yaml", "--output-format", "github"), code=1,
@@ -162,7 +178,7 @@ def test_each_example_is_the_kits_real_output(name):
     shown = block_after(example.doc, example.after)
     if shown.startswith("$ "):
         command, shown = shown.split("\n", 1)
-        assert command == " ".join(("$ python kit.py", *example.argv)), regenerate(name)
+        assert command == "$ python kit.py " + shlex.join(example.argv), regenerate(name)
     code, printed = run_example(example)
     assert code == example.code, regenerate(name)
     if example.whole:
@@ -190,11 +206,11 @@ def test_the_examples_fail_when_the_output_differs(monkeypatch):
 
 
 def test_the_editing_walk_through_keeps_every_claim_in_the_list(tmp_path):
-    # README: after the verdict slip, `list` still shows all 7 claims, this
+    # docs/editing.md: after the verdict slip, `list` still shows all 7 claims, this
     # one marked ‼ with ? for its verdict, and exits 1.
     (tmp_path / "claims.yaml").write_text(
         edits(QUOTED, CAPITAL)(read(f"{EXAMPLE}/claims.yaml")), encoding="utf-8")
-    assert "`list` still shows all 7 claims" in " ".join(read("README.md").split())
+    assert "`list` still shows all 7 claims" in " ".join(read("docs/editing.md").split())
     code, printed = run_example(Example(doc="README.md", after="", argv=(
         "list", "-f", str(tmp_path / "claims.yaml")), code=1))
     rows = [line.split() for line in printed.splitlines() if re.match(r"\S  \S", line)]
@@ -207,7 +223,7 @@ def test_the_editing_walk_through_keeps_every_claim_in_the_list(tmp_path):
 
 
 def test_the_walk_through_shows_the_line_its_example_types():
-    shown = block_after("README.md", "Say you paste a claim's words with a colon in them")
+    shown = block_after("docs/editing.md", "Say you paste a claim's words with a colon in them")
     assert COLON(read(f"{EXAMPLE}/claims.yaml")).count(shown) == 1
 
 
