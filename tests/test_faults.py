@@ -654,7 +654,7 @@ def placed(text: str, needle: str, err: str) -> str:
 
 
 NO_CHECK = document(GPUS + LICENSE)
-KEYS = "(expected one of id, claim, article_quote, source, verdict, note, value, unit)"
+KEYS = "(expected one of id, claim, article_quote, source, references, verdict, note, value, unit)"
 NULL_KEY = edited("    verdict: overstated\n", "    ~: verdict\n    supported: ~\n", NO_CHECK)
 NULL_KEY_BEFORE_NOTE = edited("    note: The", "    ~: junk\n    note: The", NO_CHECK)
 EMPTY_KEY = edited("    note: The", "    ? \n    : junk\n    note: The", NO_CHECK)
