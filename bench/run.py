@@ -191,12 +191,13 @@ def build_quote_texts(folder: str) -> dict:
     each one word off, and an article inside 1 and 3 MB of prose."""
     sys.path.insert(0, ROOT)
     from claimkit.cli import load_document
-    from claimkit.quotes import quotes_the_paper
+    from claimkit.quotes import quotes_to_find
 
     document = load_document(SHIPPED).document
-    # The quotes that check --paper looks for.
-    paper_quotes = [claim.source.quote for claim in document.claims
-                    if quotes_the_paper(document, claim.source) and claim.source.quote_exact]
+    # The quotes that check --paper looks for: every source's and further
+    # reference's, chosen by the rule find_quotes uses.
+    paper_quotes = [item.quote for item in quotes_to_find(document, "paper")[0]
+                    if item.source.quote_exact]
     # The article stays outside the repo, beside it, as CI finds it.
     article_path = os.path.join(os.path.dirname(ROOT), "shared", "000_a430543c8a9d67c7.txt")
     if not os.path.isfile(article_path):

@@ -68,12 +68,6 @@ def cites_the_paper(document: Document, source) -> bool:
             or (source.url is not None and source.url == document.paper.get("url")))
 
 
-def quotes_the_paper(document: Document, source) -> bool:
-    """Whether a source quotes the paper: it has a quote, and cites a
-    section or the paper's own url."""
-    return source.quote is not None and cites_the_paper(document, source)
-
-
 def quotes_to_find(document: Document, which: str) -> tuple[list[_Quote], list[str]]:
     """Every claim's article quote (which="article") or paper quotes, from
     its source and its further references (which="paper"), claims with
