@@ -145,3 +145,28 @@ def test_a_quote_that_cannot_be_checked_is_counted_and_named(run, claims_file, t
     assert [line.split(": ")[1:3] for line in result.err.splitlines()] == [
         ["error[comment-in-text]", "claims[1] (gpus-again).article_quote"],
         ["error[wrong-title]", "claims[1] (gpus-again).source.title"]]
+
+
+def test_one_run_finds_every_problem_of_a_claim(run, claims_file, tmp_path):
+    # A bad id, a wrong title, a page outside its section and an article
+    # quote the article does not hold: all four in one run, the quote of the
+    # claim with problems looked for too.
+    text = claims(GPUS.replace("id: gpus-16k", "id: GPUs_16K")
+                  .replace("title: Training Infrastructure", "title: Training")
+                  .replace("page: 8", "page: 3")
+                  .replace("article_quote: used more than 16K H100 GPUs",
+                           "article_quote: used more than 17K H100 GPUs"))
+    path = claims_file(text)
+    article = tmp_path / "article.txt"
+    article.write_text("It used more than 16K H100 GPUs.\n", encoding="utf-8")
+    result = run("check", "-f", path, "--article", str(article))
+    assert result.code == 1
+    assert [line.split(": ")[1:3] for line in result.err.splitlines()] == [
+        ["error[bad-id]", "claims[0].id"],
+        ["error[quote-not-found]", "claims[0].article_quote"],
+        ["error[wrong-title]", "claims[0].source.title"],
+        ["error[page-out-of-section]", "claims[0].source.page"],
+        ["warning[untracked-sentence]", "untracked sentence states a checkable fact"]]
+    assert result.out.splitlines()[:2] == [
+        f"{path}: 1 claim, 0 checks: 4 problems",
+        f"article quotes: 0 of 1 found in {article}"]
