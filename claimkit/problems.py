@@ -59,6 +59,8 @@ PROBLEM_CODES = {
     "expression": "a check's expression that is refused or cannot be computed",
     "check-failed": "a check whose computed value disagrees with what is expected",
     "quote-not-found": "a quote not found in the article or paper text",
+    "text-mismatch": "none of the file's article (or paper) quotes is in the text: probably"
+                     " another article than the file's (a `-f` forgotten)",
     "quote-too-short": "a quote of fewer than 2 words or 8 characters: too short to prove"
                        " anything",
     "paraphrase": "(a note) a paraphrase (`quote_exact: false`), not looked for",
@@ -78,6 +80,10 @@ PROBLEM_CODES = {
     "dismissal-tracked": "a dismissal of a sentence a claim tracks: remove the dismissal",
     "untracked-sentence": "(a warning; an error with `--strict`) a checkable sentence no"
                           " claim tracks",
+    "untracked-figure": "(a warning; an error with `--strict`) a figure in no article quote,"
+                        " in a sentence another claim tracks",
+    "audit-limit": "the article has more than 5,000 sentences, or the file more than 500"
+                   " dismissals: the audit stopped there",
     "too-many-problems": "1,000 problems found; the kit stopped there",
 }
 
