@@ -215,7 +215,9 @@ class Document:
     """A claims file as far as it is valid.  sections maps number → (title, page).
 
     claims are the claims without problems; broken_claims those with
-    problems, as far as they could be read (Claim.broken).
+    problems, as far as they could be read (Claim.broken).  texts maps
+    "article" and "paper" to the header's text path, as written, and its
+    (line, col) in the file.
     """
 
     path: str
@@ -227,6 +229,7 @@ class Document:
     checks: list[Check]
     dismissed: list[Dismissal]
     broken_claims: list[Claim] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)
 
     @property
     def every_claim(self) -> list[Claim]:

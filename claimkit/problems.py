@@ -47,7 +47,11 @@ PROBLEM_CODES = {
     "out-of-range": "a page below 1, a negative tolerance",
     "bad-id": "an id that is not kebab-case",
     "bad-url": "a url that is not http(s)",
-    "bad-date": "a date that is not a real YYYY-MM-DD date (`2024-13-45` is refused)",
+    "bad-date": "a date that is not a real YYYY, YYYY-MM or YYYY-MM-DD date (`2024-13-45` is"
+                " refused)",
+    "bad-arxiv": "`paper.arxiv` not an arXiv id like `2407.21783` (the version goes in"
+                 " `paper.version`)",
+    "bad-doi": "`paper.doi` not a DOI like `10.48550/arXiv.2407.21783`",
     "bad-section-number": "a section number that is not like `3.3.1` or `abstract`",
     "bad-version": "`paper.version` not like `v3`",
     "bad-locator": "a locator not like `Table 4`",
