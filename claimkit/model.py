@@ -115,6 +115,11 @@ def within_section(section: str | None, cited: str) -> bool:
     return section is not None and (section == cited or section.startswith(cited + "."))
 
 
+def count(number: int, noun: str) -> str:
+    """"1 claim", "2 claims"."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -65,6 +65,8 @@ PROBLEM_CODES = {
     "quote-not-found": "a quote not found in the article or paper text",
     "text-mismatch": "none of the file's article (or paper) quotes is in the text: probably"
                      " another article than the file's (a `-f` forgotten)",
+    "text-missing": "(a warning; an error with `--strict`) the header's `article.text` or"
+                    " `paper.text` names no file; that text is not checked",
     "quote-too-short": "a quote of fewer than 2 words or 8 characters: too short to prove"
                        " anything",
     "paraphrase": "(a note) a paraphrase (`quote_exact: false`), not looked for",

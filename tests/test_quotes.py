@@ -171,7 +171,8 @@ def test_strict_needs_an_article(run, claims_file):
     path = claims_file(document())
     result = run("check", "-f", path, "--strict")
     assert (result.code, result.out, result.err) == (
-        2, "", "kit.py: error: --strict needs --article\n")
+        2, "", "kit.py: error: --strict needs the article: --article FILE, or article.text"
+        " in the header\n")
 
 
 def test_quote_problems_name_the_claims_place_in_the_file(run, claims_file, tmp_path):
