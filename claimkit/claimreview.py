@@ -57,7 +57,8 @@ def claim_reviews(document: Document, claims: list[Claim]) -> list[dict]:
             "itemReviewed": {
                 "@type": "Claim",
                 "author": {"@type": "Organization", "name": article.get("outlet")},
-                "datePublished": article.get("date"),
+                # An article's date may not be known yet (null).
+                **({"datePublished": article["date"]} if article.get("date") else {}),
                 "appearance": appearance,
             },
             "author": author,

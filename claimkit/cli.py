@@ -14,7 +14,7 @@ from claimkit.evaluate import run_checks
 from claimkit.formats import FORMATS, format_for, text_readers
 from claimkit.load import LoadError, load_nodes
 from claimkit.locate import add_locate_arguments, prepare_locate
-from claimkit.model import VERDICTS, CheckResult, Document, record
+from claimkit.model import VERDICTS, CheckResult, Document, count, record
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problem, Problems
 from claimkit.schema import URL
@@ -38,10 +38,6 @@ def display_path(path: str) -> str:
     """The path as messages show it: relative to here when it is below here."""
     relative = os.path.relpath(path) if os.path.isabs(path) else path
     return path if relative.startswith("..") else relative
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
@@ -197,36 +193,62 @@ def say_no_id(what: str, wanted: str, ids: list[str], path: str) -> None:
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--article", metavar="FILE",
                         help="find every article_quote in this text of the article,"
-                        " and list checkable sentences no claim tracks")
+                        " and list checkable sentences no claim tracks (default: the"
+                        " header's article.text)")
     parser.add_argument("--paper", metavar="FILE",
                         help="find every paper quote in this text or PDF of the"
-                        " paper, on its cited page and under its cited section")
+                        " paper, on its cited page and under its cited section"
+                        " (default: the header's paper.text)")
     parser.add_argument("--strict", action="store_true",
-                        help="with --article, untracked sentences are problems")
+                        help="with an article, untracked sentences and figures are"
+                        " problems")
     parser.add_argument("--output-format", choices=PROBLEM_FORMATS, default="text",
                         help="how problems are printed: " + " or ".join(
                             f"{name} ({fmt.description})"
                             for name, fmt in PROBLEM_FORMATS.items()))
 
 
-def prepare_check(args) -> str | None:
-    return "--strict needs --article" if args.strict and not args.article else None
+def text_paths(args, document: Document | None, problems: Problems) -> dict:
+    """The article's and the paper's texts to check: the flag's, else the
+    header's (relative to the claims file).  A header's text that is not
+    there is a problem, and that text is not checked."""
+    paths = {}
+    for name in ("article", "paper"):
+        paths[name] = getattr(args, name)
+        if paths[name] or document is None or name not in document.texts:
+            continue
+        written, at = document.texts[name]
+        path = os.path.join(os.path.dirname(args.file), written)
+        if os.path.lexists(path):
+            paths[name] = display_path(path)
+            continue
+        problems.add(document.path, at, "text-missing",
+                     f"no file {display_path(path)} (the path is relative to the claims"
+                     f" file); the {name} is not checked: give --{name} FILE",
+                     where=f"{name}.text", level="error" if args.strict else "warning")
+    return paths
 
 
 def run_check(args, loaded: Loaded) -> int:
     display = display_path(args.file)
     document, problems = loaded.document, loaded.collected
     reports = []
-    if document is not None and (args.article or args.paper):
+    paths = text_paths(args, document, problems)
+    if args.strict and document is not None and not paths["article"] \
+            and "article" not in document.texts:
+        print("kit.py: error: --strict needs the article: --article FILE, or"
+              " article.text in the header", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if document is not None and (paths["article"] or paths["paper"]):
         # Lazy: its regexes take a while to compile, and only these checks use them.
         from claimkit.quotes import check_article, check_paper
 
         # The quote checks add to the run's one collection of problems, whose cap
         # counts every problem found so far.
-        if args.article:
-            reports += check_article(document, args.article, args.strict, problems)
-        if args.paper:
-            reports += check_paper(document, args.paper, problems)
+        if paths["article"]:
+            reports += check_article(document, paths["article"], args.strict, problems)
+        if paths["paper"]:
+            reports += check_paper(document, paths["paper"], problems)
     with output.reader_may_leave():
         print_problems(problems, document, args.output_format)
     errors = errors_in(problems)
@@ -377,6 +399,45 @@ def run_export(args, loaded: Loaded) -> int:
     return EXIT_OK
 
 
+# -- init --------------------------------------------------------------------
+
+def add_init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--article", required=True, metavar="FILE",
+                        help="the article's text (plain text or Markdown)")
+    parser.add_argument("--paper", required=True, metavar="FILE",
+                        help="the paper's text (pdftotext's or Markdown) or PDF")
+    parser.add_argument("-o", "--output", default="claims.yaml", metavar="FILE",
+                        help="the new claims file (default: claims.yaml here; - for"
+                        " stdout)")
+
+
+def prepare_init(args) -> str | None:
+    if args.output != "-" and os.path.lexists(args.output):
+        return f"{args.output} exists; init never writes over a file: give -o a new name"
+    return None
+
+
+def run_init(args, loaded: None) -> int:
+    """Write a new claims file (prepare_init refused one that is there)."""
+    from claimkit.init import InitError, scaffold  # lazy: only init reads texts so
+
+    to_stdout = args.output == "-"
+    try:
+        text, summary = scaffold(args.article, args.paper, None if to_stdout else args.output)
+    except InitError as error:
+        print(f"kit.py: error: {clean(args.article)}: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if to_stdout:
+        with output.reader_may_leave():
+            output.write_utf8(text)  # a claims file is UTF-8, whatever the locale
+        return EXIT_OK
+    output.write_new(args.output, text)
+    shown = shlex.quote(display_path(args.output))
+    print(clean(f"kit.py: wrote {display_path(args.output)}: {summary}; next: edit it,"
+                f" then python kit.py check -f {shown}"), file=sys.stderr)
+    return EXIT_OK
+
+
 # -- the commands ------------------------------------------------------------
 
 @record
@@ -384,11 +445,13 @@ class Command:
     """A command of the kit: adding one is one entry in COMMANDS."""
 
     help: str  # one line, for the usage text and the command's own --help
-    run: Callable[[argparse.Namespace, Loaded], int]  # gives the exit code
+    run: Callable[[argparse.Namespace, Loaded | None], int]  # gives the exit code
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
     filters: bool = False  # it takes --verdict, --attention, --section, ...
     # A usage error found in the command line before the file is read, or None.
     prepare: Callable[[argparse.Namespace], str | None] | None = None
+    # It reads a claims file (-f), loaded before run; else run gets None.
+    reads_file: bool = True
 
 
 COMMANDS = {
@@ -396,10 +459,13 @@ COMMANDS = {
     "show": Command(help="print one claim, or one check, in full", run=run_show,
                     add_arguments=add_show_arguments),
     "check": Command(help="validate the file, its quotes and its checks", run=run_check,
-                     add_arguments=add_check_arguments, prepare=prepare_check),
+                     add_arguments=add_check_arguments),
     "locate": Command(help="find where the paper (or the article) says something",
                       run=run_locate, add_arguments=add_locate_arguments,
                       prepare=prepare_locate),
+    "init": Command(help="write a new claims file for an article and its paper",
+                    run=run_init, add_arguments=add_init_arguments, prepare=prepare_init,
+                    reads_file=False),
     "export": Command(help="write the claims in another format", run=run_export,
                       add_arguments=add_export_arguments, filters=True,
                       prepare=prepare_export),
@@ -437,7 +503,8 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
-        parents = [file_option, filters] if command.filters else [file_option]
+        parents = [file_option] if command.reads_file else []
+        parents += [filters] if command.filters else []
         subparser = subparsers.add_parser(
             name, help=command.help, parents=parents,
             description=command.help[0].upper() + command.help[1:] + ".", **formatting)
@@ -453,7 +520,7 @@ def run(args) -> int:
         print(f"kit.py: error: {clean(refusal)}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        return command.run(args, load_document(args.file))
+        return command.run(args, load_document(args.file) if command.reads_file else None)
     except LoadError as error:
         print_problems([error.problem], None, getattr(args, "output_format", "text"))
         return EXIT_UNREADABLE

@@ -73,6 +73,16 @@ def paper_id(document: Document) -> str:
     return f"{paper.get('arxiv', '')}{paper.get('version') or ''}"
 
 
+def paper_label(document: Document) -> str:
+    """How the header identifies the paper: arXiv 2407.21783v3, its DOI, or its url."""
+    paper = document.paper
+    if paper.get("arxiv"):
+        return f"arXiv {paper_id(document)}"
+    if paper.get("doi"):
+        return f"doi:{paper['doi']}"
+    return paper.get("url", "")
+
+
 def page_link(document: Document, claim: Claim) -> str | None:
     """The page of the arXiv PDF that a paper-sourced claim cites."""
     return pdf_page(document, claim.source)
@@ -208,12 +218,15 @@ def value_text(claim: Claim) -> str:
 
 
 def paper_url(document: Document) -> str | None:
-    """The paper's page: the header's url, else its arXiv abstract page."""
+    """The paper's page: the header's url, else its arXiv abstract page, else
+    where its DOI resolves."""
     paper = document.paper
     if paper.get("url"):
         return paper["url"]
     if paper.get("arxiv"):
         return f"https://arxiv.org/abs/{paper_id(document)}"
+    if paper.get("doi"):
+        return f"https://doi.org/{quote(paper['doi'], safe='/')}"
     return None
 
 

@@ -12,7 +12,7 @@ from claimkit.display import (
     describe_place,
     describe_source,
     needs_attention,
-    paper_id,
+    paper_label,
     paper_url,
     reference_link,
     references_of,
@@ -215,7 +215,8 @@ def render_html(document: Document, claims: list[Claim], results: list,
     if review.get("url"):
         head.append(_element("script", json_ld(claim_reviews(document, claims)),
                              type="application/ld+json"))
-    byline = f"{escape(article.get('outlet', ''))} · {escape(article.get('date', ''))}"
+    # An article's date may not be known yet (null).
+    byline = " · ".join(escape(article[key]) for key in ("outlet", "date") if article.get(key))
     if article.get("url"):  # the article's own address, as a reader can check it
         byline += " · " + _link(article["url"].split("://", 1)[-1], article["url"])
     top = [
@@ -224,7 +225,7 @@ def render_html(document: Document, claims: list[Claim], results: list,
         _element("p", byline, class_="meta"),
         _element("p", "Checked against " + _element("cite", _link(
             paper.get("title", ""), paper_url(document)))
-            + escape(f" ({paper.get('authors', '')}, arXiv {paper_id(document)})"),
+            + escape(f" ({paper.get('authors', '')}, {paper_label(document)})"),
             class_="meta"),
     ]
     if review:

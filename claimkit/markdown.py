@@ -9,7 +9,7 @@ from claimkit.display import (
     describe_place,
     describe_result,
     describe_source,
-    paper_id,
+    paper_label,
     paper_url,
     reference_link,
     references_of,
@@ -59,9 +59,10 @@ def render_markdown(document: Document, claims: list[Claim], results: list,
                     total: int) -> str:
     article, paper, review = document.article, document.paper, document.review or {}
     title = _markdown_link(article.get("title", ""), article.get("url"))
-    byline = (f"{_markdown(article.get('outlet', ''))}, {_markdown(article.get('date', ''))}:"
+    dated = ", ".join(_markdown(article[key]) for key in ("outlet", "date") if article.get(key))
+    byline = (f"{dated}:"
               f" checked against *{_markdown_link(paper.get('title', ''), paper_url(document))}*"
-              f" ({_markdown(paper.get('authors', ''))}, arXiv {_markdown(paper_id(document))})")
+              f" ({_markdown(paper.get('authors', ''))}, {_markdown(paper_label(document))})")
     if review:
         byline += (f"; reviewed by {_markdown(review.get('reviewer', ''))}"
                    f" on {_markdown(review.get('date', ''))}")

@@ -115,6 +115,11 @@ def within_section(section: str | None, cited: str) -> bool:
     return section is not None and (section == cited or section.startswith(cited + "."))
 
 
+def count(number: int, noun: str) -> str:
+    """"1 claim", "2 claims"."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -230,7 +235,9 @@ class Document:
     """A claims file as far as it is valid.  sections maps number → (title, page).
 
     claims are the claims without problems; broken_claims those with
-    problems, as far as they could be read (Claim.broken).
+    problems, as far as they could be read (Claim.broken).  texts maps
+    "article" and "paper" to the header's text path, as written, and its
+    (line, col) in the file.
     """
 
     path: str
@@ -242,6 +249,7 @@ class Document:
     checks: list[Check]
     dismissed: list[Dismissal]
     broken_claims: list[Claim] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)
 
     @property
     def every_claim(self) -> list[Claim]:

@@ -397,3 +397,27 @@ def write_atomically(path: str, text: str) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
         raise
+
+
+def write_new(path: str, text: str) -> None:
+    """Create a file that is not there (init's), or raise OutputError.
+
+    O_EXCL: a file that appeared since it was looked for is never written
+    over, nor is a dangling symlink's target made.  A write that fails
+    leaves no half-written file behind.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise OutputError(f"{path} exists; init never writes over a file") from None
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except (OSError, BaseException) as error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+        raise

@@ -47,7 +47,11 @@ PROBLEM_CODES = {
     "out-of-range": "a page below 1, a negative tolerance",
     "bad-id": "an id that is not kebab-case",
     "bad-url": "a url that is not http(s)",
-    "bad-date": "a date that is not a real YYYY-MM-DD date (`2024-13-45` is refused)",
+    "bad-date": "a date that is not a real YYYY, YYYY-MM or YYYY-MM-DD date (`2024-13-45` is"
+                " refused)",
+    "bad-arxiv": "`paper.arxiv` not an arXiv id like `2407.21783` (the version goes in"
+                 " `paper.version`)",
+    "bad-doi": "`paper.doi` not a DOI like `10.48550/arXiv.2407.21783`",
     "bad-section-number": "a section number that is not like `3.3.1` or `abstract`",
     "bad-version": "`paper.version` not like `v3`",
     "bad-locator": "a locator not like `Table 4`",
@@ -59,6 +63,10 @@ PROBLEM_CODES = {
     "expression": "a check's expression that is refused or cannot be computed",
     "check-failed": "a check whose computed value disagrees with what is expected",
     "quote-not-found": "a quote not found in the article or paper text",
+    "text-mismatch": "none of the file's article (or paper) quotes is in the text: probably"
+                     " another article than the file's (a `-f` forgotten)",
+    "text-missing": "(a warning; an error with `--strict`) the header's `article.text` or"
+                    " `paper.text` names no file; that text is not checked",
     "quote-too-short": "a quote of fewer than 2 words or 8 characters: too short to prove"
                        " anything",
     "paraphrase": "(a note) a paraphrase (`quote_exact: false`), not looked for",
@@ -78,6 +86,10 @@ PROBLEM_CODES = {
     "dismissal-tracked": "a dismissal of a sentence a claim tracks: remove the dismissal",
     "untracked-sentence": "(a warning; an error with `--strict`) a checkable sentence no"
                           " claim tracks",
+    "untracked-figure": "(a warning; an error with `--strict`) a figure in no article quote,"
+                        " in a sentence another claim tracks",
+    "audit-limit": "the article has more than 5,000 sentences, or the file more than 500"
+                   " dismissals: the audit stopped there",
     "too-many-problems": "1,000 problems found; the kit stopped there",
 }
 

@@ -6,37 +6,25 @@ How a quote is matched (what it forgives, and how it stays fast) is
 texts.py's; the audit of the article's coverage is coverage.py's.
 """
 import bisect
-import re
 
 from claimkit.coverage import audit_coverage
 from claimkit.load import read_text
 from claimkit.model import TEXT_LINE_BREAK, Document, within_section
 from claimkit.pdf import read_paper
 from claimkit.problems import Problems
-from claimkit.texts import MAX_COMPARED, SearchText, normalize
+from claimkit.texts import (
+    ARXIV_STAMP,
+    HEADING,
+    MAX_COMPARED,
+    MIN_TITLE_PREFIX,
+    SearchText,
+    normalize,
+)
 
 # A quote shorter than this (normalised), or of fewer words, matches too much
 # to prove anything: "-" would be found everywhere.
 MIN_QUOTE_CHARS = 8
 MIN_QUOTE_WORDS = 2
-
-# Headings: a line holding a section number and its title, as pdftotext
-# prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
-# ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.  A
-# page's first line starts with pdftotext's form feed.  Each match starts
-# with the newline before its line (search "\n" + text), which lets the regex
-# engine skip from line to line instead of trying every position.
-_HEADING = re.compile(
-    r"\n[ \t\f]*+(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
-    r"|((?i:abstract))[ \t]*+(?:\*\*[ \t]*+)?(?=\n|\Z))"
-)
-# A heading's title may be cut by a line break; this much of it is enough.
-_MIN_TITLE_PREFIX = 12
-# arXiv's stamp down a paper's first page: "arXiv:2407.21783v3 [cs.AI] 15 Aug
-# 2024".  The subject class after it tells the stamp from a versioned
-# reference to another paper.
-_ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)[ \t]+\[[a-z-]+(?:\.[A-Za-z-]+)?\]")
-
 
 class _Quote:
     """A quote to look for: its claim, the source it belongs to (None for the
@@ -101,9 +89,11 @@ def find_quotes(document: Document, text: SearchText, which: str,
                 problems: Problems) -> tuple[list[_Quote], str]:
     """Find each claim's article quotes (which="article") or paper quotes
     (which="paper") in a text.  Adds problems; returns the quotes found and
-    the summary line, and stops once the problems are full."""
+    the summary line, and stops once the problems are full.  When none of
+    two or more is found, one problem says that the text is probably not the
+    file's, instead of one per quote."""
     wanted, unchecked = quotes_to_find(document, which)
-    found, looked_for = [], 0
+    found, looked_for, missing = [], 0, []
     for item in wanted:
         if problems.full:
             break
@@ -123,7 +113,19 @@ def find_quotes(document: Document, text: SearchText, which: str,
         item.spans = list(text.find_all(needle))
         if item.spans:
             found.append(item)
-            continue
+        else:
+            missing.append((item, needle))
+    if not found and looked_for >= 2:
+        # None of them: another article or paper than the file's, most likely
+        # a claims file forgotten (-f), and one line says so.
+        problems.add(text.path, (1, 1), "text-mismatch",
+                     f"none of the {looked_for} {which} quotes of {document.path} is in"
+                     f" {text.path}: probably not the {which} {document.path} tracks"
+                     f" (give the claims file for this {which} with -f)")
+        missing = []
+    for item, needle in missing:
+        if problems.full:
+            break
         _add_quote_problem(
             problems, document, item,
             f"quote not found in {text.path}; {_closest_hint(text, needle)}", "quote-not-found")
@@ -156,7 +158,7 @@ def find_headings(document: Document, text: str) -> tuple[list[int], list[str]]:
     titles = {str(number): normalize(entry[0]).casefold()
               for number, entry in document.sections.items()}
     offsets, numbers = [], []
-    for match in _HEADING.finditer("\n" + text):  # match.start() is its line's offset in text
+    for match in HEADING.finditer("\n" + text):  # match.start() is its line's offset in text
         number, title, abstract = match.groups()
         if abstract:
             number = "abstract"
@@ -166,7 +168,7 @@ def find_headings(document: Document, text: str) -> tuple[list[int], list[str]]:
             line_title = normalize(title.replace("**", "")).casefold().rstrip(".")
             wanted = titles[number]
             if not (line_title == wanted or (
-                    len(line_title) >= _MIN_TITLE_PREFIX and wanted.startswith(line_title))):
+                    len(line_title) >= MIN_TITLE_PREFIX and wanted.startswith(line_title))):
                 continue
         offsets.append(match.start())
         numbers.append(number)
@@ -240,7 +242,7 @@ def place_quotes(document: Document, text: SearchText, found: list[_Quote],
 
 def check_version(document: Document, text: SearchText, problems: Problems) -> None:
     """Warn where the text's arXiv stamp is another version than the cited one."""
-    stamp = _ARXIV_STAMP.search(text.text)
+    stamp = ARXIV_STAMP.search(text.text)
     if stamp is None:
         return
     line, col = text.line_col(stamp.start())
@@ -282,5 +284,7 @@ def check_article(document: Document, path: str, strict: bool,
     if problems.full:
         return [f"article quotes: stopped in {path}"]
     reports = [line]
-    reports.append(audit_coverage(document, text, found, strict, problems))
+    # Not when find_quotes said that this is another article than the file's.
+    if found or all(problem.code != "text-mismatch" for problem in problems):
+        reports.append(audit_coverage(document, text, found, strict, problems))
     return reports

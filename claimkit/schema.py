@@ -50,8 +50,9 @@ class Shape:
 
 
 def is_real_date(text: str) -> bool:
+    """Whether YYYY, YYYY-MM or YYYY-MM-DD names a real year, month or day."""
     try:
-        date.fromisoformat(text)
+        date.fromisoformat(text + {4: "-01-01", 7: "-01"}.get(len(text), ""))
     except ValueError:
         return False
     return True
@@ -62,12 +63,18 @@ TEXT = Shape(name="text", code="empty-text", expected="a non-empty string",
 ID = Shape(name="id", code="bad-id", expected="a kebab-case id like 'context-128k'",
            pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*")
 URL = Shape(name="url", code="bad-url", expected="an http(s) url", pattern=r"https?://\S+")
-DATE = Shape(name="date", code="bad-date", expected="a date as YYYY-MM-DD",
-             pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}", test=is_real_date)
+DATE = Shape(name="date", code="bad-date", expected="a date as YYYY, YYYY-MM or YYYY-MM-DD",
+             pattern=r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?", test=is_real_date)
 SECTION = Shape(name="section", code="bad-section-number",
                 expected='a section number like "3.3.1", or abstract',
                 # Bounded, so a number stays a number people cite and sort.
                 pattern=r"abstract|[0-9]{1,4}(?:\.[0-9]{1,4}){0,5}")
+ARXIV = Shape(name="arxiv", code="bad-arxiv",
+              expected="an arXiv id like 2407.21783 (its version goes in paper.version)",
+              pattern=r"[0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7}")
+DOI = Shape(name="doi", code="bad-doi",
+            expected="a DOI like 10.48550/arXiv.2407.21783 (without https://doi.org/)",
+            pattern=r"10\.[0-9]{4,9}/\S+")
 VERSION = Shape(name="version", code="bad-version", expected="a version like v3",
                 pattern=r"v[0-9]+")
 LOCATOR = Shape(name="locator", code="bad-locator",
@@ -76,7 +83,7 @@ LOCATOR = Shape(name="locator", code="bad-locator",
                 pattern=r"(?:Table|Figure|footnote|Equation) [0-9]+[a-z]?")
 VERDICT = Shape(name="verdict", code="bad-verdict",
                 expected=f"one of {', '.join(VERDICTS)}", choices=tuple(VERDICTS))
-SHAPES = (TEXT, ID, URL, DATE, SECTION, VERSION, LOCATOR, VERDICT)
+SHAPES = (TEXT, ID, URL, DATE, SECTION, ARXIV, DOI, VERSION, LOCATOR, VERDICT)
 
 
 @record
@@ -90,6 +97,7 @@ class Field:
     item: "Mapping | None" = None  # a mapping's shape, or each list item's
     keys: Shape | None = None  # a mapping with free keys of this shape
     min_items: int = 0
+    each: "Field | None" = None  # a list of values: each one's field
     description: str = ""
     # Prose: text a person writes in sentences, which a ' #' would silently
     # cut short (not an id, a verdict, a date or a url).
@@ -149,21 +157,31 @@ def verdicts_where(test) -> tuple[str, ...]:
 SOURCED = verdicts_where(lambda verdict: verdict.cites)
 OUTSIDE_ONLY = verdicts_where(lambda verdict: verdict.cites == ("url",))
 
+TEXT_PATH = "The path of its text, relative to the claims file: `check` reads it"
 ARTICLE = Mapping(description="The news article being checked.", fields={
     "title": prose(required=True),
     "outlet": prose(required=True),
-    "date": text(required=True, shape=DATE),
+    "date": text(shape=DATE, nullable=True),
     "url": text(shape=URL, nullable=True),
+    "text": text(nullable=True, description=TEXT_PATH + " when --article is not given."),
+    "checkable": Field(kinds=(SEQ,), each=prose(), description="Words or phrases that"
+                       " make a sentence of this article checkable, beside the kit's"
+                       " rules (figures, dates, comparisons, superlatives, results)."),
 })
-PAPER = Mapping(description="The paper the article reports on.", fields={
+PAPER = Mapping(description="The paper the article reports on, identified by an arXiv"
+                " id, a DOI or a url (at least one).", fields={
     "title": prose(required=True),
     "authors": prose(required=True),
-    "arxiv": text(required=True),
-    "url": text(required=True, shape=URL),
-    "date": text(required=True, shape=DATE),
+    "arxiv": text(shape=ARXIV, nullable=True),
+    "doi": text(shape=DOI, nullable=True),
+    "url": text(shape=URL, nullable=True),
+    "date": text(shape=DATE, nullable=True),
     "version": text(shape=VERSION, description="The arXiv version that pages and"
                     " sections follow, like v3."),
-})
+    "text": text(nullable=True, description=TEXT_PATH + " (a text or a PDF) when --paper"
+                 " is not given."),
+}, one_of=("arxiv", "doi", "url"),
+   one_of_reason="a paper is known by its arXiv id, its DOI or its url")
 REVIEW = Mapping(description="Who reviewed the claims, and when (the author of"
                  " ClaimReview exports).", fields={
     "reviewer": prose(required=True),
@@ -280,6 +298,8 @@ def _kind_schema(kind: str, spec: Field) -> dict:
                           additionalProperties=mapping_schema(spec.item))
         else:
             schema = mapping_schema(spec.item)
+    if kind is SEQ and spec.each is not None:
+        schema["items"] = field_schema(spec.each)
     if kind is SEQ and spec.item is not None:
         schema["items"] = mapping_schema(spec.item)
         if spec.min_items:

@@ -80,7 +80,10 @@ def explain_syntax_error(error: "yaml.MarkedYAMLError", text: str, display: str)
     detail = source_excerpt(_line_at(lines, line), col)
     if hint is not None:
         detail += (f"hint: {hint}",)
-    return Problem.at(display, (line, col), "syntax", message, detail=detail)
+    # PyYAML 6.0.4's scanner stops deep nesting itself, before the loader's
+    # own depth count sees it: the same fault, so the same code.
+    code = "too-deep" if "maximum nesting depth" in (error.problem or "") else "syntax"
+    return Problem.at(display, (line, col), code, message, detail=detail)
 
 
 def _explain_colon(lines: list[str], line: int, col: int, message: str):

@@ -80,6 +80,23 @@ _RUNNING_SAMPLE = 1000
 # breaks: those near its rarest words.
 _MAX_SEAMS = 1000
 
+# Headings: a line holding a section number and its title, as pdftotext
+# prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
+# ("### 3.3.1 Training Infrastructure"); "Abstract" heads the abstract.  A
+# page's first line starts with pdftotext's form feed.  Each match starts
+# with the newline before its line (search "\n" + text), which lets the regex
+# engine skip from line to line instead of trying every position.
+HEADING = re.compile(
+    r"\n[ \t\f]*+(?:#{1,6}[ \t]+)?(?:\*\*)?(?:(\d{1,3}(?:\.\d{1,3}){0,4})\.?[ \t]+(\S[^\n]*)"
+    r"|((?i:abstract))[ \t]*+(?:\*\*[ \t]*+)?(?=\n|\Z))"
+)
+# A heading's title may be cut by a line break; this much of it is enough.
+MIN_TITLE_PREFIX = 12
+# arXiv's stamp down a paper's first page: "arXiv:2407.21783v3 [cs.AI] 15 Aug
+# 2024".  The subject class after it tells the stamp from a versioned
+# reference to another paper.
+ARXIV_STAMP = re.compile(r"arXiv:(\d{4}\.\d{4,5})(v\d+)[ \t]+\[[a-z-]+(?:\.[A-Za-z-]+)?\]")
+
 
 def _nfkc(text: str) -> str:
     """NFKC, except for characters that would expand past _MAX_FOLD."""

@@ -199,6 +199,9 @@ class _Validator:
                           "text after ' #' is a YAML comment and was dropped")
                          + "; quote the value")
             return False
+        if node.kind is SEQ and field.each is not None:
+            return all([self.value(child, field.each, f"{where}[{index}]")
+                        for index, child in enumerate(node.value)])
         if field.minimum is not None and node.kind in schema.NUMBER:
             least, what = field.minimum
             if node.value < least:
@@ -250,7 +253,8 @@ class _Validator:
         good = self.mapping(node, schema.DOCUMENT.fields[name].item, name)
         if good is None:
             return None
-        return {key: child.value for key, child in good.items() if child.kind is not NULL}
+        return {key: [item.value for item in child.value] if child.kind is SEQ else child.value
+                for key, child in good.items() if child.kind is not NULL}
 
     def sections(self, node: Node | None) -> dict:
         sections = {}
@@ -448,10 +452,15 @@ def _validate(validator: _Validator, root: Node | None, path: str) -> Document |
         return None
     sections = validator.sections(top.get("sections"))
     claims, broken = validator.claims(top.get("claims"), sections)
+    article = validator.header(top, "article") or {}
+    paper = validator.header(top, "paper") or {}
+    texts = {name: (header["text"], position_in(top[name], "text"))
+             for name, header in (("article", article), ("paper", paper)) if "text" in header}
     return Document(
         path=path,
-        article=validator.header(top, "article") or {},
-        paper=validator.header(top, "paper") or {},
+        article=article,
+        paper=paper,
+        texts=texts,
         review=validator.header(top, "review"),
         sections=sections,
         claims=claims,

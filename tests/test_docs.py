@@ -74,19 +74,25 @@ def PASTE(text: str) -> str:
     return replace_once("    verdict: imprecise\n", block + "    verdict: imprecise\n")(text)
 
 
+# The README's new article: init on the examples' texts.
+INIT = ("init", "--article", "article.txt", "--paper", "paper.txt", "-o", "new.yaml")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Example:
     """A command and the block of a doc that shows what it prints.
 
-    Without an edit, the command runs in the repo on the example files as
-    they are.  With one, it runs in a temporary folder that holds the example
-    files, claims.yaml edited.  What it prints is stdout and stderr as a
-    terminal shows them, interleaved."""
+    Without an edit, a setup or copy, the command runs in the repo on the
+    example files as they are.  With one, it runs in a temporary folder that
+    holds the example files, claims.yaml edited, after the setup's commands.  What
+    it prints is stdout and stderr as a terminal shows them, interleaved."""
     doc: str
     after: str
     argv: tuple[str, ...]
     code: int
     edit: Callable[[str], str] | None = None
+    setup: tuple[tuple[str, ...], ...] = ()  # commands run before, each to exit 0
+    copy: bool = False  # in the temporary folder even without an edit or a setup
     whole: bool = True  # else the block is a run of the output's lines
 
 
@@ -129,6 +135,12 @@ EXAMPLES = {
     "quote-not-found": Example(
         doc="docs/checking.md", after="16K\" for \"up to 16K\"), and the examples' paper is saved as",
         argv=("check", "-f", "claims.yaml", "--paper", "paper.txt"), code=1, edit=WORDS),
+    "init": Example(
+        doc="README.md", after="`check -f new.yaml --strict` proves them:",
+        argv=INIT, code=0, copy=True),
+    "check-new": Example(
+        doc="docs/header.md", after="the stubs track every checkable sentence, so even",
+        argv=("check", "-f", "new.yaml", "--strict"), code=0, setup=(INIT,)),
     "markdown": Example(
         doc="docs/exports.md", after="the examples' file in Markdown",
         argv=("export", "-f", f"{EXAMPLE}/claims.yaml", "--format", "markdown"), code=0,
@@ -151,15 +163,21 @@ def run_example(example: Example) -> tuple[int, str]:
     env.update(COLUMNS="80", PYTHONUNBUFFERED="1", PYTHONUTF8="1")
     with tempfile.TemporaryDirectory() as folder:
         cwd = ROOT
-        if example.edit is not None:
+
+        def kit(argv: tuple[str, ...]) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, str(KIT), *argv], cwd=cwd, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, encoding="utf-8", timeout=120)
+
+        if example.edit is not None or example.setup or example.copy:
             cwd = Path(folder)
             for name in os.listdir(ROOT / EXAMPLE):
                 shutil.copy(ROOT / EXAMPLE / name, cwd / name)
             text = (cwd / "claims.yaml").read_text(encoding="utf-8")
-            (cwd / "claims.yaml").write_text(example.edit(text), encoding="utf-8")
-        result = subprocess.run([sys.executable, str(KIT), *example.argv], cwd=cwd, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, encoding="utf-8", timeout=120)
+            (cwd / "claims.yaml").write_text((example.edit or str)(text), encoding="utf-8")
+        for argv in example.setup:
+            assert kit(argv).returncode == 0, argv
+        result = kit(example.argv)
     return result.returncode, result.stdout
 
 
@@ -280,3 +298,21 @@ if __name__ == "__main__":
         sys.stdout.write(run_example(EXAMPLES[sys.argv[1]])[1])
     else:
         sys.exit("usage: python tests/test_docs.py NAME, NAME one of: " + ", ".join(EXAMPLES))
+
+
+def test_the_header_doc_shows_a_header_with_every_key_that_checks(tmp_path):
+    from claimkit import schema
+
+    header = block_after("docs/header.md", "A header for a new article and its paper, with every key:")
+    claim = "claims:\n  - {id: a, claim: A., article_quote: a b, source: {}, verdict: unsourced,"
+    (tmp_path / "claims.yaml").write_text(header + claim + " note: To do.}\n", encoding="utf-8")
+    code, printed = run_example(Example(doc="", after="", argv=(
+        "check", "-f", str(tmp_path / "claims.yaml")), code=0))
+    # Every key is there; its texts are not, which is one warning each.
+    assert (code, [line.split(": ", 2)[1] for line in printed.splitlines()[:2]]) == (
+        0, ["warning[text-missing]", "warning[text-missing]"])
+    documented = read("docs/header.md")
+    for name in ("article", "paper", "review"):
+        keys = schema.DOCUMENT.fields[name].item.fields
+        assert all(f"\n  {key}: " in header for key in keys), name
+        assert all(f"| `{key}` |" in documented for key in keys), name

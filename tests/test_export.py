@@ -793,9 +793,9 @@ def test_a_checks_description_and_note_are_in_every_format_that_shows_checks(cla
 # where it stands; a source's title must be its section's.
 EVERY_FIELD = """\
 article: {title: <<article.title>>, outlet: <<article.outlet>>, date: "2024-07-24",
-          url: <<article.url>>}
-paper: {title: <<paper.title>>, authors: <<paper.authors>>, arxiv: <<paper.arxiv>>,
-        url: <<paper.url>>, date: "2024-07-23"}
+          url: <<article.url>>, text: <<article.text>>, checkable: [<<article.checkable[0]>>]}
+paper: {title: <<paper.title>>, authors: <<paper.authors>>, arxiv: "2407.21783",
+        url: <<paper.url>>, date: "2024-07-23", text: <<paper.text>>}
 review: {reviewer: <<review.reviewer>>, date: "2026-11-27", url: <<review.url>>}
 sections:
   "3.3": {title: <<sections.3.3.title>>, page: 8}
@@ -887,8 +887,9 @@ def read_html(out: str) -> list[str]:
 
 @pytest.mark.parametrize("name, read, shown", [
     ("json", read_json, [  # the header, the claims, the checks: everything
-        "article.title", "article.outlet", "article.url", "paper.title", "paper.authors",
-        "paper.arxiv", "paper.url", "review.reviewer", "review.url", "sections.3.3.title",
+        "article.title", "article.outlet", "article.url", "article.text",
+        "article.checkable[0]", "paper.title", "paper.authors", "paper.url", "paper.text",
+        "review.reviewer", "review.url", "sections.3.3.title",
         "claims[0].claim", "claims[0].article_quote",
         "claims[0].source.quote", "claims[0].source.url", "claims[0].note", "claims[0].unit",
         "claims[1].claim", "claims[1].article_quote", "claims[1].source.url",
@@ -911,7 +912,7 @@ def read_html(out: str) -> list[str]:
         "claims[1].note"]),
     *((name, read, [
         "article.title", "article.outlet", "article.url", "paper.title", "paper.authors",
-        "paper.arxiv", "paper.url", "review.reviewer", "sections.3.3.title",
+        "paper.url", "review.reviewer", "sections.3.3.title",
         "claims[0].claim", "claims[0].article_quote", "claims[0].source.quote",
         "claims[0].note", "claims[0].unit", "claims[1].claim", "claims[1].article_quote",
         "claims[1].source.url", "claims[1].source.quote", "claims[1].note",
@@ -948,3 +949,23 @@ def test_a_control_character_in_any_field_stops_every_export(run, claims_file, n
     # The section whose title is refused is not listed, so its claim cites none.
     assert [problem for problem in problems if problem[0] != "control-character"] == [
         ("unknown-section", "claims[0] (from-the-paper).source.section")]
+
+
+def test_a_paper_known_by_its_doi_and_an_undated_article_are_shown_as_they_are(
+        run, claims_file):
+    # No arXiv id and no article date: the exports name the DOI and leave the
+    # date out, rather than print "arXiv " or an empty date.
+    text = published(document(SIZES).replace('date: "2024-07-24"}', "date: null}").replace(
+        'arxiv: "2407.21783", url: "https://arxiv.org/abs/2407.21783"', 'doi: "10.1000/xyz"'))
+    path = claims_file(text)
+    markdown = run("export", "-f", path, "--format", "markdown")
+    assert markdown.out.splitlines()[2] == (
+        "The Outlet: checked against *[A paper](https://doi.org/10.1000/xyz)* (Someone,"
+        " doi:10.1000/xyz); reviewed by Tester on 2026-11-27.")
+    reviews = json.loads(run("export", "-f", path, "--format", "claimreview").out)
+    assert [review["itemReviewed"] for review in reviews] == [{
+        "@type": "Claim", "author": {"@type": "Organization", "name": "The Outlet"},
+        "appearance": {"@type": "CreativeWork", "headline": "An article"}}]
+    page = run("export", "-f", path, "--format", "html").out
+    assert '<p class="meta">The Outlet</p>' in page
+    assert "(Someone, doi:10.1000/xyz)" in page

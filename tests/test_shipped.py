@@ -109,7 +109,8 @@ def test_the_claims_cover_what_the_article_says(shipped):
                      "sft-mostly-synthetic", "dense-not-moe", "simple-post-training",
                      "multimodal-extensions", "multimodal-not-released",
                      "license-outputs", "partners-25", "three-levers",
-                     "multilingual-and-tools"):
+                     "multilingual-and-tools", "pretraining-compute-highlight",
+                     "raises-competitive-bar"):
         assert required in ids
 
 

@@ -78,8 +78,11 @@ def test_the_closest_passage_is_bounded_for_any_quote_and_text(claims_file, tmp_
     from test_quotes import run_guarded
 
     path = tmp_path / "text.txt"
-    path.write_text(text, encoding="utf-8")
-    result = run_guarded(claims_file(claims_quoting(quotes)), option, str(path))
+    # One quote the text holds, so that it reads as the file's own text and
+    # every missing quote gets its closest passage (not one text-mismatch line).
+    found = "a sentence the text holds"
+    path.write_text(f"{text}\nHere is {found}, written plainly.\n", encoding="utf-8")
+    result = run_guarded(claims_file(claims_quoting([found, *quotes])), option, str(path))
     assert (result.returncode, "Traceback" in result.stderr) == (1, False)
     assert result.stderr.count("error[quote-not-found]") == len(quotes)
 
