@@ -202,12 +202,12 @@ class _Expression:
         error = _syntax_error(source)
         if error is None:  # RecursionError, MemoryError, a null character
             return self.end, "expression is too complex for Python's parser"
-        refusals = []
-        while error is not None:  # each round parses the text closed, once, or shorter
+        refusals, closed = [], False
+        while error is not None:  # each round parses the text closed (once) or shorter
             refusals.append(self._syntax_refusal(error))
             missing = source.count("(") - source.count(")")
-            if "was never closed" in error.msg and missing > 0 and source == self.source:
-                source += ")" * missing
+            if "was never closed" in error.msg and missing > 0 and not closed:
+                source, closed = source + ")" * missing, True
             elif "was never closed" not in error.msg and 0 < (error.offset or 0) <= len(source):
                 source = source[:error.offset - 1]
             else:

@@ -407,6 +407,38 @@ def test_python_s_warnings_about_the_text_are_not_shown(recwarn):
     assert list(recwarn) == []
 
 
+@pytest.mark.parametrize("expression, message", [
+    # Closed, Python stops at the ")" added: cut there, the text is as written.
+    ("(1 +", "expected ')' at character 5"),
+    ("+ 2 ( 1e5.", "expected ')' at character 11"),
+    ("(a b", "unexpected 'b' at character 4"),
+])
+def test_parsing_again_ends(claims_file, expression, message):
+    """kit.py check in a subprocess with 1 GB of memory and a minute: a hang
+    guard, not a timing (it takes a fraction of a second)."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    path, text = checks_file(claims_file, f"""\
+  - id: open
+    compute: "{expression}"
+    expect: 1
+""")
+    line, col = position(text, f'"{expression}"')
+    result = subprocess.run([sys.executable, f"{ROOT}/kit.py", "check", "-f", path],
+                            capture_output=True, text=True, timeout=60, preexec_fn=limit_memory)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, f"{path}: 4 claims, 1 check: 1 problem\n",
+        f"{path}:{line}:{col}: error[expression]: checks[0].compute: cannot parse expression:"
+        f" {message} {HINT}\n")
+
+
 @pytest.mark.parametrize("failure", [RecursionError, MemoryError])
 def test_a_parser_that_gives_up_is_a_refusal(monkeypatch, failure):
     def give_up(*args, **kwargs):
