@@ -1,53 +1,59 @@
 """Evaluate: arithmetic cross-checks over the claims' values.
 
-An expression is read by the small grammar below, and by nothing else:
+An expression is parsed by Python's parser (``ast.parse(text, mode="eval")``)
+and its tree is computed here, node by node; ``eval`` is never used.  The
+tree may hold numbers written in decimal (``15_600``, ``.5e1``), claim ids,
+``+ - * / **``, signs, parentheses and comparisons (``a <= b < c``), with
+Python's precedences (``-2 ** 2`` is -4, ``2 ** 3 ** 2`` is 512).  Anything
+else is refused where it stands before anything is computed: a call, an
+attribute, a string, ``0x10``, ``1j``, ``//``, and every character none of
+those is written with.
 
-    comparison := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)*
-    sum        := product (("+" | "-") product)*
-    product    := signed (("*" | "/") signed)*
-    signed     := ("-" | "+") signed | power
-    power      := atom ("**" signed)?
-    atom       := number | claim id | "(" comparison ")"
-
-These are Python's precedences (``-2 ** 2`` is -4, ``2 ** 3 ** 2`` is 512),
-but not Python's parser: a call, an attribute, a string or anything else
-outside the grammar cannot be parsed at all, and ``eval`` is never used.
-The parse is bounded in length, tokens and nesting; arithmetic is done in
-floats with a bounded exponent, so no expression can run for long or build
-a huge number.  (Python's own ``ast`` would parse more than this grammar
-allows; refusing it here means there is nothing to walk back out of.)
+The parser reads the text with two changes that keep every position: each
+whitespace character is a space, as between the parts of a YAML line, and
+Python's keywords are in capitals, so that every word is a claim id (a claim
+may be called ``yield``; ``and``, ``if`` or ``True`` are names, not Python).
+Length and nesting are bounded before the parser runs, the number of parts
+after; arithmetic is in floats with a bounded exponent, so no expression can
+run for long or build a huge number.
 """
+import ast
+import keyword
 import operator
+import re
+import warnings
 
 from claimkit.model import CheckResult, Document, shorten
 from claimkit.problems import Problems
 
 MAX_EXPRESSION = 500  # characters
-MAX_TOKENS = 200
+MAX_TOKENS = 200  # numbers, claim ids, operators and parentheses
 MAX_NESTING = 32  # parentheses and signs within each other
 MAX_EXPONENT = 100
 
-DIGITS = "0123456789"
-# Longest first, so that ** is never read as * *.
-OPERATORS = ("**", "<=", ">=", "==", "!=", "+", "-", "*", "/", "(", ")", "<", ">")
 INFINITY = float("inf")
 
-_BINARY = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-}
-_COMPARE = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow}
+_SIGN = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+            ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne}
+# An operator is judged with the expression that holds it.
+_OPERATOR = (ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)
 _ALLOWED = "use numbers, claim ids, + - * / **, parentheses and comparisons"
+_HINT = "(a claim id starts with a letter and is written with _ for -)"
+
+# A character the grammar has no use for is refused where it stands,
+# whatever Python would make of it.
+_REFUSED_CHARACTER = re.compile(r"[^A-Za-z0-9_.+\-*/<>=!()\s]")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A number as the kit reads one: digits and _, a point, an exponent.
+_DECIMAL = re.compile(r"[0-9_.]*(?:[eE][+-]?[0-9_]+)?")
+# What a parse error quotes: a bad number's letters, digits, _ and points;
+# else a number, a word, a run of operators or one character.
+_WORD_OR_NUMBER = re.compile(r"[\w.]+")
+_PART = re.compile(r"\.?\d(?:[eE][+-]|[\w.])*|\w+|[*/<>=!]+|\S")
+_BEFORE_AN_OPERAND = "(+-*/<>=!"  # after one of these, + and - are signs
 
 
 class ExpressionError(Exception):
@@ -59,214 +65,281 @@ def claim_name(claim_id: str) -> str:
     return claim_id.replace("-", "_")
 
 
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, 1-based character) for each token; kind "end" closes.
-
-    A character no token can start with is kept as an "other" token, so the
-    parser can say what it found where it expected something else.
-    """
+def parse_expression(text: str) -> tuple[ast.Expression, list[str]]:
+    """Parse and vet an expression; return its tree and the names it uses, in order."""
     if len(text) > MAX_EXPRESSION:
         raise ExpressionError(f"expression is longer than {MAX_EXPRESSION} characters")
-    tokens = []
-    end = len(text)
-    start = 0
-    while start < end:
-        character = text[start]
+    expression = _Expression(text)
+    _check_nesting(text[:expression.refused_at])
+    tree = expression.parse()
+    expression.vet(tree)
+    return tree, expression.list_names(tree)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse parentheses and signs nested deeper than MAX_NESTING, before
+    Python's parser, which goes deeper and can end in RecursionError."""
+    openers: list[str] = []  # "(" and signs, each inside the one before
+    previous = "("  # an expression starts as it does after "("
+    for index, character in enumerate(text):
         if character.isspace():
-            start += 1
             continue
-        if character in DIGITS or (character == "." and start + 1 < end
-                                   and text[start + 1] in DIGITS):
-            kind, stop = "number", _number_end(text, start)
-        elif character == "_" or (character.isascii() and character.isalpha()):
-            kind, stop = "name", start + 1
-            while stop < end and (text[stop] == "_" or (
-                    text[stop].isascii() and text[stop].isalnum())):
-                stop += 1
-        else:
-            operator = next((op for op in OPERATORS if text.startswith(op, start)), None)
-            kind = "other" if operator is None else "op"
-            stop = start + len(operator or character)
-        tokens.append((kind, text[start:stop], start + 1))
-        if len(tokens) > MAX_TOKENS:
-            raise ExpressionError(f"expression has more than {MAX_TOKENS} parts")
-        start = stop
-    tokens.append(("end", "", len(text.rstrip()) + 1))
-    return tokens
+        if character == "(" or (character in "+-" and previous in _BEFORE_AN_OPERAND):
+            openers.append(character)
+            if len(openers) > MAX_NESTING:
+                raise ExpressionError(
+                    f"parentheses and signs are nested deeper than {MAX_NESTING}"
+                    f" (at character {_next_part(text, index + 1) + 1})")
+        elif character == ")":
+            while openers and openers.pop() != "(":
+                pass
+        elif character in "+-/<>=!" or (
+                character == "*" and "**" not in text[max(index - 1, 0):index + 2]):
+            # A sign holds what follows it up to an operator other than **.
+            while openers and openers[-1] != "(":
+                openers.pop()
+        previous = character
 
 
-def _number_end(text: str, start: int) -> int:
-    """Where a number starting at `start` ends: digits, _ and dots, then an
-    optional exponent.  float() decides later whether it is a number."""
-    end = len(text)
-    stop = start
-    while stop < end and (text[stop] in DIGITS or text[stop] in "_."):
-        stop += 1
-    if stop < end and text[stop] in "eE":
-        exponent = stop + 1
-        if exponent < end and text[exponent] in "+-":
-            exponent += 1
-        if exponent < end and text[exponent] in DIGITS:
-            stop = exponent
-            while stop < end and (text[stop] in DIGITS or text[stop] == "_"):
-                stop += 1
-    return stop
+def _next_part(text: str, start: int) -> int:
+    """Where the first part at or after `start` begins, else past the last."""
+    rest = text[start:]
+    return start + len(rest) - len(rest.lstrip()) if rest.strip() else len(text.rstrip())
 
 
-class _Parser:
-    """Recursive descent over the grammar in the module docstring.
+def _unreserve(word: re.Match) -> str:
+    return word[0].upper() if keyword.iskeyword(word[0]) else word[0]
 
-    A tree is a tuple: ("number", value), ("name", name), ("sign", op, tree),
-    ("binary", op, left, right) or ("compare", ops, operands).
-    """
+
+def _refusal(index: int, what: str, advice: str = _ALLOWED) -> tuple[int, str]:
+    """A refusal at a 0-based character: (where, message)."""
+    return index, f"{what} (at character {index + 1})" + (f"; {advice}" if advice else "")
+
+
+def _unparsable(index: int, what: str) -> tuple[int, str]:
+    return index, f"cannot parse expression: {what} at character {index + 1} {_HINT}"
+
+
+def _first(refusals) -> str | None:
+    """The message of the refusal first in the text (on a tie, in the list)."""
+    found = [refusal for refusal in refusals if refusal is not None]
+    return min(found, key=operator.itemgetter(0))[1] if found else None
+
+
+def _is_permitted(node: ast.AST) -> bool:
+    """Whether a node is in the grammar; a constant is judged by how it is written."""
+    if isinstance(node, ast.BinOp):
+        return type(node.op) in _BINARY
+    if isinstance(node, ast.UnaryOp):
+        return type(node.op) in _SIGN
+    if isinstance(node, ast.Compare):
+        return all(type(op) in _COMPARE for op in node.ops)
+    return isinstance(node, (ast.Expression, ast.Name, *_OPERATOR))
+
+
+def _parse(source: str) -> ast.Expression:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "invalid decimal literal" and the like
+        return ast.parse(source, mode="eval")
+
+
+def _syntax_error(source: str) -> SyntaxError | None:
+    """What Python finds wrong with source, if it says where.  Inside
+    parentheses it underlines two parts side by side ("Perhaps you forgot a
+    comma?"); read alone, they are a mistake where the second one begins."""
+    try:
+        _parse(source)
+    except SyntaxError as error:
+        if "forgot a comma" in error.msg and error.offset and error.end_offset:
+            alone = _syntax_error(source[error.offset - 1:error.end_offset - 1])
+            error.offset += alone.offset - 1 if alone and alone.offset else 0
+        return error
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return None
+
+
+class _Expression:
+    """One expression as written, and the text Python's parser reads for it."""
 
     def __init__(self, text: str) -> None:
-        self.tokens = tokenize(text)
-        self.index = 0
-        self.nesting = 0
-        self.names: list[str] = []
+        self.text = text
+        refused = _REFUSED_CHARACTER.search(text)
+        self.refused_at = refused.start() if refused else len(text)
+        self.start = len(text) - len(text.lstrip())  # Python refuses an indent
+        self.end = len(text.rstrip())
+        self.source = _WORD.sub(_unreserve, re.sub(r"\s", " ", text[self.start:]))
+        self.encoded = self.source.encode(errors="surrogatepass")
 
-    def parse(self):
-        tree = self.comparison()
-        kind, text, _ = self.tokens[self.index]
-        if kind != "end":
-            self.fail(f"unexpected {text!r}")
-        return tree
+    def locate(self, col_offset: int) -> int:
+        """The character in text where ast's column (UTF-8 bytes) points."""
+        return self.start + len(self.encoded[:col_offset].decode(errors="surrogatepass"))
 
-    def fail(self, message: str):
-        """Stop at the current token: `message` says what was expected there."""
-        kind, text, column = self.tokens[self.index]
-        if kind == "other":  # a character no token starts with says more
-            if text in "'\"":
-                self.refuse("strings are not allowed", "only numbers are")
-            self.refuse("attribute access is not allowed" if text == "."
-                        else f"{text!r} is not allowed", _ALLOWED)
-        raise ExpressionError(
-            f"cannot parse expression: {message} at character {column} (a claim"
-            " id starts with a letter and is written with _ for -)"
-        )
+    def quote(self, node: ast.AST) -> str:
+        return self.text[self.locate(node.col_offset):self.locate(node.end_col_offset)]
 
-    def refuse(self, message: str, advice: str = ""):
-        column = self.tokens[self.index][2]
-        raise ExpressionError(f"{message} (at character {column})"
-                              + (f"; {advice}" if advice else ""))
+    def parse(self) -> ast.Expression:
+        try:
+            return _parse(self.source)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            pass  # _first_syntax_refusal reads the error again
+        raise ExpressionError(_first([self._refused_character(), self._first_syntax_refusal()]))
 
-    def take(self, *texts: str) -> str | None:
-        kind, text, _ = self.tokens[self.index]
-        if kind == "op" and text in texts:
-            self.index += 1
-            return text
+    def _refused_character(self) -> tuple[int, str] | None:
+        if self.refused_at == len(self.text):
+            return None
+        character = self.text[self.refused_at]
+        if character in "'\"":
+            return _refusal(self.refused_at, "strings are not allowed", "only numbers are")
+        return _refusal(self.refused_at, f"{character!r} is not allowed")
+
+    def _first_syntax_refusal(self) -> tuple[int, str]:
+        """Python reports what its tokenizer finds wrong (a bad number, a ")"
+        too many, a "(" never closed) before a mistake its parser met earlier
+        in the text.  Parsing again, with the parentheses closed or the text
+        cut where Python stopped, finds that one."""
+        source = self.source
+        error = _syntax_error(source)
+        if error is None:  # RecursionError, MemoryError, a null character
+            return self.end, "expression is too complex for Python's parser"
+        refusals, closed = [], False
+        while error is not None:  # each round parses the text closed (once) or shorter
+            refusals.append(self._syntax_refusal(error))
+            missing = source.count("(") - source.count(")")
+            if "was never closed" in error.msg and missing > 0 and not closed:
+                source, closed = source + ")" * missing, True
+            elif "was never closed" not in error.msg and 0 < (error.offset or 0) <= len(source):
+                source = source[:error.offset - 1]
+            else:
+                break
+            error = _syntax_error(source)
+        return min(refusals, key=operator.itemgetter(0))
+
+    def _syntax_refusal(self, error: SyntaxError) -> tuple[int, str]:
+        if "was never closed" in error.msg:
+            return _unparsable(self.end, "expected ')'")
+        # Python may point at a space before what it could not read, and
+        # at nothing (0) when the text ends too soon.
+        index = _next_part(self.text, self.start + (error.offset or 1) - 1)
+        if not error.offset or index >= self.end:
+            return _unparsable(self.end, "it ends too soon")
+        number = next((word for word in _WORD_OR_NUMBER.finditer(self.text)
+                       if word.start() <= index <= word.end()), None)
+        if ("literal" in error.msg and "string" not in error.msg  # "invalid decimal literal"
+                and number and number[0][0] in "0123456789."):
+            return _refusal(number.start(), f"{number[0]!r} is not a number", "")
+        before = self.text[:index].rstrip()
+        if not before or before[-1] in _BEFORE_AN_OPERAND:
+            return _unparsable(index, "expected a number, a claim id or '('")
+        return _unparsable(index, f"unexpected {_PART.match(self.text, index)[0]!r}")
+
+    def vet(self, tree: ast.Expression) -> None:
+        """Refuse the tree's first part outside the grammar, and a tree of too many parts."""
+        parts = self.text.count("(") + self.text.count(")") + sum(
+            len(node.ops) if isinstance(node, ast.Compare) else 1
+            for node in ast.walk(tree) if isinstance(node, ast.expr))
+        if parts > MAX_TOKENS:
+            raise ExpressionError(f"expression has more than {MAX_TOKENS} parts")
+        refusal = _first([self._refused_character(), *map(self._refusal, ast.walk(tree))])
+        if refusal is not None:
+            raise ExpressionError(refusal)
+
+    def _refusal(self, node: ast.AST) -> tuple[int, str] | None:
+        if _is_permitted(node):
+            return None
+        if isinstance(node, ast.Constant):
+            return self._number_refusal(node)
+        if isinstance(node, ast.BinOp):
+            return self._operator_refusal(node)
+        if isinstance(node, ast.Call):
+            return self._call_refusal(node)
+        if isinstance(node, ast.Attribute):
+            at = self.text.index(".", self.locate(node.value.end_col_offset))
+            return _refusal(at, "attribute access is not allowed")
+        return self._other_refusal(node)
+
+    def _number_refusal(self, node: ast.Constant) -> tuple[int, str] | None:
+        at, written = self.locate(node.col_offset), self.quote(node)
+        if isinstance(node.value, str | bytes):
+            return _refusal(at, "strings are not allowed", "only numbers are")
+        if not isinstance(node.value, int | float | complex):  # ... (Ellipsis)
+            return _refusal(at, f"{written!r} is not allowed")
+        decimal = _DECIMAL.match(written).end()
+        if decimal < len(written):  # 0x10, 1j
+            return _unparsable(at + decimal, f"unexpected {written[decimal:]!r}")
+        if not -INFINITY < float(written) < INFINITY:
+            return _refusal(at, f"{shorten(written, 40)} is past the largest number"
+                            " (about 1.8e308)", "")
         return None
 
-    def comparison(self):
-        operands = [self.sum()]
-        ops = []
-        while (op := self.take(*_COMPARE)) is not None:
-            ops.append(op)
-            operands.append(self.sum())
-        return ("compare", ops, operands) if ops else operands[0]
+    def _operator_refusal(self, node: ast.BinOp) -> tuple[int, str]:
+        between = self.locate(node.left.end_col_offset), self.locate(node.right.col_offset)
+        gap = self.text[slice(*between)]
+        symbol = "".join(gap.split()).strip("()")
+        return _refusal(between[0] + gap.index(symbol), f"{symbol!r} is not allowed")
 
-    def sum(self):
-        tree = self.product()
-        while (op := self.take("+", "-")) is not None:
-            tree = ("binary", op, tree, self.product())
-        return tree
+    def _call_refusal(self, node: ast.Call) -> tuple[int, str]:
+        if isinstance(node.func, ast.Name):
+            return _refusal(self.locate(node.func.col_offset),
+                            f"function calls are not allowed: {self.quote(node.func)}(...)")
+        at = self.text.index("(", self.locate(node.func.end_col_offset))
+        return _refusal(at, "function calls are not allowed")
 
-    def product(self):
-        tree = self.signed()
-        while (op := self.take("*", "/")) is not None:
-            tree = ("binary", op, tree, self.signed())
-        return tree
+    def _other_refusal(self, node: ast.AST) -> tuple[int, str] | None:
+        """Whatever else Python read is refused as written, unless a character
+        the grammar has no use for stands before its end: that one is refused
+        first.  (A node without a position is a part of one judged itself.)"""
+        if not hasattr(node, "col_offset") or self.refused_at < self.locate(node.end_col_offset):
+            return None
+        return _refusal(self.locate(node.col_offset),
+                        f"{shorten(self.quote(node), 40)!r} is not allowed")
 
-    def signed(self):
-        op = self.take("-", "+")
-        if op is None:
-            return self.power()
-        self.enter()
-        tree = ("sign", op, self.signed())
-        self.nesting -= 1
-        return tree
-
-    def power(self):
-        tree = self.atom()
-        if self.take("**") is not None:
-            tree = ("binary", "**", tree, self.signed())
-        return tree
-
-    def atom(self):
-        kind, text, _ = self.tokens[self.index]
-        if kind == "number":
-            try:
-                value = float(text)
-            except ValueError:
-                self.refuse(f"{text!r} is not a number")
-            if not -INFINITY < value < INFINITY:
-                self.refuse(f"{shorten(text, 40)} is past the largest number (about 1.8e308)")
-            self.index += 1
-            return ("number", value)
-        if kind == "name":
-            if self.tokens[self.index + 1][1] == "(":
-                self.refuse(f"function calls are not allowed: {text}(...)", _ALLOWED)
-            self.index += 1
-            if text not in self.names:
-                self.names.append(text)
-            return ("name", text)
-        if self.take("(") is not None:
-            self.enter()
-            tree = self.comparison()
-            self.nesting -= 1
-            if self.take(")") is None:
-                self.fail("expected ')'")
-            return tree
-        self.fail("expected a number, a claim id or '('" if kind != "end"
-                  else "it ends too soon")
-
-    def enter(self) -> None:
-        self.nesting += 1
-        if self.nesting > MAX_NESTING:
-            self.refuse(f"parentheses and signs are nested deeper than {MAX_NESTING}")
+    def list_names(self, tree: ast.Expression) -> list[str]:
+        """The claim names the tree uses, each once, in the order they are
+        written.  Each Name is given the word as written: the parser read
+        keywords in capitals, and reads any name in its NFKC form."""
+        names = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Name)),
+                       key=operator.attrgetter("col_offset"))
+        for node in names:
+            node.id = self.quote(node)
+        return list(dict.fromkeys(node.id for node in names))
 
 
-def parse_expression(text: str) -> tuple[tuple, list[str]]:
-    """Parse an expression; return its tree and the names it uses, in order."""
-    parser = _Parser(text)
-    return parser.parse(), parser.names
-
-
-def _evaluate(tree, values: dict):
-    kind = tree[0]
-    if kind == "number":
-        return tree[1]
-    if kind == "name":
-        return values[tree[1]]
-    if kind == "sign":
-        value = _number(_evaluate(tree[2], values))
-        return -value if tree[1] == "-" else value
-    if kind == "binary":
-        _, op, left, right = tree
-        left = _number(_evaluate(left, values))
-        right = _number(_evaluate(right, values))
-        if op == "**" and abs(right) > MAX_EXPONENT:
-            raise ExpressionError(f"exponent {right:g} is outside ±{MAX_EXPONENT}")
-        if op == "/" and right == 0:
-            raise ExpressionError("division by zero")
-        if op == "**" and left == 0 and right < 0:
-            raise ExpressionError("0 cannot be raised to a negative power")
-        result = _BINARY[op](left, right)
-        # Neither complex (a fractional power of a negative number), nor
-        # infinite, nor NaN.
-        if isinstance(result, complex) or not -INFINITY < result < INFINITY:
-            raise ExpressionError("result is not a finite number")
-        return result
+def _evaluate(node: ast.AST, values: dict):
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, values)
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return _SIGN[type(node.op)](_number(_evaluate(node.operand, values)))
+    if isinstance(node, ast.BinOp):
+        return _compute(type(node.op), _number(_evaluate(node.left, values)),
+                        _number(_evaluate(node.right, values)))
     # A chain like a <= b < c holds when every link holds.
-    _, ops, operands = tree
-    left = _number(_evaluate(operands[0], values))
-    for op, operand in zip(ops, operands[1:], strict=True):
+    left = _number(_evaluate(node.left, values))
+    for op, operand in zip(node.ops, node.comparators, strict=True):
         right = _number(_evaluate(operand, values))
-        if not _COMPARE[op](left, right):
+        if not _COMPARE[type(op)](left, right):
             return False
         left = right
     return True
+
+
+def _compute(op: type, left: float, right: float) -> float:
+    if op is ast.Pow and abs(right) > MAX_EXPONENT:
+        raise ExpressionError(f"exponent {right:g} is outside ±{MAX_EXPONENT}")
+    if op is ast.Div and right == 0:
+        raise ExpressionError("division by zero")
+    if op is ast.Pow and left == 0 and right < 0:
+        raise ExpressionError("0 cannot be raised to a negative power")
+    result = _BINARY[op](left, right)
+    # Neither complex (a fractional power of a negative number), nor
+    # infinite, nor NaN.
+    if isinstance(result, complex) or not -INFINITY < result < INFINITY:
+        raise ExpressionError("result is not a finite number")
+    return result
 
 
 def _number(value):

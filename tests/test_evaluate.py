@@ -1,8 +1,11 @@
 """Arithmetic cross-checks: results, failures, and hostile expressions."""
+import ast
 import json
 from typing import ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimkit.evaluate import ExpressionError, evaluate, format_tolerance, run_checks
 from conftest import GPUS, LICENSE, document, position
@@ -310,3 +313,213 @@ def test_a_check_whose_compute_fails_keeps_its_literal_expect(claims_file, expec
     assert [(r.check.id, r.expected, r.computed, r.ok) for r in loaded.results] == [
         ("bad", expected, None, None)]
     assert [p.code for p in loaded.check_problems] == ["expression"]
+
+
+# -- Python's parser reads more than the grammar: what it reads beyond is refused --
+
+NAMES = {"a": 1.0, "b": 2.0, "f": 3.0, "x": 4.0}
+
+
+@pytest.mark.parametrize("expression, refused", [
+    # Numbers not written in decimal: the first character past the decimal part.
+    ("0x10", f"cannot parse expression: unexpected 'x10' at character 2 {HINT}"),
+    ("0o17 + 1", f"cannot parse expression: unexpected 'o17' at character 2 {HINT}"),
+    ("0b1", f"cannot parse expression: unexpected 'b1' at character 2 {HINT}"),
+    ("1e5j", f"cannot parse expression: unexpected 'j' at character 4 {HINT}"),
+    ("07", "'07' is not a number (at character 1)"),  # Python's rule for leading zeros
+    ("1_", "'1_' is not a number (at character 1)"),
+    ("1" + "0" * 400, f"1{'0' * 38}… is past the largest number (about 1.8e308)"
+     " (at character 1)"),  # an int, to Python
+    ("...", f"'...' is not allowed (at character 1); {ALLOWED}"),
+    ("()", f"'()' is not allowed (at character 1); {ALLOWED}"),
+    # Python's operators that the grammar does not have.
+    ("a // b", f"'//' is not allowed (at character 3); {ALLOWED}"),
+    ("(a)<<(b)", f"'<<' is not allowed (at character 4); {ALLOWED}"),
+    ("a % b", f"'%' is not allowed (at character 3); {ALLOWED}"),
+    ("~a", f"'~' is not allowed (at character 1); {ALLOWED}"),
+    ("1 <> 2", f"cannot parse expression: unexpected '<>' at character 3 {HINT}"),
+    ("*a", f"cannot parse expression: expected a number, a claim id or '(' at character 1"
+     f" {HINT}"),
+    ("a = 1", f"cannot parse expression: unexpected '=' at character 3 {HINT}"),
+    # Keywords are words, as in the grammar: two names side by side.
+    ("not a", f"cannot parse expression: unexpected 'a' at character 5 {HINT}"),
+    ("a or b", f"cannot parse expression: unexpected 'or' at character 3 {HINT}"),
+    ("a is not b", f"cannot parse expression: unexpected 'is' at character 3 {HINT}"),
+    ("await a", f"cannot parse expression: unexpected 'a' at character 7 {HINT}"),
+    ("lambda: 1", f"':' is not allowed (at character 7); {ALLOWED}"),
+    # Brackets, commas and the rest are characters the grammar has no use for.
+    ("[a for a in b]", f"'[' is not allowed (at character 1); {ALLOWED}"),
+    ("a[1:2]", f"'[' is not allowed (at character 2); {ALLOWED}"),
+    ("{a}", f"'{{' is not allowed (at character 1); {ALLOWED}"),
+    ("a, b", f"',' is not allowed (at character 2); {ALLOWED}"),
+    ("f'{a}'", "strings are not allowed (at character 2); only numbers are"),
+    ("b'1'", "strings are not allowed (at character 1); only numbers are"),
+    ("1 # 2", f"'#' is not allowed (at character 3); {ALLOWED}"),  # not a comment
+    ("1 \\\n+ 2", f"'\\\\' is not allowed (at character 3); {ALLOWED}"),
+    ("ｐarams", f"'ｐ' is not allowed (at character 1); {ALLOWED}"),  # Python reads 'params'
+    ("é + f(1)", f"'é' is not allowed (at character 1); {ALLOWED}"),
+    ("1\x00", f"'\\x00' is not allowed (at character 2); {ALLOWED}"),
+    ("\ud800", f"'\\ud800' is not allowed (at character 1); {ALLOWED}"),
+    # Calls and attributes, however they are written.
+    ("(a)(b)", f"function calls are not allowed: a(...) (at character 2); {ALLOWED}"),
+    ("a (b)", f"function calls are not allowed: a(...) (at character 1); {ALLOWED}"),
+    ("2 (b)", f"function calls are not allowed (at character 3); {ALLOWED}"),
+    ("f(x=1)", f"function calls are not allowed: f(...) (at character 1); {ALLOWED}"),
+    ("(1).real", f"attribute access is not allowed (at character 4); {ALLOWED}"),
+    ("a . b", f"attribute access is not allowed (at character 3); {ALLOWED}"),
+    ("0x1for 2", f"'0x1for 2' is not allowed (at character 1); {ALLOWED}"),  # 0x1f or 2
+    # Python reports a bad number, a ")" too many or a "(" never closed
+    # before a mistake earlier in the text: the earlier one is said.
+    ("a b + 1e", f"cannot parse expression: unexpected 'b' at character 3 {HINT}"),
+    ("a b )", f"cannot parse expression: unexpected 'b' at character 3 {HINT}"),
+    ("(a b", f"cannot parse expression: unexpected 'b' at character 4 {HINT}"),
+    ("(1 + a  b * 2)", f"cannot parse expression: unexpected 'b' at character 9 {HINT}"),
+    ("((a)", f"cannot parse expression: expected ')' at character 5 {HINT}"),
+    ("", f"cannot parse expression: it ends too soon at character 1 {HINT}"),
+    # Parentheses and signs count together, and a sign ends with its operand.
+    ("(-" * 20 + "1" + ")" * 20,
+     "parentheses and signs are nested deeper than 32 (at character 34)"),
+])
+def test_what_python_reads_beyond_the_grammar_is_refused(expression, refused):
+    with pytest.raises(ExpressionError) as error:
+        evaluate(expression, NAMES)
+    assert str(error.value) == refused
+
+
+@pytest.mark.parametrize("expression, values, result", [
+    # A claim may be named like a Python keyword: every word is a claim id.
+    ("yield * 2 + pass", {"yield": 3.0, "pass": 1.0}, (7.0, ["yield", "pass"])),
+    ("not_a", {"not_a": 1.0}, (1.0, ["not_a"])),
+    # Any whitespace between the parts, on any number of lines.
+    ("\u00a0 1 +\n\t2\u3000", {}, (3.0, [])),
+    ("1_000 + .5 + 5. + 1E-2 + 2.5e+1", {}, (1030.51, [])),
+    ("--1 + +1", {}, (2.0, [])),
+    ("-1" + " - -1" * 40, {}, (39.0, [])),  # 41 signs, none inside another
+    ("1 == 1.0 != 2", {}, (True, [])),
+])
+def test_what_the_grammar_reads_is_computed(expression, values, result):
+    assert evaluate(expression, values) == result
+
+
+def test_python_s_warnings_about_the_text_are_not_shown(recwarn):
+    with pytest.raises(ExpressionError):
+        evaluate("0x1for 2", {})  # "invalid hexadecimal literal", to Python
+    assert list(recwarn) == []
+
+
+@pytest.mark.parametrize("expression, message", [
+    # Closed, Python stops at the ")" added: cut there, the text is as written.
+    ("(1 +", "expected ')' at character 5"),
+    ("+ 2 ( 1e5.", "expected ')' at character 11"),
+    ("(a b", "unexpected 'b' at character 4"),
+])
+def test_parsing_again_ends(claims_file, expression, message):
+    """kit.py check in a subprocess with 1 GB of memory and a minute: a hang
+    guard, not a timing (it takes a fraction of a second)."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    path, text = checks_file(claims_file, f"""\
+  - id: open
+    compute: "{expression}"
+    expect: 1
+""")
+    line, col = position(text, f'"{expression}"')
+    result = subprocess.run([sys.executable, f"{ROOT}/kit.py", "check", "-f", path],
+                            capture_output=True, text=True, timeout=60, preexec_fn=limit_memory)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, f"{path}: 4 claims, 1 check: 1 problem\n",
+        f"{path}:{line}:{col}: error[expression]: checks[0].compute: cannot parse expression:"
+        f" {message} {HINT}\n")
+
+
+@pytest.mark.parametrize("failure", [RecursionError, MemoryError])
+def test_a_parser_that_gives_up_is_a_refusal(monkeypatch, failure):
+    def give_up(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(ast, "parse", give_up)
+    with pytest.raises(ExpressionError) as error:
+        evaluate("1 + 1", {})
+    assert str(error.value) == "expression is too complex for Python's parser"
+
+
+# Claims named like Python's keywords as well as plain ones; the reference
+# reads each name as its value.
+VALUES = {"a": 2.0, "b": -3.0, "c_d": 0.5, "yield": 4.0, "pass": 1.5, "lambda": 0.25}
+COMPUTING = ("division by zero", "exponent ", "0 cannot be raised", "result is not a finite",
+             "result is too large")
+SPACES = st.sampled_from(["", " ", "  ", "\t", "\n", "\u00a0", "\u3000"])
+COMPARISONS = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+
+
+def grow(inner):
+    """Each expression is (kit text, reference text, names in order)."""
+    binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner,
+                       SPACES, SPACES).map(
+        lambda t: (f"{t[0][0]}{t[3]}{t[1]}{t[4]}{t[2][0]}", f"{t[0][1]} {t[1]} {t[2][1]}",
+                   t[0][2] + t[2][2]))
+    signed = st.tuples(st.sampled_from(["-", "+"]), SPACES, inner).map(
+        lambda t: (f"{t[0]}{t[1]}{t[2][0]}", f"{t[0]}{t[2][1]}", t[2][2]))
+    grouped = st.tuples(SPACES, inner, SPACES).map(
+        lambda t: (f"({t[0]}{t[1][0]}{t[2]})", f"({t[1][1]})", t[1][2]))
+    return binary | signed | grouped
+
+
+NUMBERS = st.sampled_from(["0", "1", "2", "3", "0.5", ".5", "5.", "1_000", "1e3", "1E-2",
+                           "2.5e+1"]).map(lambda text: (text, repr(float(text)), []))
+CLAIMS = st.sampled_from(sorted(VALUES)).map(lambda name: (name, f"({VALUES[name]!r})", [name]))
+ARITHMETIC = st.recursive(NUMBERS | CLAIMS, grow, max_leaves=10)
+
+
+
+@st.composite
+def expressions(draw):
+    """An expression in the grammar: arithmetic, or a chain of comparisons."""
+    parts = draw(st.lists(ARITHMETIC, min_size=1, max_size=3))
+    kit, reference, names = parts[0]
+    for part in parts[1:]:
+        op = draw(COMPARISONS)
+        kit += f"{draw(SPACES)}{op}{draw(SPACES)}{part[0]}"
+        reference += f" {op} {part[1]}"
+        names = names + part[2]
+    return draw(SPACES) + kit + draw(SPACES), reference, names
+
+
+@settings(max_examples=400, deadline=None)
+@given(expressions())
+def test_expressions_in_the_grammar_compute_what_python_computes(expression):
+    """Whatever the grammar reads is never refused as unreadable; what the
+    kit computes, Python computes the same, on the same floats."""
+    kit, reference, names = expression
+    try:
+        expected = eval(reference, {"__builtins__": {}})  # the test's own text, never the kit's
+    except (ZeroDivisionError, OverflowError, TypeError):  # TypeError: a complex compared
+        expected = None
+    try:
+        computed = evaluate(kit, VALUES)
+    except ExpressionError as error:
+        assert str(error).startswith(COMPUTING), (kit, str(error))
+        return
+    assert computed == (expected, list(dict.fromkeys(names))), (kit, reference)
+    assert isinstance(computed[0], bool) == isinstance(expected, bool)
+
+
+FRAGMENTS = ["1", "0x1", "1e", "1j", "07", ".", "_", "a", "yield", "and", "not", "if", "True",
+             "lambda", "+", "-", "*", "**", "/", "//", "<", "<=", "==", "!", "=", "(", ")",
+             "[", ",", ":", "'", "#", "\\", "é", "\x00", "\ud800", " ", "\n", "\u00a0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join) | st.text(max_size=60))
+def test_any_text_is_computed_or_refused_in_one_line(text):
+    try:
+        evaluate(text, {"a": 1.0, "yield": 2.0})
+    except ExpressionError as error:
+        assert str(error) and "\n" not in str(error)
