@@ -6,8 +6,8 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_quotes import tiny_pdf
 
+from bench.pdfs import pdf_of
 from claimkit.init import find_sections
 from claimkit.output import OutputError, write_new
 from conftest import document, position
@@ -187,8 +187,8 @@ def test_an_article_with_no_checkable_sentence_gets_one_stub(run, texts):
 @pytest.mark.skipif(shutil.which("pdftotext") is None,
                     reason="pdftotext (poppler-utils) is not installed")
 def test_init_reads_a_pdf_through_pdftotext(run, texts):
-    (texts / "paper.pdf").write_bytes(tiny_pdf(["The Orca Paper", "1 Introduction",
-                                                "2 Method"]))
+    (texts / "paper.pdf").write_bytes(pdf_of(["The Orca Paper", "1 Introduction",
+                                              "2 Method"]))
     result = run("init", "--article", "article.txt", "--paper", "paper.pdf", "-o", "-")
     assert result.code == 0
     assert ('  title: "The Orca Paper"\n' in result.out

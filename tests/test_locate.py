@@ -8,6 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.pdfs import pdf_of
 from claimkit.locate import passage_starts, yaml_text
 from conftest import GPUS, HEADER, document
 
@@ -132,11 +133,9 @@ def test_a_markdown_paper_is_read_by_its_headings(run, claims_file, tmp_path):
 @pytest.mark.skipif(shutil.which("pdftotext") is None,
                     reason="pdftotext (poppler-utils) is not installed")
 def test_a_pdf_is_read_through_pdftotext(run, claims_file, tmp_path):
-    from test_quotes import tiny_pdf
-
     pdf = tmp_path / "paper.pdf"
-    pdf.write_bytes(tiny_pdf(["3.3.1 Training Infrastructure",
-                              "Llama 3 405B is trained on up to 16K H100 GPUs."]))
+    pdf.write_bytes(pdf_of(["3.3.1 Training Infrastructure",
+                            "Llama 3 405B is trained on up to 16K H100 GPUs."]))
     result = run("locate", "16K H100 GPUs", "--paper", str(pdf),
                  "-f", claims_file(SECTIONS + "claims:\n" + GPUS))
     assert result.out.splitlines()[1:3] == [

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bench.pdfs import pdf_of
 from claimkit.model import Claim, Document, Source
 from claimkit.problems import Problems
 from claimkit.quotes import check_article, check_paper, find_headings
@@ -454,37 +455,12 @@ def test_a_too_short_article_quote_tracks_no_sentence(tmp_path):
 
 # -- PDF input -----------------------------------------------------------------
 
-def tiny_pdf(pages: list[str]) -> bytes:
-    """A valid PDF of one line of Helvetica per page, written byte by byte."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for text in pages:
-        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
-                       f" /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>")
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
-    return out
-
-
 @pytest.mark.skipif(__import__("shutil").which("pdftotext") is None,
                     reason="pdftotext (poppler-utils) is not installed")
 def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_path):
     pdf = tmp_path / "paper.pdf"
-    pdf.write_bytes(tiny_pdf(["3.3.1 Training Infrastructure",
-                              "Llama 3 405B is trained on up to 16K H100 GPUs."]))
+    pdf.write_bytes(pdf_of(["3.3.1 Training Infrastructure",
+                            "Llama 3 405B is trained on up to 16K H100 GPUs."]))
     problems = Problems()
     reports = check_paper(paper_document(
         ("3.3.1", 2, "trained on up to 16K H100 GPUs"),
@@ -499,7 +475,7 @@ def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_pa
 def test_a_pdf_without_pdftotext_is_exit_2_with_what_to_do(
         run, claims_file, tmp_path, monkeypatch):
     pdf = tmp_path / "paper.pdf"
-    pdf.write_bytes(tiny_pdf(["Llama 3 405B is trained on up to 16K H100 GPUs."]))
+    pdf.write_bytes(pdf_of(["Llama 3 405B is trained on up to 16K H100 GPUs."]))
     monkeypatch.setenv("PATH", str(tmp_path))  # no pdftotext on it
     path = claims_file(document(GPUS))
     result = run("check", "-f", path, "--paper", str(pdf))
