@@ -17,13 +17,13 @@ footnotes) between its halves, at the page breaks near its rarest words.
 """
 import bisect
 import difflib
-import functools
-import itertools
 import re
 import unicodedata
-from collections import Counter
 
+from claimkit.load import LoadError
 from claimkit.model import TEXT_LINE_BREAK, shorten
+from claimkit.pages import Seams
+from claimkit.problems import Problem
 from claimkit.words import WordIndex, read_token
 
 _TYPOGRAPHY = {
@@ -60,7 +60,37 @@ _MAX_FOLD = 4
 # Texts are normalised in blocks of about this many characters, cut at
 # whitespace that no rule joins across, so a match maps back to the text.
 _BLOCK = 4096
-_BOUNDARY = re.compile(r"(?<![\s\-‐‑‒–—―−\u00adx×ｘ])\s+(?=[^\sx×ｘ])")
+# The characters that make whitespace beside them joinable, once folded
+# (NFKC, then _TYPOGRAPHY): a hyphen before it ("foun-\ndation"), an x on
+# either side ("3 x 4"), and one that folds to nothing ("3 ^x 4").  Every
+# code point whose fold ends in a hyphen, starts or ends with an x, or is
+# empty (tests/test_quotes.py scans them all).
+_HYPHEN_END = "\\-‐‑‒–—―−⁻₋︱︲﹘﹣－"
+_VANISHING = "\u00ad^＾"
+_MATH_X = "".join(map(chr, range(0x1D431, 0x1D6A2, 0x34)))  # bold x, italic x, …
+_X_START = "x×ｘˣₓⓧⅹⅺⅻ" + _MATH_X
+_X_END = "x×ｘˣₓⓧⅸⅹ㏓" + _MATH_X
+_BOUNDARY = re.compile(rf"(?<![\s{_HYPHEN_END}{_VANISHING}{_X_END}])\s+"
+                       rf"(?=[^\s{_VANISHING}{_X_START}])")
+# Where no such whitespace comes for 16 blocks (a run of words joined by
+# hyphens, an inline image's base64), a block is glued: cut between two
+# characters that no rule reads across and that never compose, and joined to
+# the next without a space.  They are ASCII letters and digits and CJK
+# ideographs, but never an x beside a digit, which "3x 4" joins across.
+_GLUE_AFTER = 16
+_LETTERS = "[A-Za-z\u4e00-\u9fff]"
+_NOT_X = "[0-9A-Za-wyz\u4e00-\u9fff]"
+_CUT = re.compile(f"{_BOUNDARY.pattern}|(?<={_LETTERS})(?={_LETTERS})|(?<={_NOT_X})(?={_NOT_X})")
+# A run of whitespace up to the end (of the text, or of a search's window).
+# (Only from the run's start, so a long run is scanned once.)
+_SPACE_TO_END = re.compile(r"(?<!\s)\s++\Z")
+# A text that runs longer than this with no cut of either kind is refused:
+# a block costs some twenty times its size in memory to normalise, and
+# placing a match in it folds it again some twenty times.
+MAX_RUN = 1 << 18
+# A text of more pages (form feeds) than this is refused: 50 MB in pages of
+# 500 characters.  Each page break is kept, to place quotes on their pages.
+MAX_PAGES = 100_000
 # A quote found more often than this is placed by its first occurrences only.
 _MAX_OCCURRENCES = 200
 # How many candidate windows difflib compares with a quote that is not found.
@@ -68,17 +98,6 @@ _CANDIDATES = 4
 # A quote that is not found is compared by at most its first this many
 # characters: difflib's cost grows with the product of the two lengths.
 MAX_COMPARED = 500
-# Lines that fall between the halves of a quote that crosses a page.
-_PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*",
-                          re.IGNORECASE)
-_FOOTNOTE = re.compile(r"\s*(?:[*∗†‡§¶]|\d{1,2}(?:\s|(?=http)))")
-# Lines at a page's edge that repeat on this many pages are running heads,
-# found on the first _RUNNING_SAMPLE pages.
-_RUNNING_MIN_PAGES = 3
-_RUNNING_SAMPLE = 1000
-# A quote that is not found is looked for across at most this many page
-# breaks: those near its rarest words.
-_MAX_SEAMS = 1000
 
 # Headings: a line holding a section number and its title, as pdftotext
 # prints it ("3.3.1 Training Infrastructure") or as Markdown renders it
@@ -134,21 +153,63 @@ def _fold(text: str) -> str:
 
 
 def _block_spans(text: str, start: int = 0, end: int | None = None, size: int = _BLOCK):
-    """(start, end) of blocks of text, cut at whitespace no rule joins across."""
+    """(start, end, glued) of blocks of text, cut at whitespace no rule joins
+    across, or else glued to the block before (see _CUT): the normal forms
+    of the blocks, joined by a space or, before a glued one, by nothing, are
+    the normal form of the text."""
     end = len(text) if end is None else end
+    # Whitespace at the end joins nothing, and is in no block.
+    trailing = _SPACE_TO_END.search(text, start, end)
+    end = trailing.start() if trailing else end
+    glued = False
     while start < end:
-        cut = _BOUNDARY.search(text, start + size, end) if start + size < end else None
+        cut = None
+        if start + size < end:
+            # From the start of the whitespace that the block's size ends in,
+            # which is where a cut may begin.
+            space = (_SPACE_TO_END.search(text, start, start + size)
+                     if text[start + size - 1].isspace() else None)
+            after = space.start() if space else start + size
+            cut = (_BOUNDARY.search(text, after, min(end, start + _GLUE_AFTER * size))
+                   or _CUT.search(text, after, end))
         if cut is None:
-            yield start, end
+            yield start, end, glued
             return
-        yield start, cut.start()
-        start = cut.end()
+        yield start, cut.start(), glued
+        start, glued = cut.end(), cut.end() == cut.start()
+
+
+def _fold_blocks(text: str, blocks) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """The normal form of text from those of its blocks (see _block_spans),
+    with where each block that has one starts in it, and the block's span."""
+    parts, starts, spans, length = [], [], [], 0
+    for start, end, glued in blocks:
+        piece = _fold(text[start:end])
+        if piece:
+            if length and not glued:
+                parts.append(" ")
+                length += 1
+            starts.append(length)
+            spans.append((start, end))
+            parts.append(piece)
+            length += len(piece)
+    return "".join(parts), starts, spans
 
 
 def normalize(text: str) -> str:
     """Fold the layout and typography a quote may differ in; keep the words."""
-    return " ".join(filter(None, (_fold(text[start:end])
-                                  for start, end in _block_spans(text))))
+    return _fold_blocks(text, _block_spans(text))[0]
+
+
+def _refuse_long_runs(blocks, text: str, path: str):
+    """The blocks, or LoadError at the first one longer than MAX_RUN."""
+    for start, end, glued in blocks:
+        if end - start > MAX_RUN:
+            raise LoadError(Problem.at(
+                path, LineIndex(text).line_col(start), "too-large",
+                f"the text runs on for more than {MAX_RUN:,} characters from here"
+                " with neither a space nor two letters or digits side by side"))
+        yield start, end, glued
 
 
 def compared_part(needle: str) -> str:
@@ -175,15 +236,32 @@ def plain_newlines(text: str) -> str:
 
 
 class LineIndex:
-    """1-based line and column of offsets into a text with plain newlines,
-    by bisecting where its lines start."""
+    """1-based line and column of offsets into a text with plain newlines.
+
+    The newlines are counted once per chunk of the text, and a lookup counts
+    them within one chunk: memory does not grow with the number of lines (a
+    list of where each line starts would take 2 GB for 50 MB of newlines).
+    """
+
+    _CHUNK = 4096
 
     def __init__(self, text: str) -> None:
-        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.text = text
+        # Per chunk: the newlines before its start, and the offset of the
+        # last one (-1 for none).
+        self.lines_before, self.last_newline = [0], [-1]
+        for start in range(0, len(text), self._CHUNK):
+            end = start + self._CHUNK
+            self.lines_before.append(self.lines_before[-1] + text.count("\n", start, end))
+            last = text.rfind("\n", start, end)
+            self.last_newline.append(last if last >= 0 else self.last_newline[-1])
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        chunk = min(offset // self._CHUNK, len(self.lines_before) - 1)
+        start = chunk * self._CHUNK
+        line = self.lines_before[chunk] + self.text.count("\n", start, offset) + 1
+        last = self.text.rfind("\n", start, offset)
+        return line, offset - (last if last >= 0 else self.last_newline[chunk])
 
 
 class SearchText:
@@ -195,20 +273,16 @@ class SearchText:
     """
 
     def __init__(self, text: str, path: str) -> None:
+        """Raises LoadError for a text of more than MAX_PAGES pages, or one
+        that runs on for MAX_RUN characters with nowhere to cut it."""
+        if text.count("\f") >= MAX_PAGES:
+            raise LoadError(Problem.at(
+                path, (1, 1), "too-large",
+                f"the text has more than the limit of {MAX_PAGES:,} pages (form feeds)"))
         text = plain_newlines(text)
         self.text, self.path = text, path
-        pieces, self.norm_starts, self.spans = [], [], []
-        length = 0
-        for start, end in _block_spans(text):
-            piece = _fold(text[start:end])
-            if piece:
-                if pieces:
-                    length += 1
-                self.norm_starts.append(length)
-                self.spans.append((start, end))
-                pieces.append(piece)
-                length += len(piece)
-        self.normal = " ".join(pieces)
+        self.normal, self.norm_starts, self.spans = _fold_blocks(
+            text, _refuse_long_runs(_block_spans(text), text, path))
         self.page_breaks = [match.start() for match in re.finditer("\f", text)]
         self._lines = None
         self._pieces = {}  # block index → its pieces, to map offsets
@@ -236,14 +310,10 @@ class SearchText:
         # The block in small pieces first, so the search below folds a few
         # hundred characters at a time.
         if index not in self._pieces:
-            pieces, length = [], self.norm_starts[index]
-            for start, end in _block_spans(self.text, *self.spans[index], size=256):
-                piece = _fold(self.text[start:end])
-                if piece:
-                    length += 1 if pieces else 0
-                    pieces.append((length, start, end))
-                    length += len(piece)
-            self._pieces[index] = pieces
+            _, starts, spans = _fold_blocks(
+                self.text, _block_spans(self.text, *self.spans[index], size=256))
+            self._pieces[index] = [(self.norm_starts[index] + start, *span)
+                                   for start, span in zip(starts, spans, strict=True)]
         pieces = self._pieces[index]
         norm_start, block_start, block_end = pieces[max(0, bisect.bisect_right(
             pieces, (position, len(self.text))) - 1)]
@@ -286,7 +356,7 @@ class SearchText:
     def _find_across_pages(self, needle: str):
         """Spans of needle across a page break, seen through page furniture."""
         if self._seams is None:
-            self._seams = _Seams(self)
+            self._seams = Seams(self, _MAX_OCCURRENCES)
         yield from self._seams.find_all(needle)
 
     def words(self) -> WordIndex:
@@ -295,7 +365,7 @@ class SearchText:
             self._words = WordIndex(self.normal)
         return self._words
 
-    def _rarest(self, words: list[str], count: int = 3) -> list[tuple[int, tuple]]:
+    def rarest(self, words: list[str], count: int = 3) -> list[tuple[int, tuple]]:
         """The rarest terms of a quote's words that the text holds: each
         with the offset of its word in the quote, rarest first."""
         index = self.words()
@@ -320,7 +390,7 @@ class SearchText:
         needle = compared_part(needle)
         words = needle.split(" ")
         starts = set()
-        for offset, keys in self._rarest(words):
+        for offset, keys in self.rarest(words):
             for position in self.words().where(keys, _MAX_OCCURRENCES):
                 starts.add(max(0, position - offset))
         if not starts:
@@ -363,136 +433,3 @@ class SearchText:
     def where(self, offset: int) -> str:
         line = self.line_col(offset)[0]
         return f"line {line}, page {self.page(offset)}" if self.page_breaks else f"line {line}"
-
-
-class _Seams:
-    """The text around page breaks, with the page furniture left out.
-
-    A quote that runs across a page has a page number, a running head or a
-    footnote between its halves in a PDF's text.  Each seam joins the end of
-    one page's body to the start of the next one's.  A quote is looked for
-    in the seams of the page breaks near where its rarest words stand (at
-    most _MAX_SEAMS of them), joined into one text with a character no
-    quote holds between them: a text of many short pages costs what those
-    few seams cost.
-    """
-
-    def __init__(self, text: SearchText, reach: int = 1200) -> None:
-        self.text, self.reach = text, reach
-        whole, breaks = text.text, text.page_breaks
-        # Running heads repeat on every page: the first pages show them.
-        sampled = [-1, *breaks[:_RUNNING_SAMPLE]]
-        sampled.append(breaks[_RUNNING_SAMPLE] if len(breaks) > _RUNNING_SAMPLE else len(whole))
-        edges = Counter()
-        for start, end in itertools.pairwise(sampled):
-            edges.update({_furniture_key(line) for line in _edge_lines(whole, start + 1, end)})
-        self.running = {key for key, pages_seen in edges.items()
-                        if key and pages_seen >= _RUNNING_MIN_PAGES}
-
-    def near(self, needle: str) -> list[int]:
-        """The numbers of the page breaks a quote may run across: those
-        within reach of where its rarest words stand, in order."""
-        text, breaks = self.text, self.text.page_breaks
-        if len(needle) > 2 * self.reach:  # longer than any seam
-            return []
-        reach = len(needle) + 2 * self.reach
-        chosen = set()
-        for _, keys in text._rarest(needle.split(" ")):
-            for position in text.words().where(keys, _MAX_OCCURRENCES):
-                at = text.original(position, position)[0]
-                low = bisect.bisect_left(breaks, at - reach)
-                high = bisect.bisect_right(breaks, at + reach)
-                chosen.update(range(low, min(high, low + _MAX_SEAMS)))
-                if len(chosen) >= _MAX_SEAMS:
-                    return sorted(chosen)[:_MAX_SEAMS]
-        return sorted(chosen)
-
-    def find_all(self, needle: str):
-        whole, breaks = self.text.text, self.text.page_breaks
-        seams, pieces, length = [], [], 0  # seams: (start in joined, before span, after start)
-        for number in self.near(needle):
-            page_break = breaks[number]
-            before_start = breaks[number - 1] if number else -1
-            after_end = breaks[number + 1] if number + 1 < len(breaks) else len(whole)
-            tail = _body_end(whole, max(before_start + 1, page_break - self.reach),
-                             page_break, self.running)
-            head = _body_start(whole, page_break + 1,
-                               min(after_end, page_break + 1 + self.reach), self.running)
-            pieces.append(whole[tail[0]:tail[1]] + "\n" + whole[head[0]:head[1]])
-            seams.append((length, tail, head[0]))
-            length += len(pieces[-1]) + len(_SEAM)
-        if not seams:
-            return
-        starts = [seam[0] for seam in seams]
-        for low, high in SearchText(_SEAM.join(pieces), self.text.path).find_all(needle):
-            start, (tail_start, tail_end), head_start = seams[bisect.bisect_right(starts, low) - 1]
-            before = tail_end - tail_start
-            yield tuple(tail_start + offset if offset <= before
-                        else head_start + offset - before - 1
-                        for offset in (low - start, high - start))
-
-
-# Between two seams: a control character, which no quote can hold (a claims
-# file refuses them) and normalising keeps.
-_SEAM = "\x00"
-
-
-def _edge_lines(text: str, start: int, end: int, count: int = 3) -> list[str]:
-    """The first and the last few lines of text[start:end] that hold
-    something, found without splitting the page (a page may be megabytes of
-    short lines)."""
-    lines, cut = [], start
-    for _ in range(count):
-        stop = text.find("\n", cut, end)
-        lines.append(text[cut:end if stop < 0 else stop])
-        if stop < 0:
-            break
-        cut = stop + 1
-    cut = end
-    for _ in range(count):
-        stop = text.rfind("\n", start, cut)
-        lines.append(text[max(start, stop + 1):cut])
-        if stop < 0:
-            break
-        cut = stop
-    return [line for line in lines if line.strip()]
-
-
-@functools.lru_cache(maxsize=4096)
-def _furniture_key(line: str) -> str:
-    """A page-edge line with its digits left out: "Page 7" and "Page 8" repeat.
-    (Cached: running heads repeat on every page.)"""
-    return " ".join(re.sub(r"\d+", "", line).split()).casefold()
-
-
-def _is_furniture(line: str, running: set) -> bool:
-    return (not line.strip() or _PAGE_NUMBER.fullmatch(line) is not None
-            or _furniture_key(line) in running)
-
-
-def _body_end(text: str, start: int, end: int, running: set) -> tuple[int, int]:
-    """The span of text[start:end] (a page's end) without its last furniture
-    lines: page numbers, running lines, and a footnote block."""
-    lines = text[start:end].split("\n")
-    while lines and _is_furniture(lines[-1], running):
-        lines.pop()
-    # A footnote block: the last few lines, from one that opens with a marker.
-    for index in range(len(lines) - 1, max(0, len(lines) - 6), -1):
-        if _FOOTNOTE.match(lines[index]):
-            del lines[index:]
-            break
-    while lines and _is_furniture(lines[-1], running):
-        lines.pop()
-    return start, start + len("\n".join(lines))
-
-
-def _body_start(text: str, start: int, end: int, running: set) -> tuple[int, int]:
-    """The span of text[start:end] (a page's start) without its first
-    furniture lines."""
-    offset = start
-    for line in text[start:end].split("\n"):
-        if not _is_furniture(line, running):
-            break
-        offset += len(line) + 1
-    return min(offset, end), end
-

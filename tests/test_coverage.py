@@ -336,6 +336,18 @@ def test_a_line_index_counts_the_newlines_before_an_offset(text, data):
         before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
 
 
+def test_a_line_index_counts_across_its_chunks():
+    # Lines of every length, one longer than several chunks, and a newline
+    # at a chunk's first and last character.
+    text = "".join("x" * (length % 97) + "\n" for length in range(300)) + "y" * 10_000 + "\n\n"
+    text = text[:4095] + "\n\n" + text[4097:]
+    index = LineIndex(text)
+    for offset in [*range(0, len(text) + 1, 37), 4095, 4096, 4097, len(text)]:
+        before = text[:offset]
+        assert index.line_col(offset) == (
+            before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+
+
 # Words and marks that make sentences, checkable or not: phrases cut by a
 # line or a blank line, list markers, hyphens, words inside words, figures,
 # names, and a letter that lowercasing makes two characters.

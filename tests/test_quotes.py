@@ -1,6 +1,8 @@
 """Quote checks against article and paper texts: finding, placement, PDFs."""
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bench.pdfs import pdf_of
 from claimkit.model import Claim, Document, Source
@@ -364,6 +366,16 @@ def test_a_quote_across_a_page_is_found_through_its_page_number_and_footnote(tmp
                          "quote is cited on page 4, but stands on pages 2-3 of PAPER")]
 
 
+def test_a_page_of_furniture_alone_is_read_past(tmp_path):
+    # A page that holds only its number, and one only its running head: a
+    # quote not found is looked for across every page break.
+    text = PDFTOTEXT.replace("4\n\f", "4\n\f5\n\fThe Llama 3 Herd of Models\n\f")
+    problems, reports = run_paper(tmp_path, text, paper_document(
+        ("3.3.1", 2, "each running at 750W TDP with 80GB HBM3")))
+    assert [code for code, *_ in problems] == ["quote-not-found"]
+    assert reports == ["paper quotes: 0 of 1 found in PAPER"]
+
+
 @pytest.mark.parametrize("arxiv, version, expected", [
     ("2407.21783", "v3", [("version-differs", "warning", 1, 1,
                            "the text is arXiv:2407.21783v1, but the claims cite v3;"
@@ -493,6 +505,67 @@ def test_nfkc_growth_is_bounded():
     assert SearchText(text, "p").normal == "\ufdfa" * 10_000 + " fine 1025 H100"
 
 
+def test_the_characters_that_make_whitespace_joinable_are_every_one_that_folds_so():
+    # Scans every code point, as texts._HYPHEN_END, _VANISHING, _X_START and
+    # _X_END say, so that a new fold in _TYPOGRAPHY is not missed.
+    from claimkit import texts
+
+    folds = {}
+    for code in range(0x80, 0x110000):
+        # (Whitespace folds away too, and the regexes read it as whitespace.)
+        if not 0xD800 <= code <= 0xDFFF and not chr(code).isspace():
+            fold = texts._fold(chr(code) + "#")[:-1]  # a mark keeps a space from folding away
+            folds.setdefault("empty" if not fold else None, set()).add(chr(code))
+            folds.setdefault("ends with a hyphen" if fold.endswith("-") else None, set()).add(
+                chr(code))
+            folds.setdefault("starts with x" if fold.startswith("x") else None, set()).add(
+                chr(code))
+            folds.setdefault("ends with x" if fold.endswith("x") else None, set()).add(chr(code))
+    assert {kind: "".join(sorted(chars)) for kind, chars in folds.items() if kind} == {
+        "empty": "".join(sorted(texts._VANISHING.replace("^", ""))),
+        "ends with a hyphen": "".join(sorted(texts._HYPHEN_END.replace("\\-", ""))),
+        "starts with x": "".join(sorted(texts._X_START.replace("x", ""))),
+        "ends with x": "".join(sorted(texts._X_END.replace("x", ""))),
+    }
+
+
+# What the normal form's rules read across: hyphens at line ends and inside
+# words, dashes, x between figures, soft hyphens, carets, ligatures,
+# superscripts, combining marks, CJK, and the whitespace between.
+FOLDED_PARTS = ["a", "b", "Q", "7", "x", "×", "ｘ", "7 x", "x 7", " ", "  ", "\n", "\t", "-",
+                "–", "\u00ad", "^", "ﬁ", "²", "e\u0301", "\u0301", "中", "文", "ĉ", "-\n", "“",
+                "\ufdfa"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FOLDED_PARTS), max_size=40), st.integers(1, 6),
+       st.integers(0, 200), st.integers(0, 200))
+@example(["7 x", "7"], 2, 0, 3)  # no glue after an x: "7 x7" is "7x7"
+@example(["7", "x 7"], 1, 0, 3)  # nor before one: "7x 7" is "7x7"
+@example(["x", "x", "x", "a", "x"], 1, 0, 1)  # but between letters, x or not
+@example(["a", "\u0301", "b"], 1, 0, 2)  # none before a combining mark
+@example(["a-", "b"], 1, 0, 2)  # none at a hyphen
+def test_a_text_cut_into_blocks_anywhere_has_the_normal_form_and_places_of_the_whole(
+        parts, size, start, end):
+    # Blocks of a few characters, glued as soon as no whitespace cut comes:
+    # the normal form and every place in it map as with the text in one block.
+    from claimkit import texts
+
+    text = "".join(parts)
+    whole = SearchText(text, "p")
+    starts = [0] + [index + 1 for index, char in enumerate(whole.normal) if char == " "]
+    start = starts[start % len(starts)]
+    end = start + end % (len(whole.normal) - start + 1)
+    block_spans = texts._block_spans
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(texts, "_GLUE_AFTER", 1)
+        patched.setattr(texts, "_block_spans", lambda text, start=0, end=None, **_:
+                        block_spans(text, start, end, size=size))
+        cut = SearchText(text, "p")
+        assert (cut.normal, normalize(text)) == (whole.normal, whole.normal)
+        assert cut.original(start, end) == whole.original(start, end)
+
+
 NOT_FOUND = (1, "quote not found")
 
 
@@ -516,14 +589,18 @@ def run_guarded(claims: str, option: str, text: str):
 @pytest.mark.parametrize("option, content, expected", [
     ("--article", "It has 8B parameters." + " " * 80_000 + "x\n" + " " * 80_000 + "\n",
      NOT_FOUND),
-    ("--paper", "\ufdfa" * 2_000_000, NOT_FOUND),
+    ("--paper", "\ufdfa " * 1_000_000, NOT_FOUND),
+    # A run with nothing to cut it at is refused, at the start of its block.
+    ("--paper", "It is so.\n" + "\ufdfa" * 2_000_000, (2, "text.txt:1:1: error[too-large]: the text"
+                                                      " runs on for more than 262,144 characters")),
     ("--paper", ("word " * 5 + "\n") * 200_000, NOT_FOUND),
     # A heading line of blanks, where the quote is found and so placed.
     ("--paper", "Abstract" + " " * 80_000 + "x\n3.3.1 Training Infrastructure\n"
      "It is trained on up to 16K H100 GPUs.\n", (0, "1 of 1 under their cited section")),
     # Short ids: pytest puts the test's id in PYTEST_CURRENT_TEST, and an id
     # holding a megabyte of text would make the child's environment too long.
-], ids=["article-long-blank-lines", "paper-one-long-word", "paper-many-short-lines",
+], ids=["article-long-blank-lines", "paper-long-words", "paper-one-long-word",
+         "paper-many-short-lines",
         "paper-heading-of-blanks"])
 def test_hostile_texts_finish_quickly_in_bounded_memory(claims_file, tmp_path, option, content,
                                                         expected):
