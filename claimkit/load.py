@@ -144,12 +144,12 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK) -> str:
-    """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError.  A
-    place in it is counted in lines that end at line_break."""
+def read_bytes(path: str, display: str, size: int) -> bytes:
+    """The first `size` bytes of a regular file, or LoadError saying why
+    they cannot be read (code unreadable)."""
 
-    def fail(code: str, message: str, line: int = 1, col: int = 1) -> LoadError:
-        return LoadError(Problem.at(display, (line, col), code, message))
+    def fail(message: str) -> LoadError:
+        return LoadError(Problem.at(display, (1, 1), "unreadable", message))
 
     try:
         # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.  (open
@@ -158,19 +158,29 @@ def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK)
                 name, flags | os.O_NONBLOCK)) as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
-                raise fail("unreadable", "not a regular file")
-            # Read one byte past the cap so a file growing while it is read
-            # is caught too.
-            data = handle.read(MAX_BYTES + 1)
+                raise fail("not a regular file")
+            return handle.read(size)
     except FileNotFoundError:
-        raise fail("unreadable", "no such file") from None
+        raise fail("no such file") from None
     except IsADirectoryError:
-        # read_text reads the article and the paper too: no noun here.
-        raise fail("unreadable", "is a directory") from None
+        # It reads the article and the paper too: no noun here.
+        raise fail("is a directory") from None
     except PermissionError:
-        raise fail("unreadable", "permission denied") from None
+        raise fail("permission denied") from None
     except OSError as error:
-        raise fail("unreadable", f"cannot read: {error.strerror or error}") from None
+        raise fail(f"cannot read: {error.strerror or error}") from None
+
+
+def read_text(path: str, display: str, line_break: re.Pattern = YAML_LINE_BREAK) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed) or raise LoadError.  A
+    place in it is counted in lines that end at line_break."""
+
+    def fail(code: str, message: str, line: int = 1, col: int = 1) -> LoadError:
+        return LoadError(Problem.at(display, (line, col), code, message))
+
+    # One byte past the cap, so that a file growing while it is read is
+    # caught too.
+    data = read_bytes(path, display, MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise fail("too-large", f"file is larger than the limit of {_size(MAX_BYTES)}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

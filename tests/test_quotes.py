@@ -484,6 +484,23 @@ def test_a_pdf_is_read_through_pdftotext_with_its_pages(run, claims_file, tmp_pa
         "placement: 1 of 2 quotes on their cited page; 2 of 2 under their cited section"]
 
 
+@pytest.mark.skipif(__import__("shutil").which("pdftotext") is None,
+                    reason="pdftotext (poppler-utils) is not installed")
+def test_a_pdf_whose_text_is_past_the_limit_is_refused(run, claims_file, tmp_path,
+                                                       monkeypatch):
+    # pdftotext may write no more than the limit: past it, it is stopped.
+    import claimkit.pdf
+
+    monkeypatch.setattr(claimkit.pdf, "MAX_BYTES", 64 * 1024)
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(pdf_of([f"Page {page} is trained on up to 16K H100 GPUs."
+                            for page in range(2000)]))
+    result = run("check", "-f", claims_file(document(GPUS)), "--paper", str(pdf))
+    assert (result.code, result.out, result.err) == (2, "", (
+        f"{pdf}:1:1: error[too-large]: the PDF's text is larger than the limit of"
+        " 0.0625 MB\n"))
+
+
 def test_a_pdf_without_pdftotext_is_exit_2_with_what_to_do(
         run, claims_file, tmp_path, monkeypatch):
     pdf = tmp_path / "paper.pdf"
