@@ -22,17 +22,35 @@ from claimkit.validate import closest
 # file from costing minutes.
 MAX_SENTENCES = 5_000
 MAX_DISMISSALS = 500
+# And this many characters of it: a sentence may be megabytes long, and the
+# audit reads each line and each word of the sentences it reads.
+MAX_CHARACTERS = 2_000_000
 # A did-you-mean is looked for this many unmatched dismissals at most.
 MAX_HINTS = 20
 
 
+def audited_spans(text: str) -> tuple[list[tuple[int, int]], int | None, str]:
+    """The spans of the sentences the audit reads, of a text with plain
+    newlines (the first MAX_SENTENCES of its first MAX_CHARACTERS); where
+    the audit stops short of the text's end, and why (else None, "")."""
+    spans = sentence_spans(text, MAX_CHARACTERS, MAX_SENTENCES + 1)
+    if len(spans) > MAX_SENTENCES:
+        return spans[:MAX_SENTENCES], spans[MAX_SENTENCES][0], (
+            f"the article has more than {MAX_SENTENCES:,} sentences; the audit stopped here")
+    if len(text) > MAX_CHARACTERS:
+        return spans, MAX_CHARACTERS, (
+            f"the article is longer than {MAX_CHARACTERS:,} characters;"
+            " the audit stopped here")
+    return spans, None, ""
+
+
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """The article's sentences as (line, col, sentence), 1-based, as the
-    audit reads them, each on one line."""
+    audit reads them (so no more of them), each on one line."""
     text = plain_newlines(text)
     lines = LineIndex(text)
     return [(*lines.line_col(start), sentence_words(text, start, end))
-            for start, end in sentence_spans(text)]
+            for start, end in audited_spans(text)[0]]
 
 
 def checkable_sentences(text: str, words=()) -> list[tuple[int, int, str]]:
@@ -49,12 +67,9 @@ class _Audit:
                  problems: Problems) -> None:
         self.document, self.text, self.problems = document, text, problems
         self.level = "error" if strict else "warning"
-        spans = sentence_spans(text.text)
-        if len(spans) > MAX_SENTENCES:
-            problems.add(text.path, text.line_col(spans[MAX_SENTENCES][0]), "audit-limit",
-                         f"the article has more than {MAX_SENTENCES:,} sentences;"
-                         " the audit stopped here")
-            spans = spans[:MAX_SENTENCES]
+        spans, stop, why = audited_spans(text.text)
+        if stop is not None:
+            problems.add(text.path, text.line_col(stop), "audit-limit", why)
         self.spans = spans
         self.starts = [start for start, _ in spans]
         self.words = [sentence_words(text.text, start, end) for start, end in spans]

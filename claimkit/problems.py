@@ -11,7 +11,9 @@ from dataclasses import dataclass
 PROBLEM_CODES = {
     "unreadable": "the file is missing, a directory, not a regular file (a FIFO, a device),"
                   " or cannot be read (exit 2)",
-    "too-large": "the file is over 50 MB, or holds more than 3,000,000 values (exit 2)",
+    "too-large": "the file is over 50 MB, or holds more than 3,000,000 values; a text of more"
+                 " than 100,000 pages, or one that runs on for 256 KB with nowhere to cut it;"
+                 " a PDF whose text is over 50 MB (exit 2; [limits.md](limits.md))",
     "encoding": "not UTF-8: UTF-16 (with or without a byte-order mark), or a byte that is"
                 " not UTF-8, as cp1252 and latin-1 write é (exit 2)",
     "syntax": "not YAML: the line, a caret, and a hint (exit 2; see the walk-through in"
@@ -88,8 +90,8 @@ PROBLEM_CODES = {
                           " claim tracks",
     "untracked-figure": "(a warning; an error with `--strict`) a figure in no article quote,"
                         " in a sentence another claim tracks",
-    "audit-limit": "the article has more than 5,000 sentences, or the file more than 500"
-                   " dismissals: the audit stopped there",
+    "audit-limit": "the article has more than 5,000 sentences or 2,000,000 characters, or the"
+                   " file more than 500 dismissals: the audit stopped there",
     "too-many-problems": "1,000 problems found; the kit stopped there",
 }
 

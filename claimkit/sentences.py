@@ -34,13 +34,16 @@ _SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[\"“(]?[A-Z0-9])")
 _NON_SPACE = re.compile(r"\S")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Where each sentence of a text with plain newlines starts and ends.
+def sentence_spans(text: str, end: int | None = None,
+                   limit: int | None = None) -> list[tuple[int, int]]:
+    """Where each sentence of a text with plain newlines starts and ends:
+    of text[:end], and the first `limit` of them.
 
     Lines are joined into runs (see the module's rules); each run is cut at
     its stops.  Every line is looked at once, and each run's stops are found
     by one regex scan, so the time is linear in the text.
     """
+    text = text if end is None else text[:end]
     spans = []
     run_start = run_end = None  # the run of joined lines so far
     joins = False  # whether the last line of the run goes on in the next
@@ -53,7 +56,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, run_end))
 
     line_start = 0
-    while line_start <= len(text):
+    while line_start <= len(text) and (limit is None or len(spans) < limit):
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         first = _NON_SPACE.search(text, line_start, line_end)
@@ -83,7 +86,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         joins = text[end - 1] in _JOINING
     if run_start is not None:
         close_run()
-    return spans
+    return spans if limit is None else spans[:limit]
 
 
 # A word broken at a line's end: "pre-\ntraining".

@@ -6,7 +6,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_quotes import run_guarded
 
-from claimkit.coverage import MAX_DISMISSALS, MAX_SENTENCES, split_sentences
+from claimkit.coverage import (
+    MAX_CHARACTERS,
+    MAX_DISMISSALS,
+    MAX_SENTENCES,
+    split_sentences,
+)
 from claimkit.model import Dismissal, Document, shorten
 from claimkit.problems import Problems
 from claimkit.quotes import check_article
@@ -423,6 +428,22 @@ def test_the_audit_reads_a_bounded_number_of_sentences(tmp_path):
         ("audit-limit", MAX_SENTENCES + 1, 1), *untracked, ("too-many-problems", 999, 1)]
     assert reports[1] == (f"article coverage: {MAX_SENTENCES} sentences, 0 tracked,"
                           f" 0 dismissed, {MAX_SENTENCES} untracked")
+
+
+def test_the_audit_reads_a_bounded_number_of_characters(tmp_path):
+    # One sentence of 2 MB and more, on a hundred lines, then one more: the
+    # audit reads the first 2,000,000 characters, and says where it stopped.
+    line = "and it has 5 more words, " * 1000 + "\n"
+    article = ("It is so.\n\n" + line * (MAX_CHARACTERS // len(line) + 2)
+               + "\nIt has 6 more.\n")
+    problems, reports = audit(tmp_path, article)
+    limit_line = article.count("\n", 0, MAX_CHARACTERS) + 1
+    limit_col = MAX_CHARACTERS - article.rfind("\n", 0, MAX_CHARACTERS)
+    assert [problem[:3] for problem in problems] == [
+        ("audit-limit", limit_line, limit_col), ("untracked-sentence", 3, 1)]
+    assert problems[0][3] == ("the article is longer than 2,000,000 characters;"
+                              " the audit stopped here")
+    assert reports[1] == "article coverage: 1 sentences, 0 tracked, 0 dismissed, 1 untracked"
 
 
 def test_the_audit_matches_a_bounded_number_of_dismissals(run, claims_file, tmp_path):
