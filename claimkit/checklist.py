@@ -42,6 +42,11 @@ GAP = "  "
 VERDICT_WIDTH = max(len(verdict) for verdict in VERDICTS)
 # Below this, the source column would be too narrow to read.
 MIN_SOURCE_WIDTH = 10
+# show prints at most this many characters of a field, and this many further
+# references: rich lays a text out in time that grows faster than its
+# length (a note of 2 MB took 20 s).
+SHOW_LIMIT = 20_000
+SHOWN_REFERENCES = 100
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -225,6 +230,15 @@ def linkable(url: str | None) -> bool:
             and url.isprintable() and " " not in url)
 
 
+def shown_text(value: str, style: str = "") -> Text:
+    """A field's text as show prints it: cleaned, and cut after SHOW_LIMIT
+    characters with how many more there are."""
+    if len(value) > SHOW_LIMIT:
+        value = (f"{value[:SHOW_LIMIT]}… ({len(value) - SHOW_LIMIT:,} more characters;"
+                 " `kit.py export` writes them all)")
+    return Text(clean(value), style=style)
+
+
 def render_claim(document: Document, claim: Claim, links: bool = False):
     """One claim in full: the article's words beside the source's.
 
@@ -232,55 +246,65 @@ def render_claim(document: Document, claim: Claim, links: bool = False):
     `links`, each url is also a terminal hyperlink (for a terminal only).
     """
     def url_text(url: str) -> Text:
-        if links and linkable(url):
+        if links and linkable(url) and len(url) <= SHOW_LIMIT:
             return Text(url, style=Style(link=url))
-        return Text(clean(url))
+        return shown_text(url)
 
     mark, mark_style = mark_of(claim)
     style = style_of(claim.verdict)
     heading = Text.assemble(
-        (mark, mark_style), " ", (clean(claim.id or UNREAD), "bold"), "  ",
+        (mark, mark_style), " ", shown_text(claim.id or UNREAD, "bold"), "  ",
         (claim.verdict or UNREAD, style),
     )
     source = claim.source
     quotes = Table(show_lines=False, expand=True)
     # A header given as a str would be read as markup: Text, like every cell.
-    quotes.add_column(Text(f"article ({clean(document.article.get('outlet', ''))})"),
+    quotes.add_column(shown_text(f"article ({document.article.get('outlet', '')})"),
                       ratio=1, overflow="fold")
     label = "source"
     if source is not None and source.quote is not None and not source.quote_exact:
         label += " (paraphrase)"
     quotes.add_column(Text(label), ratio=1, overflow="fold")
     quote = UNREAD if source is None else source.quote
-    quotes.add_row(Text(clean(claim.article_quote or UNREAD)), Text(clean(quote or "—")))
+    quotes.add_row(shown_text(claim.article_quote or UNREAD), shown_text(quote or "—"))
     details = Table.grid(padding=(0, 1))
     details.add_column(style="bold", no_wrap=True)
     details.add_column(overflow="fold")
-    details.add_row("claim", Text(clean(claim.claim or UNREAD)))
+    details.add_row("claim", shown_text(claim.claim or UNREAD))
     if source is not None and source.section is None and source.url is not None:
         details.add_row("source", url_text(source.url))
     else:
-        details.add_row("source", Text(clean(describe_source(claim))))
+        details.add_row("source", shown_text(describe_source(claim)))
     link = page_link(document, claim) if source is not None else None
     if link is not None:
         details.add_row("pdf", url_text(link))
-        details.add_row("paper", Text(clean(
-            f"{document.paper.get('title', '')}, arXiv {paper_id(document)}")))
+        details.add_row("paper", shown_text(
+            f"{document.paper.get('title', '')}, arXiv {paper_id(document)}"))
     if source is not None and source.section is not None and source.url is not None:
         details.add_row("url", url_text(source.url))
-    for reference in references_of(claim):
+    add_references(details, document, claim, url_text)
+    if claim.value is not None:
+        details.add_row("value", shown_text(value_text(claim)))
+    if claim.note:
+        details.add_row("note", shown_text(claim.note))
+    return Trimmed(Group(heading, quotes, details))
+
+
+def add_references(details: Table, document: Document, claim: Claim, url_text) -> None:
+    """A row for each of the claim's further references (the first
+    SHOWN_REFERENCES), and one for its link."""
+    references = references_of(claim)
+    for reference in references[:SHOWN_REFERENCES]:
         words = f"{describe_place(reference)}: “{reference.quote}”"
         if not reference.quote_exact:
             words += " (paraphrase)"
-        details.add_row("also", Text(clean(words)))
+        details.add_row("also", shown_text(words))
         link = reference_link(document, reference)
         if link is not None:
             details.add_row("", url_text(link))
-    if claim.value is not None:
-        details.add_row("value", Text(clean(value_text(claim))))
-    if claim.note:
-        details.add_row("note", Text(clean(claim.note)))
-    return Trimmed(Group(heading, quotes, details))
+    if len(references) > SHOWN_REFERENCES:
+        details.add_row("", Text(f"… and {len(references) - SHOWN_REFERENCES:,} more"
+                                 " references; `kit.py export` writes them all"))
 
 
 def render_check(check, result=None):
@@ -288,7 +312,7 @@ def render_check(check, result=None):
     and its note.  result is None where the check could not be run."""
     ok = result.ok if result is not None else None
     heading = Text.assemble((CHECK_MARKS[ok], CHECK_STYLES[ok]), " ",
-                            (clean(check.id), "bold"), "  ",
+                            shown_text(check.id, "bold"), "  ",
                             (CHECK_WORDS[ok] if result is not None else "not run",
                              CHECK_STYLES[ok]))
     details = Table.grid(padding=(0, 1))
@@ -302,7 +326,7 @@ def render_check(check, result=None):
             ("note", check.note)]
     for label, value in rows:
         if value is not None and value != "":
-            details.add_row(label, Text(clean(value)))
+            details.add_row(label, shown_text(str(value)))
     return Trimmed(Group(heading, details))
 
 

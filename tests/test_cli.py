@@ -243,6 +243,24 @@ def test_show_prints_one_claim(run, claims_file):
     assert "note   From the blog." in result.out
 
 
+def test_show_cuts_a_long_field_and_a_long_list_of_references(run, claims_file):
+    # rich's time grows faster than the text: show prints 20,000 characters
+    # of a field, and 100 further references.
+    from claimkit.checklist import SHOW_LIMIT, SHOWN_REFERENCES
+
+    references = "".join(f"      - {{url: https://example.org/{number}, quote: Said {number}}}\n"
+                         for number in range(SHOWN_REFERENCES + 3))
+    claim = GPUS.replace("note: The paper says up to 16K.", "note: " + "n" * (SHOW_LIMIT + 5)
+                         ).replace("    verdict:", "    references:\n" + references + "    verdict:")
+    result = run("show", "-f", claims_file(document(claim)), "gpus-16k")
+    assert (result.code, result.err) == (0, "")
+    shown = "".join(line.strip() for line in result.out.splitlines())
+    assert f"“Said {SHOWN_REFERENCES - 1}”" in shown and f"“Said {SHOWN_REFERENCES}”" not in shown
+    assert "… and 3 more references; `kit.py export` writes them all" in shown
+    assert shown.endswith("n" * 10 + "… (5 more characters; `kit.py export` writes them all)")
+    assert shown.count("n" * 100) == SHOW_LIMIT // 100
+
+
 @pytest.mark.parametrize("wanted, hint", [
     ("no-such-claim", ""),
     ("gpus", "; did you mean 'gpus-16k'?"),  # the one id that starts with it
