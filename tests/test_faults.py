@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pytest
 
 import claimkit.cli
+from bench.pdfs import pdf_of
 from claimkit import output
 from claimkit.cli import display_path
 from conftest import GPUS, LICENSE, ROOT, SHIPPED, SIZES, document, position
@@ -645,12 +646,30 @@ class Hostile:
     rest: tuple | None = None  # the lines after it, where they matter (placed())
     out: object = None  # a function of stdout that must hold
     env: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # more files in the folder: name → bytes
 
 
 def placed(text: str, needle: str, err: str) -> str:
     """A problem's line of stderr, at the first place of needle in text."""
     line, col = position(text, needle)
     return f"claims.yaml:{line}:{col}: {err}"
+
+
+# A paper whose page 8 holds GPUS's quote, under its section's heading.
+PAPER_PDF = pdf_of([f"Page {number}" for number in range(1, 7)]
+                   + ["3.3.1 Training Infrastructure",
+                      "Llama 3 405B is trained on up to 16K H100 GPUs."])
+PDF_READ = "paper quotes: 1 of 1 found in {name}\nplacement: 1 of 1 quotes on their cited page"
+NEEDS_PDFTOTEXT = pytest.mark.skipif(__import__("shutil").which("pdftotext") is None,
+                                     reason="pdftotext (poppler-utils) is not installed")
+
+
+def pdf_named(name: str) -> Hostile:
+    """check --paper=NAME on PAPER_PDF saved as NAME."""
+    return pytest.param(Hostile(
+        name=f"pdf-named-{name}", argv=("check", f"--paper={name}"), files={name: PAPER_PDF},
+        code=0, err="", out=lambda out: PDF_READ.format(name=name) in out),
+        marks=NEEDS_PDFTOTEXT, id=f"pdf-named-{name}")
 
 
 NO_CHECK = document(GPUS + LICENSE)
@@ -870,6 +889,13 @@ HOSTILE = [
             err=f"fifo:1:1: {NOT_REGULAR}"),
     Hostile(name="fifo-as-the-paper", argv=("check", "--paper", "fifo"), code=2,
             err=f"fifo:1:1: {NOT_REGULAR}"),
+    # pdftotext would wait on it for a writer.
+    Hostile(name="fifo-named-as-a-pdf", argv=("check", "--paper", "fifo.pdf"), code=2,
+            err=f"fifo.pdf:1:1: {NOT_REGULAR}"),
+    # A name pdftotext would read as an option: -v prints its version, and
+    # -layout leaves it reading standard input.
+    pdf_named("-v"),
+    pdf_named("-layout"),
     Hostile(name="device-as-the-file", argv=("check", "-f", "/dev/zero"), code=2,
             err=f"/dev/zero:1:1: {NOT_REGULAR}"),
     Hostile(name="megabyte-unknown-key", at="xxxx", code=1,
@@ -893,6 +919,9 @@ def test_hostile_input_is_one_clear_line(run, tmp_path, monkeypatch, case):
         monkeypatch.setenv(name, value)
     (tmp_path / "claims.yaml").write_text(case.text, encoding="utf-8")
     os.mkfifo(tmp_path / "fifo")
+    os.mkfifo(tmp_path / "fifo.pdf")
+    for name, content in case.files.items():
+        (tmp_path / name).write_bytes(content)
     before, shipped = snapshot(tmp_path), shipped_hash()
     argv = list(case.argv)
     if "-f" not in argv:
@@ -976,6 +1005,72 @@ def test_the_worst_inputs_finish_within_the_memory_bound(tmp_path, name, make, e
     _, stderr = process.communicate(timeout=600)
     assert first_line(stderr.decode()) == err
     assert process.returncode in (1, 2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BigText:
+    """`kit.py ARGV -f claims.yaml` beside a text.txt of up to 50 MB, under
+    the memory limit; the timeout only stops a hang."""
+    name: str
+    argv: tuple
+    claims: str = document(GPUS)
+    text: object = str  # makes text.txt's content
+    code: int
+    err: tuple  # the lines of stderr
+    out: str  # a line of stdout
+    timeout: int = 600
+
+
+NOT_FOUND = ("claims.yaml:{}:{}: error[quote-not-found]: claims[0] (gpus-16k).{}: quote not"
+             " found in text.txt; no passage shares a word with it")
+ARTICLE_NOT_FOUND = NOT_FOUND.format(*position(document(GPUS), "used more than"),
+                                     "article_quote")
+NOTE = "note: The paper says up to 16K."
+
+
+def pages_at_the_limit() -> str:
+    """As many pages as a text may hold, of plain prose, together near 50 MB."""
+    page = "Plain prose fills each line of these pages.\n" * (NEAR_CAP // 100_000 // 44)
+    return "\f".join([page] * 99_999)
+
+
+BIG_TEXTS = [
+    BigText(name="article-of-newlines", argv=("check", "--article", "text.txt"),
+            text=lambda: "\n" * NEAR_CAP, code=1,
+            err=(ARTICLE_NOT_FOUND, "text.txt:2000001:1: error[audit-limit]: the article is"
+                 " longer than 2,000,000 characters; the audit stopped here"),
+            out="article coverage: 0 sentences, 0 tracked, 0 dismissed, 0 untracked"),
+    BigText(name="article-of-tiny-sentences", argv=("check", "--article", "text.txt"),
+            text=lambda: "A. " * (NEAR_CAP // 3), code=1,
+            err=(ARTICLE_NOT_FOUND, "text.txt:1:15001: error[audit-limit]: the article has"
+                 " more than 5,000 sentences; the audit stopped here"),
+            out="article coverage: 0 sentences, 0 tracked, 0 dismissed, 0 untracked"),
+    BigText(name="paper-of-form-feeds", argv=("check", "--paper", "text.txt"),
+            text=lambda: "\f" * NEAR_CAP, code=2,
+            err=("text.txt:1:1: error[too-large]: the text has more than the limit of"
+                 " 100,000 pages (form feeds)",), out=""),
+    BigText(name="paper-of-the-most-pages", argv=("check", "--paper", "text.txt"),
+            text=pages_at_the_limit, code=1,
+            err=(NOT_FOUND.format(*position(document(GPUS), "trained on up to"),
+                                  "source.quote"),),
+            out="paper quotes: 0 of 1 found in text.txt"),
+    # rich took 20 s to lay out a note of 2 MB; show cuts it.
+    BigText(name="show-a-note-of-10-mb", argv=("show", "gpus-16k"),
+            claims=document(GPUS.replace(NOTE, "note: " + "word " * 2_000_000)),
+            code=0, err=(), out="       characters; `kit.py export` writes them all)",
+            timeout=60),
+]
+
+
+@pytest.mark.parametrize("case", BIG_TEXTS, ids=lambda case: case.name)
+def test_the_largest_texts_finish_within_the_memory_bound(tmp_path, case):
+    (tmp_path / "claims.yaml").write_text(case.claims)
+    (tmp_path / "text.txt").write_text(case.text())
+    result = subprocess.run([sys.executable, KIT, *case.argv, "-f", "claims.yaml"],
+                            cwd=tmp_path, capture_output=True, text=True,
+                            timeout=case.timeout, preexec_fn=limit_memory)
+    assert (result.returncode, tuple(result.stderr.splitlines())) == (case.code, case.err)
+    assert case.out in result.stdout.splitlines() or case.out == result.stdout
 
 
 # -- text from the file is never markup or a format string -------------------------
