@@ -47,8 +47,8 @@ quit (Ctrl-\\), 143 terminated (SIGTERM).
 The sections of the kit follow the data: claimkit/load.py (YAML text to
 positioned nodes, over scalars.py and syntax.py) → model.py and problems.py
 (the value types) → validate.py → evaluate.py (arithmetic checks), quotes.py
-and coverage.py (quote and coverage checks, over texts.py, words.py,
-sentences.py and pdf.py), locate.py (where a text says something) →
+and coverage.py (quote and coverage checks, over texts.py, pages.py,
+words.py, sentences.py and pdf.py), locate.py (where a text says something) →
 checklist.py (the terminal) and formats.py (the exports: export_data,
 markdown, claimreview, html_page and annotations, over display.py) →
 output.py (where output goes) → selection.py (the filters) → cli.py

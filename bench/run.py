@@ -1,6 +1,6 @@
 """Speed of the kit, as ratios against baselines measured in the same run.
 
-usage: python bench/run.py [--rounds N]
+usage: python bench/run.py [--rounds N] [--quotes | --memory]
 
 Builds synthetic claims files of 2,000 and 8,000 claims from claims.yaml's
 own claims, then times whole commands as subprocesses, interleaved round by
@@ -8,6 +8,10 @@ round so that drift in the machine's speed hits every command alike, and
 prints each ratio of medians beside its goal.  The start-up rows are a
 guard (within 1.6× of the bare imports), not a target.  It exits 1 when a
 ratio misses its goal.  It is a benchmark, not a test: CI does not run it.
+
+With --memory it runs the worst input of each kind it knows (claims file,
+article, paper text, PDF), at the size limits, once each, and prints each
+peak's ratio to the bound docs/limits.md states.
 """
 import argparse
 import compileall
@@ -18,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from pdfs import pdf_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIT = os.path.join(ROOT, "kit.py")
@@ -69,12 +75,16 @@ def main(argv=None) -> int:
                         help="interleaved rounds per command (default 21)")
     parser.add_argument("--quotes", action="store_true",
                         help="only the quote rows (check --paper / --article at scale)")
+    parser.add_argument("--memory", action="store_true",
+                        help="only the peak memory of the worst inputs at the size limits")
     args = parser.parse_args(argv)
     # Time the kit as an installed copy runs: from compiled bytecode, even
     # where PYTHONDONTWRITEBYTECODE keeps Python from writing it itself.
     compileall.compile_dir(os.path.join(ROOT, "claimkit"), quiet=1)
     if args.quotes:
         return 1 if quote_rows(args.rounds) else 0
+    if args.memory:
+        return 1 if memory_rows() else 0
 
     with tempfile.TemporaryDirectory() as folder:
         small = build_file(folder, 2000)
@@ -263,21 +273,14 @@ def quote_rows(rounds: int) -> int:
         for _ in range(rounds):
             for name, command in commands.items():
                 times[name].append(time_command(command, check=False))
-        # Peak memory, each in a fresh child (ru_maxrss is a high-water mark).
-        peaks = {}
-        for name in ("paper off 10", "baseline off 10"):
-            peaks[name] = subprocess.run(
-                [PYTHON, "-c", "import resource, subprocess, sys;"
-                 " subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
-                 " stderr=subprocess.DEVNULL);"
-                 " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
-                 *commands[name]], capture_output=True, text=True).stdout.strip()
+        peaks = {name: peak_memory(commands[name])[0]
+                 for name in ("paper off 10", "baseline off 10")}
     median = {name: statistics.median(values) for name, values in times.items()}
     print("quote medians: " + ", ".join(f"{name} {value * 1000:.0f} ms"
                                         for name, value in median.items()))
     print(f"peak memory, 10 MB one word off: kit {peaks['paper off 10']} KiB,"
           f" baseline {peaks['baseline off 10']} KiB")
-    memory = int(peaks["paper off 10"]) / int(peaks["baseline off 10"])
+    memory = peaks["paper off 10"] / peaks["baseline off 10"]
     rows = [
         ("check --paper, 1 MB, present", median["paper present 1"]
          / median["baseline present 1"], 2.5),
@@ -296,6 +299,107 @@ def quote_rows(rounds: int) -> int:
         mark = "ok" if ratio <= goal else "MISSED"
         missed += ratio > goal
         print(f"{label:37} {ratio:6.2f} {goal:6.2f}  {mark}")
+    return missed
+
+
+# -- memory at the size limits (issue 22 §1) -----------------------------------
+
+# Each run gets this much address space, as tests/test_faults.py gives its
+# hang guards; RSS runs some hundreds of MB below it.
+ADDRESS_SPACE = 2 << 30
+NEAR_CAP = 50 * 1024 * 1024 - 4096  # under the 50 MB cap on every file
+# The bound on peak memory (RSS) per input kind, as docs/limits.md states it.
+MEMORY_BOUNDS_MB = {"claims file": 1200, "article": 800, "paper text": 800, "PDF": 800}
+
+
+def peak_memory(argv: list[str], address_space: int | None = None,
+                ) -> tuple[int, float, int, bool]:
+    """A command's peak memory (its ru_maxrss, or its largest child's, in
+    KiB), seconds, exit code, and whether it ended in a traceback; run in a
+    fresh child so that the high-water mark is its own."""
+    limit = (f"resource.setrlimit(resource.RLIMIT_AS, ({address_space}, {address_space}))"
+             if address_space else "None")
+    measure = ("import resource, subprocess, sys, time; start = time.perf_counter();"
+               " run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+               f" stderr=subprocess.PIPE, preexec_fn=lambda: {limit});"
+               " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+               " time.perf_counter() - start, run.returncode, b'Traceback' in run.stderr)")
+    result = subprocess.run([PYTHON, "-c", measure, *argv], capture_output=True, text=True)
+    kib, seconds, code, traceback = result.stdout.split()
+    return int(kib), float(seconds), int(code), traceback == "True"
+
+
+def distinct_words(size: int, first: str = "") -> str:
+    """Prose of words that never repeat, in sentences and lines: what makes
+    the quote checks' word counts largest."""
+    out, length, number = [first], len(first), 0
+    while length < size:
+        line = " ".join(f"w{number + index}" for index in range(12)) + ".\n"
+        out.append(line)
+        length += len(line)
+        number += 12
+    return "".join(out)[:size]
+
+
+def worst_inputs(folder: str) -> list[tuple[str, str, list[str]]]:
+    """(input kind, what, kit arguments) for the worst input of each kind
+    found so far, each as large as the limits let it be.  The texts are
+    checked against the shipped claims, quotes and dismissals."""
+    def write(name: str, text: str) -> str:
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+    with open(SHIPPED, encoding="utf-8") as handle:
+        header = handle.read().split("\nclaims:\n", 1)[0] + "\n"
+    keys = "".join(f"k{number}: 1\n" for number in range(2_999_990))
+    # As many pages as a text may hold.
+    page = "Plain prose fills each line of these pages.\n" * (NEAR_CAP // 100_000 // 44)
+    # One character past Latin-1 makes Python hold the whole text in four
+    # bytes a character.
+    emoji = "\U0001f600 "
+    paths = {
+        "keys": write("keys.yaml", header + keys[:NEAR_CAP - len(header)]),
+        "one sentence": write("one-sentence.txt", distinct_words(NEAR_CAP - 8, emoji)
+                              .replace(".\n", " ")),
+        "sentences": write("sentences.txt", "A. " * (NEAR_CAP // 3)),
+        "words": write("words.txt", distinct_words(NEAR_CAP - 8, emoji)),
+        "pages": write("pages.txt", "\f".join([page] * 99_999)),
+    }
+    # pdftotext's text of it stays under the cap; 90 lines to a page.
+    lines = distinct_words(NEAR_CAP * 9 // 10).split("\n")
+    with open(os.path.join(folder, "paper.pdf"), "wb") as handle:
+        handle.write(pdf_of(["\n".join(lines[first:first + 90])
+                             for first in range(0, len(lines), 90)], "Courier", 4))
+    return [
+        ("claims file", "3,000,000 unknown top-level keys", ["-f", paths["keys"]]),
+        ("article", "one sentence of distinct words, and an emoji",
+         ["--article", paths["one sentence"]]),
+        ("article", "17 million tiny sentences", ["--article", paths["sentences"]]),
+        ("paper text", "distinct words, and an emoji", ["--paper", paths["words"]]),
+        ("paper text", "99,999 pages", ["--paper", paths["pages"]]),
+        ("PDF", "distinct words", ["--paper", os.path.join(folder, "paper.pdf")]),
+    ]
+
+
+def memory_rows() -> int:
+    """Peak memory of the worst inputs against their bounds; returns how
+    many bounds were passed."""
+    missed = 0
+    print(f"{'input':12} {'worst case':46} {'peak MB':>8} {'bound':>6} {'ratio':>6}"
+          f" {'s':>6} exit")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind, what, arguments in worst_inputs(folder):
+            kib, seconds, code, traceback = peak_memory([PYTHON, KIT, "check", *arguments],
+                                                        ADDRESS_SPACE)
+            bound = MEMORY_BOUNDS_MB[kind]
+            ratio = kib / 1024 / bound
+            # Past the address space, the run ends in a MemoryError's traceback.
+            mark = "ok" if ratio <= 1 and not traceback else "MISSED"
+            missed += mark != "ok"
+            print(f"{kind:12} {what:46} {kib / 1024:8.0f} {bound:6} {ratio:6.2f}"
+                  f" {seconds:6.1f} {code:4}  {mark}", flush=True)
     return missed
 
 
