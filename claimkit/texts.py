@@ -8,12 +8,15 @@ different words.
 Speed and memory stay linear in the text (a paper is ~600 KB; a wrong copy of
 it must not make the kit crawl): the text is normalised once, in blocks whose
 offsets are kept, so a match in the normalised text maps back to the text as
-it stands; line and page numbers come from bisecting precomputed offsets; a
-quote that is not found is compared by difflib with a few candidate windows
-only, found through the quote's rarest words in the word index (words.py),
-and by at most its first MAX_COMPARED characters.  A quote that runs across a
-page is found through the page furniture (page numbers, running heads,
-footnotes) between its halves, at the page breaks near its rarest words.
+it stands; line numbers come from newlines counted per chunk, page numbers
+from bisecting the page breaks; a quote that is not found is compared by
+difflib with a few candidate windows only, found through the quote's rarest
+words in the word index (words.py), and by at most its first MAX_COMPARED
+characters.  A quote that runs across a page is found through the page
+furniture (page numbers, running heads, footnotes) between its halves, at
+the page breaks near its rarest words (pages.py).  A text of more than
+MAX_PAGES pages, or one that runs on for MAX_RUN characters with nowhere to
+cut it into blocks, is refused (too-large).
 """
 import bisect
 import difflib
