@@ -201,7 +201,7 @@ def scaffold(article_path: str, paper_path: str, output: str | None) -> tuple[st
     for number, title, page in sections:
         lines.append(f"  {_quoted(number)}: {{title: {_quoted(title)},"
                      f" page: {'null' if page is None else page}}}")
-    claims, dismissed = _stubs(article)
+    claims, dismissed = _stubs(article, article_path)
     lines += ["", "claims:", *claims]
     if dismissed:
         lines += ["", "# Checkable sentences too short to quote: dismiss them, or track",
@@ -254,15 +254,16 @@ def _paper_header(paper: str, path: str, output: str | None) -> list[str]:
     return lines
 
 
-def _stubs(article: str) -> tuple[list[str], list[str]]:
-    """The claim stubs and the dismissal stubs, as lines of YAML."""
+def _stubs(article: str, path: str) -> tuple[list[str], list[str]]:
+    """The claim stubs and the dismissal stubs, as lines of YAML.  Raises
+    LoadError for an article the quote search refuses (too-large)."""
     sentences = [sentence for _, _, sentence in split_sentences(article)]
     normals = [normalize(sentence) for sentence in sentences]
     rules = Rules(sentences)
     # A stub's quote is looked for as check will look for it: a sentence may
     # normalise otherwise on its own than in its text ("pre-" at a
     # paragraph's end), and then it gets no stub (check warns of it instead).
-    search = SearchText(article, "")
+    search = SearchText(article, path)
     claims, dismissed, taken = [], [], set()
     for sentence in sentences:
         if not rules.is_checkable(sentence):

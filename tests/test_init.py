@@ -184,6 +184,16 @@ def test_an_article_with_no_checkable_sentence_gets_one_stub(run, texts):
     assert run("check", "-f", "new.yaml", "--strict").code == 0
 
 
+def test_an_article_the_quote_search_refuses_is_named(run, texts):
+    # The stubs' quotes are looked for as check looks for them: an article
+    # of more pages than a text may hold is refused, by its name.
+    (texts / "article.txt").write_text(ARTICLE + "\f" * 100_000, encoding="utf-8")
+    result = run("init", "--article", "article.txt", "--paper", "paper.txt", "-o", "-")
+    assert (result.code, result.out, result.err) == (2, "", (
+        "article.txt:1:1: error[too-large]: the text has more than the limit of 100,000"
+        " pages (form feeds)\n"))
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None,
                     reason="pdftotext (poppler-utils) is not installed")
 def test_init_reads_a_pdf_through_pdftotext(run, texts):
