@@ -84,9 +84,6 @@ _GLUE_AFTER = 16
 _LETTERS = "[A-Za-z\u4e00-\u9fff]"
 _NOT_X = "[0-9A-Za-wyz\u4e00-\u9fff]"
 _CUT = re.compile(f"{_BOUNDARY.pattern}|(?<={_LETTERS})(?={_LETTERS})|(?<={_NOT_X})(?={_NOT_X})")
-# A run of whitespace up to the end (of the text, or of a search's window).
-# (Only from the run's start, so a long run is scanned once.)
-_SPACE_TO_END = re.compile(r"(?<!\s)\s++\Z")
 # A text that runs longer than this with no cut of either kind is refused:
 # a block costs some twenty times its size in memory to normalise, and
 # placing a match in it folds it again some twenty times.
@@ -160,19 +157,15 @@ def _block_spans(text: str, start: int = 0, end: int | None = None, size: int = 
     across, or else glued to the block before (see _CUT): the normal forms
     of the blocks, joined by a space or, before a glued one, by nothing, are
     the normal form of the text."""
-    end = len(text) if end is None else end
     # Whitespace at the end joins nothing, and is in no block.
-    trailing = _SPACE_TO_END.search(text, start, end)
-    end = trailing.start() if trailing else end
+    end = _before_space(text, start, len(text) if end is None else end)
     glued = False
     while start < end:
         cut = None
         if start + size < end:
             # From the start of the whitespace that the block's size ends in,
             # which is where a cut may begin.
-            space = (_SPACE_TO_END.search(text, start, start + size)
-                     if text[start + size - 1].isspace() else None)
-            after = space.start() if space else start + size
+            after = _before_space(text, start, start + size)
             cut = (_BOUNDARY.search(text, after, min(end, start + _GLUE_AFTER * size))
                    or _CUT.search(text, after, end))
         if cut is None:
@@ -180,6 +173,19 @@ def _block_spans(text: str, start: int = 0, end: int | None = None, size: int = 
             return
         yield start, cut.start(), glued
         start, glued = cut.end(), cut.end() == cut.start()
+
+
+def _before_space(text: str, start: int, end: int) -> int:
+    """Where text[start:end] ends once the whitespace at its end is left
+    out, stripped a few kilobytes at a time: 50 MB of newlines is a few
+    thousand strips, and a regex would try every character."""
+    while end > start and text[end - 1].isspace():
+        cut = max(start, end - 4096)
+        kept = len(text[cut:end].rstrip())
+        if kept:
+            return cut + kept
+        end = cut
+    return end
 
 
 def _fold_blocks(text: str, blocks) -> tuple[str, list[int], list[tuple[int, int]]]:
