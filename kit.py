@@ -51,8 +51,10 @@ and coverage.py (quote and coverage checks, over texts.py, pages.py,
 words.py, sentences.py and pdf.py), locate.py (where a text says something) →
 checklist.py (the terminal) and formats.py (the exports: export_data,
 markdown, claimreview, html_page and annotations, over display.py) →
-output.py (where output goes) → selection.py (the filters) → cli.py
-(argparse and main); init.py writes a new claims file from the texts.
+output.py (where output goes) → selection.py (the filters) → session.py
+(the loaded file), commands.py (list, show, check, locate) and writing.py
+(export, init) → cli.py (argparse and main); init.py writes a new claims
+file from the texts.
 """
 
 

@@ -200,8 +200,8 @@ def build_quote_texts(folder: str) -> dict:
     """Texts of 1 and 10 MB with the shipped quotes embedded, as they are or
     each one word off, and an article inside 1 and 3 MB of prose."""
     sys.path.insert(0, ROOT)
-    from claimkit.cli import load_document
     from claimkit.quotes import quotes_to_find
+    from claimkit.session import load_document
 
     document = load_document(SHIPPED).document
     # The quotes that check --paper looks for: every source's and further

@@ -1,6 +1,7 @@
 """The claims kit, split along the sections of kit.py's data flow.
 
-load → model → validate → evaluate / quotes → render → cli.  ``kit.py`` is
+load → model → validate → evaluate / quotes → checklist and formats →
+commands and writing → cli.  ``kit.py`` is
 the entry point people run; this package is where its sections live.
 """
 

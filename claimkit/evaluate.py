@@ -348,16 +348,23 @@ def _number(value):
     return value
 
 
+HAS_PROBLEM = object()  # a claim's value in a check, when the claim has a problem
+
+
 def evaluate(text: str, values_by_name: dict) -> tuple[float | bool, list[str]]:
     """Compute an expression over claim values; return it and the names used.
 
     values_by_name maps an expression name (claim id with _ for -) to its
-    value, or to None for a claim that has no value.  Raises ExpressionError.
+    value, to None for a claim that has no value, or to HAS_PROBLEM for a
+    claim the file holds with a problem.  Raises ExpressionError.
     """
     tree, names = parse_expression(text)
     for name in names:
         if name not in values_by_name:
             raise ExpressionError(f"unknown claim id {name.replace('_', '-')!r}")
+        if values_by_name[name] is HAS_PROBLEM:
+            raise ExpressionError(f"claim {name.replace('_', '-')!r} has a problem (above);"
+                                  " the check runs once it is fixed")
         if values_by_name[name] is None:
             raise ExpressionError(f"claim {name.replace('_', '-')!r} has no value")
     try:
@@ -373,7 +380,9 @@ def run_checks(document: Document, problems: Problems) -> list[CheckResult]:
     A file of many failing checks stops once the problems are full, with the
     results of the checks evaluated so far.
     """
-    values = {}
+    # A claim with a problem is in the file, but its value cannot be trusted.
+    values = {claim_name(claim.id): HAS_PROBLEM for claim in document.broken_claims
+              if isinstance(claim.id, str)}
     ids = {}
     for claim in document.claims:
         name = claim_name(claim.id)

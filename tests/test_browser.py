@@ -15,10 +15,10 @@ import subprocess
 
 import pytest
 
-from claimkit.cli import load_document
 from claimkit.display import needs_attention
 from claimkit.formats import FORMATS
 from claimkit.model import VERDICTS
+from claimkit.session import load_document
 from conftest import GPUS, LEAK, LICENSE, SHIPPED, SIZES, document
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -7,11 +7,11 @@ import os
 import pytest
 from rich.console import Console
 
-import claimkit.cli
 import claimkit.model
 import claimkit.problems
+import claimkit.session
 from claimkit.checklist import Checklist, render_claim
-from claimkit.cli import load_document
+from claimkit.session import load_document
 from conftest import CONTRIBUTORS, GPUS, LEAK, LICENSE, SIZES, document, position, with_changes
 
 ESCAPE = "\x1b"
@@ -76,8 +76,8 @@ def test_every_command_takes_file(run):
 
 def test_the_default_file_is_the_one_beside_kit_py(run):
     assert os.path.join(
-        os.path.dirname(os.path.abspath(claimkit.cli.__file__)), "..", "claims.yaml"
-    ).replace(os.sep + "claimkit" + os.sep + "..", "") == claimkit.cli.DEFAULT_FILE
+        os.path.dirname(os.path.abspath(claimkit.session.__file__)), "..", "claims.yaml"
+    ).replace(os.sep + "claimkit" + os.sep + "..", "") == claimkit.session.DEFAULT_FILE
     result = run("check")
     assert result.code == 0 and result.out.endswith(": ok\n")
 
@@ -329,7 +329,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(run, claims_file, tmp_pa
     def fail(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(claimkit.cli.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     result = run("export", "-f", path, "-o", str(out))
     assert (result.code, result.out, result.err) == (
         2, "", f"kit.py: error: cannot write {out}: No space left on device\n")
@@ -582,3 +582,38 @@ def test_in_colour_the_datas_escapes_stay_escaped(run, claims_file, monkeypatch)
     result = run("check", "-f", path, "--article", path + ".missing")
     assert result.code == 2
     assert "\x1b[2J" not in result.err and "\\x1b[2J" in result.err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (("list",), "1 problem; run `python kit.py check -f"),
+    (("show", "nope"), "error: no claim or check with id 'nope' in"),
+    (("list", "--search", "nothing-matches"), "no claim matches --search"),
+    (("export", "--search", "nothing-matches"), "no claim matches --search"),
+    (("locate", "--claim", "nope", "--paper", "paper.txt"), "error: no claim with id"),
+])
+def test_every_line_on_stderr_shows_a_paths_escapes_escaped(run, tmp_path, monkeypatch, argv,
+                                                             says):
+    # The kit's own messages name the claims file; a name holding an escape
+    # sequence (or a bell) is shown as text, never sent to the terminal.
+    monkeypatch.chdir(tmp_path)
+    name = "x\x1b[2J\x07y.yaml"
+    text = document()
+    if argv == ("list",):  # a file with a problem
+        text = text.replace("verdict: overstated", "verdict: maybe", 1)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "paper.txt").write_text("A paper.\n", encoding="utf-8")
+    result = run(*argv, "-f", name)
+    assert says in result.err
+    assert "\\x1b[2J\\x07y.yaml" in result.err
+    assert "\x1b" not in result.err and "\x07" not in result.err
+
+
+def test_init_names_a_new_file_with_escapes_escaped(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text("The model used 16K GPUs.\n", encoding="utf-8")
+    (tmp_path / "paper.txt").write_text("1 Introduction\nWe used 16K GPUs.\n",
+                                        encoding="utf-8")
+    result = run("init", "--article", "article.txt", "--paper", "paper.txt",
+                 "-o", "new\x1b[2J.yaml")
+    assert (result.code, result.err.startswith("kit.py: wrote new\\x1b[2J.yaml: ")) == (0, True)
+    assert "\x1b" not in result.err

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from claimkit.checklist import render_claim
-from claimkit.cli import load_document
+from claimkit.session import load_document
 from conftest import GPUS, LEAK, LICENSE, REFERENCED, ROOT, SIZES, document, position
 
 VERDICT_LIST = "supported, overstated, imprecise, contradicted, not-in-paper, unsourced"

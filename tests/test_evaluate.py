@@ -241,7 +241,7 @@ def test_evaluation_is_plain_arithmetic():
 
 
 def test_the_shipped_checks_hold_with_the_numbers_the_issue_names():
-    from claimkit.cli import load_document
+    from claimkit.session import load_document
     from conftest import SHIPPED
 
     loaded = load_document(SHIPPED)
@@ -302,7 +302,7 @@ def test_a_flood_of_failing_checks_prints_the_cap_and_one_line_more(run, claims_
     ("'params'", None),  # an expression is not evaluated then
 ])
 def test_a_check_whose_compute_fails_keeps_its_literal_expect(claims_file, expect, expected):
-    from claimkit.cli import load_document
+    from claimkit.session import load_document
 
     path, _ = checks_file(claims_file, f"""\
   - id: bad

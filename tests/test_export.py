@@ -9,10 +9,10 @@ import urllib.parse
 
 import pytest
 
-from claimkit.cli import load_document
 from claimkit.export_data import CSV_FIELDS, neutralize_cell
 from claimkit.formats import FORMATS
 from claimkit.model import VERDICTS
+from claimkit.session import load_document
 from conftest import GPUS, LEAK, LICENSE, SIZES, document, versioned
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"

@@ -8,9 +8,9 @@ from rich.console import Console
 
 from claimkit import checklist
 from claimkit.checklist import Checklist, render_claim, wrap
-from claimkit.cli import load_document
 from claimkit.display import describe_source
 from claimkit.model import VERDICTS
+from claimkit.session import load_document
 from conftest import LICENSE, SIZES, document, versioned, with_changes
 
 CHECKS = "checks:\n  - {id: double, compute: gpus_16k * 2, expect: 32000}\n"

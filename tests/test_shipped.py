@@ -123,7 +123,7 @@ def test_unsourced_claims_have_no_quote_and_say_what_is_missing(shipped):
 
 def test_numeric_claims_are_plain_numbers_with_units(shipped_path):
     # Through the kit's own loader: 3.8e25 is a number there, as in YAML 1.2.
-    from claimkit.cli import load_document
+    from claimkit.session import load_document
 
     loaded = load_document(shipped_path)
     document, problems = loaded.document, loaded.problems

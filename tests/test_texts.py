@@ -64,9 +64,9 @@ def prose(words: int, seed: int) -> str:
 
 
 @pytest.mark.parametrize("option, quotes, text", [
-    # A quote missing from a 10 MB paper of many short pages (once 26 s a
-    # quote for 4 MB).
-    ("--paper", ["trained on up to 16K H100 GPUs"], "word other thing\n\f" * 550_000),
+    # A quote missing from a 10 MB paper of many short pages, as many as a
+    # text may hold (once 26 s a quote for 4 MB).
+    ("--paper", ["trained on up to 16K H100 GPUs"], ("word other thing\n" * 6 + "\f") * 99_000),
     # One long quote against a 1 MB paper with pages.
     ("--paper", [prose(30_000, 1)], (prose(170, 2) + "\n") * 1000 + "\f" + prose(170, 3)),
     # Twenty long quotes against a small article.

@@ -4,10 +4,10 @@ import re
 import pytest
 
 from claimkit import schema
-from claimkit.cli import load_document
 from claimkit.display import section_key
 from claimkit.load import load_nodes
 from claimkit.problems import Problems
+from claimkit.session import load_document
 from claimkit.validate import section_spans, validate
 from conftest import GPUS, HEADER, LEAK, LICENSE, SIZES, document, position
 
