@@ -8,6 +8,7 @@ quote: a figure that rides on another claim's sentence is reported on its
 own.
 """
 import bisect
+import heapq
 
 from claimkit.model import Document, shorten
 from claimkit.problems import Problems
@@ -25,8 +26,11 @@ MAX_DISMISSALS = 500
 # And this many characters of it: a sentence may be megabytes long, and the
 # audit reads each line and each word of the sentences it reads.
 MAX_CHARACTERS = 2_000_000
-# A did-you-mean is looked for this many unmatched dismissals at most.
+# A did-you-mean is looked for this many unmatched dismissals at most, each
+# among the sentence starts that share the most words with it, this many at
+# most (difflib compares each closely, some 0.5 ms a start).
 MAX_HINTS = 20
+MAX_GUESSES = 50
 
 
 def audited_spans(text: str) -> tuple[list[tuple[int, int]], int | None, str]:
@@ -146,6 +150,7 @@ def _dismiss(audit: _Audit, tracked: dict) -> set[int]:
     if not document.dismissed:
         return dismissed
     normals = [normalize(words) for words in audit.words]
+    folded = None  # their words, casefolded, once a did-you-mean needs them
     hints = 0
     for index, dismissal in enumerate(document.dismissed):
         if index == MAX_DISMISSALS:
@@ -163,7 +168,8 @@ def _dismiss(audit: _Audit, tracked: dict) -> set[int]:
             message = f"no sentence of {text.path} starts with {shorten(prefix, 60)!r}"
             if hints < MAX_HINTS and prefix:
                 hints += 1
-                message += _did_you_mean(audit, normals, prefix)
+                folded = folded or [normal.casefold().split(" ") for normal in normals]
+                message += _did_you_mean(audit, normals, folded, prefix)
             code = "dismissal-unmatched"
         elif len(named) > 1:
             message = (f"{len(named)} sentences of {text.path} start with"
@@ -180,12 +186,20 @@ def _dismiss(audit: _Audit, tracked: dict) -> set[int]:
     return dismissed
 
 
-def _did_you_mean(audit: _Audit, normals: list[str], prefix: str) -> str:
+def _did_you_mean(audit: _Audit, normals: list[str], folded: list[list[str]],
+                  prefix: str) -> str:
     """" (did you mean 'Llama3 Paper Highlights'?)": the sentence whose start
-    is most like the dismissal, in the article's own words."""
-    starts = {}
-    for number, normal in enumerate(normals):
-        starts.setdefault(normal[:len(prefix)], number)
+    is most like the dismissal, in the article's own words.  Only the starts
+    that share the most words with it are compared; folded holds each
+    sentence's words, casefolded."""
+    words = prefix.casefold().split(" ")
+    wanted = set(words)
+    shared = [(len(wanted.intersection(sentence[:len(words)])), number)
+              for number, sentence in enumerate(folded)]
+    starts = {}  # a start → the first sentence that starts so
+    for count, number in heapq.nlargest(MAX_GUESSES, shared, key=lambda pair: pair[0]):
+        if count:
+            starts.setdefault(normals[number][:len(prefix)], number)
     guess = closest(prefix, starts)
     if guess is None:
         return ""

@@ -19,6 +19,8 @@ any article in English:
 """
 import re
 
+from claimkit.texts import LINE_END_HYPHEN
+
 # A line that ends so goes on in the next one: "…, Groq,", "founda-".
 _JOINING = ",;(-–—"
 # A list marker, a Markdown heading's hashes or a quote's ">" at a line's
@@ -89,14 +91,12 @@ def sentence_spans(text: str, end: int | None = None,
     return spans if limit is None else spans[:limit]
 
 
-# A word broken at a line's end: "pre-\ntraining".
-_BROKEN_WORD = re.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")
 
 
 def sentence_words(text: str, start: int, end: int) -> str:
     """A sentence's words on one line, a word broken at a line's end made
     whole ("pre-training"), so that it normalises as the text around it does."""
-    return " ".join(_BROKEN_WORD.sub("-", text[start:end]).split())
+    return " ".join(LINE_END_HYPHEN.sub("-", text[start:end]).split())
 
 
 def _words(pattern: str) -> str:
@@ -151,6 +151,9 @@ _TOKEN = re.compile(r"\S+")
 _EDGES = "\"'“”‘’«»()[]{},;:!?.…*"
 _DIGIT = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
+# A sentence without a digit, and without a number word even inside another
+# word, holds no figure: most sentences are passed over in one search.
+_MAY_HOLD_FIGURE = re.compile("[\\d⁰¹²³⁴⁵⁶⁷⁸⁹]|" + "|".join(sorted(NUMBER_WORDS)))
 
 
 class Rules:
@@ -166,19 +169,23 @@ class Rules:
         # the capital is not the sentence's own, and never writes in
         # lowercase ("Table" is not one where the article says "the table").
         # Months are dates, not names.
-        capitalised, lowercase = set(), set()
+        tokens = set()  # each token once: an article repeats most of its words
         for sentence in sentences:
-            for token in sentence.split()[1:]:
-                word = token.strip(_EDGES)
-                if word[:1].isupper() and _CAPITALISED.fullmatch(word):
-                    capitalised.add(word)
-                elif word[:1].islower():
-                    lowercase.add(word)
+            tokens.update(sentence.split()[1:])
+        capitalised, lowercase = set(), set()
+        for token in tokens:
+            word = token.strip(_EDGES)
+            if word[:1].isupper() and _CAPITALISED.fullmatch(word):
+                capitalised.add(word)
+            elif word[:1].islower():
+                lowercase.add(word)
         self.names = {word for word in capitalised if word.lower() not in lowercase
                       and word.lower() not in MONTHS}
 
     def figures(self, sentence: str, start: int = 0):
         """(start, end, figure) of each figure in a sentence, offsets past start."""
+        if not _MAY_HOLD_FIGURE.search(sentence.lower()):
+            return
         after_name = False  # the last token was a name or a number in one
         for match in _TOKEN.finditer(sentence):
             raw = match.group()
@@ -199,8 +206,7 @@ class Rules:
             after_name = word in self.names and raw[-1] not in ",;:.!?"
 
     def is_checkable(self, sentence: str) -> bool:
-        if next(self.figures(sentence), None) is not None:
-            return True
         lowered = sentence.lower()
         return bool(_CHECKABLE.search(lowered) or _PROPERTY.match(sentence)
-                    or (self.extra is not None and self.extra.search(lowered)))
+                    or (self.extra is not None and self.extra.search(lowered))
+                    or next(self.figures(sentence), None) is not None)

@@ -44,8 +44,8 @@ _TYPOGRAPHY_CHARS = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
 # and the next two start with the hyphen itself, not a look-behind: a pattern
 # that starts with a literal lets the regex engine skip to the next hyphen,
 # where a look-behind first is tried at every character (ten times slower on
-# prose; tests/test_quotes.py proves the matches are the same).
-_LINE_END_HYPHEN = re.compile(r"-(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
+# prose; tests/test_texts.py proves the matches are the same).
+LINE_END_HYPHEN = re.compile(r"-(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
 # A hyphen inside a word is typography too: "pre-training" and the
 # "pretraining" left by joining a line-end hyphen are the same word.
 _WORD_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")
@@ -139,7 +139,7 @@ def _fold(text: str) -> str:
     if not text.isascii():
         text = _nfkc(text)
     if "-" in text:
-        text = _LINE_END_HYPHEN.sub("", text)
+        text = LINE_END_HYPHEN.sub("", text)
     if not text.isascii():
         text = _TYPOGRAPHY_CHARS.sub(lambda match: _TYPOGRAPHY[match.group()], text)
     elif "^" in text:
@@ -207,6 +207,8 @@ def _fold_blocks(text: str, blocks) -> tuple[str, list[int], list[tuple[int, int
 
 def normalize(text: str) -> str:
     """Fold the layout and typography a quote may differ in; keep the words."""
+    if len(text) <= _BLOCK:  # one block, as _block_spans would cut it: a quote, a sentence
+        return _fold(text.rstrip())
     return _fold_blocks(text, _block_spans(text))[0]
 
 
@@ -233,7 +235,7 @@ def compared_part(needle: str) -> str:
 def one_line(text: str) -> str:
     """A passage of a text as a quote gives it: on one line, a word broken
     at a line end ("foun-\\ndation") joined as normalize joins it."""
-    return " ".join(_LINE_END_HYPHEN.sub("", text).split())
+    return " ".join(LINE_END_HYPHEN.sub("", text).split())
 
 
 def plain_newlines(text: str) -> str:

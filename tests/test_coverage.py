@@ -201,6 +201,28 @@ def test_a_dismissal_must_name_exactly_one_untracked_sentence(
     assert result.code == 1
 
 
+def test_a_dismissals_did_you_mean_is_found_among_thousands_of_sentences(
+        run, claims_file, tmp_path):
+    # Each unmatched dismissal is compared closely only with the sentence
+    # starts that share the most words with it (difflib over every start of
+    # 5,000 sentences took half a second a dismissal): a slip in one word of
+    # a sentence near the audit's end is still found, past 4,000 sentences
+    # that share "the" with it; one that shares no word gets no guess.
+    article = tmp_path / "article.txt"
+    filler = "".join(f"The team wrote note {number} on the work.\n" for number in range(4_000))
+    article.write_text(COVERAGE_ARTICLE + filler + "The paper highlights the open weights.\n")
+    dismissals = "".join(f"  - {{sentence: {sentence}, reason: r}}\n" for sentence in (
+        ["The papr highlights the", "Zebra crossings"] * 10))
+    result = run("check", "-f", claims_file(document(GPU_CLAIM, "dismissed:\n" + dismissals)),
+                 "--article", str(article))
+    unmatched = [line for line in result.err.splitlines() if "dismissal-unmatched" in line]
+    assert len(unmatched) == 20
+    assert all(line.endswith("starts with 'The papr highlights the'"
+                              " (did you mean 'The paper highlights the'?)")
+               for line in unmatched[::2])
+    assert all(line.endswith("starts with 'Zebra crossings'") for line in unmatched[1::2])
+
+
 RIDING_ARTICLE = """\
 Pre-training 405B on 15.6T tokens (3.8x10²⁵ FLOPs) is a major challenge.
 
