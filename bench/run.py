@@ -297,6 +297,10 @@ def quote_rows(rounds: int) -> int:
          / median["baseline present 1"], 2.5),
         ("check --paper, 1 MB, one word off", median["paper off 1"]
          / median["baseline off 1"], 6.0),
+        ("check --paper, 10 MB, present", median["paper present 10"]
+         / median["baseline present 10"], 2.5),
+        ("check --paper, 10 MB, one word off", median["paper off 10"]
+         / median["baseline off 10"], 6.0),
         ("  growth 10 MB / 1 MB", median["paper off 10"] / median["paper off 1"], 10 * 1.3),
         ("  memory vs baseline, 10 MB", memory, 2.0),
         ("check --article in 1 MB prose", median["article 1"] / median["splitter 1"], 4.0),
@@ -364,7 +368,8 @@ def worst_inputs(folder: str) -> list[tuple[str, str, list[str]]]:
         return path
 
     with open(SHIPPED, encoding="utf-8") as handle:
-        header = handle.read().split("\nclaims:\n", 1)[0] + "\n"
+        shipped = handle.read()
+    header = shipped.split("\nclaims:\n", 1)[0] + "\n"
     keys = "".join(f"k{number}: 1\n" for number in range(2_999_990))
     # As many pages as a text may hold.
     page = "Plain prose fills each line of these pages.\n" * (NEAR_CAP // 100_000 // 44)
@@ -378,6 +383,11 @@ def worst_inputs(folder: str) -> list[tuple[str, str, list[str]]]:
         "sentences": write("sentences.txt", "A. " * (NEAR_CAP // 3)),
         "words": write("words.txt", distinct_words(NEAR_CAP - 8, emoji)),
         "pages": write("pages.txt", "\f".join([page] * 99_999)),
+        # The shipped file with 80 dismissals in all, none of which the
+        # text holds: each looks for its sentence, and for a did-you-mean.
+        "dismissals": write("dismissals.yaml", shipped + "".join(
+            f"  - sentence: Nothing like sentence {number} is here\n    reason: r\n"
+            for number in range(71))),
     }
     # pdftotext's text of it stays under the cap; 90 lines to a page.
     lines = distinct_words(NEAR_CAP * 9 // 10).split("\n")
@@ -388,6 +398,8 @@ def worst_inputs(folder: str) -> list[tuple[str, str, list[str]]]:
         ("claims file", "3,000,000 unknown top-level keys", ["-f", paths["keys"]]),
         ("article", "one sentence of distinct words, and an emoji",
          ["--article", paths["one sentence"]]),
+        ("article", "the same, against 80 dismissals",
+         ["-f", paths["dismissals"], "--article", paths["one sentence"]]),
         ("article", "17 million tiny sentences", ["--article", paths["sentences"]]),
         ("paper text", "distinct words, and an emoji", ["--paper", paths["words"]]),
         ("paper text", "99,999 pages", ["--paper", paths["pages"]]),

@@ -80,6 +80,12 @@ def _first_line(text: str) -> str | None:
                  if any(char.isalpha() for char in _clean(title))), None)
 
 
+def _shown(path: str) -> str:
+    """A path in a comment: bytes that are not UTF-8 as escapes, and no
+    control characters."""
+    return _clean(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+
+
 def _clean(text: str) -> str:
     """Text that a claims file may hold: without control characters, on one line."""
     return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
@@ -169,10 +175,17 @@ def _quoted(text: str) -> str:
                           width=float("inf")).rstrip("\n")
 
 
-def _relative(path: str, output: str | None) -> str:
-    """A text's path as the header gives it: relative to the new file."""
+def _text_line(path: str, output: str | None, option: str) -> str:
+    """The header's text: line, the path relative to the new file; a
+    comment where the path holds what a claims file cannot (bytes that are
+    not UTF-8, a control character)."""
     base = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
-    return os.path.relpath(os.path.abspath(path), base)
+    relative = os.path.relpath(os.path.abspath(path), base)
+    # A name of bytes that are not UTF-8 comes as surrogates (PEP 383).
+    if relative.isprintable() and not any("\ud800" <= char <= "\udfff" for char in relative):
+        return f"  text: {_quoted(relative)}"
+    return (f"  # text: not given: the file's name holds characters a claims file cannot;"
+            f" rename it, or give check {option} FILE")
 
 
 def _longest_clean_piece(sentence: str) -> str:
@@ -190,7 +203,7 @@ def scaffold(article_path: str, paper_path: str, output: str | None) -> tuple[st
     paper = plain_newlines(read_paper(paper_path))
     lines = ["# yaml-language-server: $schema=claims.schema.json",
              "#",
-             f"# Written by `kit.py init` from {_clean(article_path)} and {_clean(paper_path)}.",
+             f"# Written by `kit.py init` from {_shown(article_path)} and {_shown(paper_path)}.",
              "# Replace each TODO, restate each claim stub, narrow its quote to the",
              "# words that make the claim, find its source, and give its verdict.",
              ""]
@@ -222,7 +235,7 @@ def _article_header(article: str, path: str, output: str | None) -> list[str]:
         f"  date: {_quoted(date)}" if date else
         "  date: null  # TODO: the article's date, YYYY-MM-DD (or YYYY-MM, YYYY)",
         "  url: null  # TODO: the article's web address",
-        f"  text: {_quoted(_relative(path, output))}",
+        _text_line(path, output, "--article"),
         "  # checkable: [words, that make a sentence checkable, in this article]",
         "",
     ]
@@ -250,7 +263,7 @@ def _paper_header(paper: str, path: str, output: str | None) -> list[str]:
             lines.append("  url: https://example.org/TODO  # TODO: the paper's address,"
                          " or its arxiv: id or doi:")
         lines.append("  date: null  # TODO: the paper's date")
-    lines += [f"  text: {_quoted(_relative(path, output))}", ""]
+    lines += [_text_line(path, output, "--paper"), ""]
     return lines
 
 

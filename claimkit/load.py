@@ -359,7 +359,7 @@ class _Composer:
         if not explicit:
             tag, refusal = scalars.resolve(text)
             if refusal is not None:
-                self.problem(at, _child_where(stack), "ambiguous-number", refusal)
+                self.problem(at, _child_where(stack), *refusal)
                 return Node(BAD, None, *at)
         elif tag is None or tag == "!":
             tag = scalars.STR

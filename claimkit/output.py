@@ -11,8 +11,9 @@
   that whatever is being written is cleaned up and the run ends with one
   line and the shell's exit code for the signal; kit.py holds them back
   while Python imports the kit, and `take_signals()` lets them in.
-- `refusal(path, protected)` says why `-o` must not be written: anything but
-  a regular or new file and a stream, any claims file, a read-only file; then
+- `refusal(path, protected)` says why `-o` must not be written: a file the
+  run reads, anything but a regular or new file and a stream, any claims
+  file, a read-only file; then
   `write_output(path, text)` writes it: a regular or new file atomically,
   through symlinks to their target; a character device, a FIFO or a file
   descriptor (/dev/stdout) as a stream.
@@ -269,8 +270,10 @@ def is_claims_file(path: str) -> bool:
     return False
 
 
-def refusal(path: str, protected: list[str]) -> str | None:
-    """Why `path` must not be written, or None.  Follows symlinks."""
+def refusal(path: str, protected: dict[str, str]) -> str | None:
+    """Why `path` must not be written, or None.  protected maps the files the
+    run reads to what each is ("the claims file"), never written over.
+    Follows symlinks."""
     if os.path.basename(path) in ("", ".", ".."):  # new.json/ names a directory
         return f"refusing to write {path}: it names a directory"
     try:
@@ -289,11 +292,11 @@ def refusal(path: str, protected: list[str]) -> str | None:
         return f"cannot write {path}: {error.strerror}"
 
 
-def _claims_file_refusal(path: str, protected: list[str]) -> str | None:
-    for name in protected:
+def _claims_file_refusal(path: str, protected: dict[str, str]) -> str | None:
+    for name, what in protected.items():
         with contextlib.suppress(OSError):
             if os.path.samefile(name, path):
-                return f"refusing to write over the claims file {name}"
+                return f"refusing to write over {what} {name}"
     if is_claims_file(path):
         return f"refusing to write over the claims file {path}"
     # A YAML file may be a claims file in any state; a link or /dev/stdout

@@ -34,6 +34,9 @@ PROBLEM_CODES = {
     "ambiguous-number": "a plain value YAML 1.1 reads as a number and YAML 1.2 as text"
                         " (`1:20`, `0b101`, `1_000`) or as another number (`010`: 8 or 10):"
                         " quote the text, or write the number in plain digits",
+    "ambiguous-boolean": "a plain value YAML 1.1 reads as a boolean and YAML 1.2 as text"
+                         " (`yes`, `no`, `on`, `off`): write `true` or `false`, or quote"
+                         " the text",
     "comment-in-text": "a ` #` (or a line starting with `#`) that cut an unquoted text short:"
                        " quote the value",
     "control-character": "a C0 or C1 control character or a bidi override in any string,"

@@ -4,11 +4,12 @@ PyYAML reads YAML 1.1; editors, and the tools that read claims.schema.json,
 read YAML 1.2.  The two disagree on some plain values: 3.8e25 is text in 1.1
 and a number in 1.2; 010 is 8 (octal) in 1.1 and 10 in 1.2; 1:20 is 80 (base
 60) in 1.1 and text in 1.2, as are 0b101 and 1_000; `=` is a `!!value` in 1.1
-and text in 1.2.  The kit reads numbers by YAML 1.2's core schema, and refuses
-a value that YAML 1.1 reads as a number and YAML 1.2 does not, or as another
-number: the file would mean one thing to the kit and another to other tools.
-Booleans, nulls and dates are what PyYAML makes of them (yes and no are
-booleans), and a date stays text.
+and text in 1.2; yes, no, on and off are booleans in 1.1 and text in 1.2.
+The kit reads numbers and booleans by YAML 1.2's core schema, and refuses a
+value that YAML 1.1 reads as a number or a boolean and YAML 1.2 does not, or
+as another number: the file would mean one thing to the kit and another to
+other tools.  Nulls and dates are what PyYAML makes of them, and a date stays
+text.
 """
 import functools
 import re
@@ -30,6 +31,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _OCTAL_THAT_DIFFERS = re.compile(r"[-+]?0+[1-7][0-7]+")
 _YAML11 = yaml.resolver.Resolver()
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values
+_CORE_BOOLEAN = re.compile(r"true|True|TRUE|false|False|FALSE")
 
 # A number written with more characters than this is refused before it is
 # converted: the largest float needs 309 digits, Python refuses to convert
@@ -41,8 +43,9 @@ INFINITY = float("inf")
 
 
 @functools.lru_cache(maxsize=4096)
-def resolve(text: str) -> tuple[str, str | None]:
-    """The tag of a plain value, and why it is refused (None when it is not).
+def resolve(text: str) -> tuple[str, tuple[str, str] | None]:
+    """The tag of a plain value, and why it is refused: (code, message), or
+    None when it is not.
 
     Cached: keys like "title" and "quote" recur on every claim, and the
     resolvers try their regular expressions on each (the 8,000-claim row of
@@ -51,14 +54,19 @@ def resolve(text: str) -> tuple[str, str | None]:
     core = INT if _INT.fullmatch(text) else FLOAT if _FLOAT.fullmatch(text) else None
     old = _YAML11.resolve(yaml.ScalarNode, text, (True, False))
     if old in (INT, FLOAT) and core is None:
-        return STR, (f"{_yaml11_reading(text, old)} in YAML 1.1 and text in YAML 1.2, so"
-                     " tools read it differently; write the number in plain decimal digits,"
-                     " or the text in quotes")
+        return STR, ("ambiguous-number", f"{_yaml11_reading(text, old)} in YAML 1.1 and text"
+                     " in YAML 1.2, so tools read it differently; write the number in plain"
+                     " decimal digits, or the text in quotes")
     if core is INT and old == INT and _OCTAL_THAT_DIFFERS.fullmatch(text):
         decimal = int(text) if len(text) <= 40 else "a decimal number"
-        return INT, (f"{_yaml11_reading(text, old)} (octal) in YAML 1.1 and {decimal} in"
-                     " YAML 1.2, so tools read it differently; write the number without its"
-                     " leading zeros")
+        return INT, ("ambiguous-number", f"{_yaml11_reading(text, old)} (octal) in YAML 1.1"
+                     f" and {decimal} in YAML 1.2, so tools read it differently; write the"
+                     " number without its leading zeros")
+    if old == BOOL and not _CORE_BOOLEAN.fullmatch(text):
+        return STR, ("ambiguous-boolean", f"{text!r} is the boolean"
+                     f" {str(_BOOLEANS[text.lower()]).lower()} in YAML 1.1 and text in YAML"
+                     " 1.2, so tools read it differently; write true or false, or the text"
+                     " in quotes")
     if core is not None:
         return core, None
     return (old if old in (BOOL, NULL, TIMESTAMP) else STR), None

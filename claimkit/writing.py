@@ -79,9 +79,15 @@ def choose_format(args) -> str:
     return chosen
 
 
-def protected_files(args) -> list[str]:
-    """The claims files `export -o` never writes: the -f file and the shipped one."""
-    return [args.file, display_path(session.DEFAULT_FILE)]
+def protected_files(args) -> dict[str, str]:
+    """The files `export -o` never writes, and what each is: the claims files
+    (the -f file and the shipped one) and the texts the export reads."""
+    protected = {display_path(session.DEFAULT_FILE): "the claims file",
+                 args.file: "the claims file"}
+    for option in ("article", "paper"):
+        if getattr(args, option):
+            protected[getattr(args, option)] = f"the {option} text"
+    return protected
 
 
 def prepare_export(args) -> str | None:

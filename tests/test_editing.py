@@ -82,8 +82,11 @@ HINTS = [
      "bad-type", 'expected a string, got a number (write it in quotes: "1e5")'),
     ("unit: GPUs", "unit: 0x10", "0x10", "claims[0] (gpus-16k).unit",
      "bad-type", 'expected a string, got an integer (write it in quotes: "0x10")'),
+    ("unit: GPUs", "unit: true", "true", "claims[0] (gpus-16k).unit",
+     "bad-type", 'expected a string, got a boolean (write it in quotes: "true")'),
     ("unit: GPUs", "unit: yes", "yes", "claims[0] (gpus-16k).unit",
-     "bad-type", 'expected a string, got a boolean (write it in quotes: "yes")'),
+     "ambiguous-boolean", "'yes' is the boolean true in YAML 1.1 and text in YAML 1.2, so tools"
+     " read it differently; write true or false, or the text in quotes"),
     ("verdict: overstated", "verdict: Supported", "Supported", "claims[0] (gpus-16k).verdict",
      "bad-verdict", f"expected one of {VERDICT_LIST}, got 'Supported' (did you mean 'supported'?)"),
     ("verdict: overstated", "verdict: overstatd", "overstatd", "claims[0] (gpus-16k).verdict",

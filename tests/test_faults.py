@@ -211,6 +211,26 @@ def test_export_writes_only_what_it_may(run, tmp_path, monkeypatch, target):
         assert char_device(path)
 
 
+@pytest.mark.parametrize("option, target", [
+    ("--article", "article.txt"), ("--paper", "paper.txt"),
+    ("--paper", "link.anno.jsonld"),  # a link to the paper it reads
+])
+def test_export_never_writes_over_a_text_it_reads(run, tmp_path, monkeypatch, option, target):
+    # `export --format annotations --article article.txt -o article.txt`
+    # would replace the article with its annotations.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "claims.yaml").write_text(document(GPUS))
+    (tmp_path / "article.txt").write_text("The model used more than 16K GPUs.\n")
+    (tmp_path / "paper.txt").write_text("1 Introduction\nIt was trained on up to 16K GPUs.\n")
+    os.symlink("paper.txt", tmp_path / "link.anno.jsonld")
+    text = option.removeprefix("--") + ".txt"
+    before = snapshot(tmp_path)
+    result = run("export", "--format", "annotations", option, text, "-o", target)
+    assert (result.code, result.out, result.err) == (
+        2, "", f"kit.py: error: refusing to write over the {option[2:]} text {text}\n")
+    assert changed(before, snapshot(tmp_path)) == set()
+
+
 def stand_in_for_the_shipped_file(tmp_path, monkeypatch) -> str:
     """A copy of the shipped claims.yaml that the kit takes for it, so that a
     kit that fails to protect it damages only the copy."""
@@ -679,6 +699,8 @@ NULL_KEY_BEFORE_NOTE = edited("    note: The", "    ~: junk\n    note: The", NO_
 EMPTY_KEY = edited("    note: The", "    ? \n    : junk\n    note: The", NO_CHECK)
 UNCLOSED = edited("value: 16000", "value: " + "[" * 100_000)
 ONE_AND_TRUE = edited("    unit: GPUs\n", "    unit: GPUs\n    1: a\n    true: b\n", NO_CHECK)
+YES_AND_ON = edited("    unit: GPUs\n", "    unit: GPUs\n    yes: a\n    on: b\n", NO_CHECK)
+BOOLEAN_11 = "in YAML 1.1 and text in YAML 1.2, so tools read it differently; write true or false"
 
 
 HOSTILE = [
@@ -701,6 +723,21 @@ HOSTILE = [
             err=f"error[unknown-key]: claims[0] (gpus-16k).1: unknown key 1 {KEYS}",
             rest=(placed(ONE_AND_TRUE, "true: b", "error[unknown-key]: claims[0]"
                          f" (gpus-16k).true: unknown key true {KEYS}"),)),
+    # yes, no, on and off are booleans in YAML 1.1 only: two keys, never a
+    # duplicate, and never a quote check turned off in silence.
+    Hostile(name="yes-and-on-are-two-keys", at="yes: a", code=1, text=YES_AND_ON,
+            err=f"error[ambiguous-boolean]: claims[0] (gpus-16k): 'yes' is the boolean true"
+                f" {BOOLEAN_11}, or the text in quotes",
+            rest=(placed(YES_AND_ON, "on: b", "error[ambiguous-boolean]: claims[0]"
+                         f" (gpus-16k): 'on' is the boolean true {BOOLEAN_11}, or the text in"
+                         " quotes"),)),
+    Hostile(name="quote-exact-off", at="off", code=1,
+            text=edited("      page: 8\n", "      page: 8\n      quote_exact: off\n"),
+            err="error[ambiguous-boolean]: claims[0] (gpus-16k).source.quote_exact: 'off' is"
+                f" the boolean false {BOOLEAN_11}, or the text in quotes"),
+    Hostile(name="core-booleans-are-read", argv=("export",), code=0, err="",
+            text=edited("      page: 8\n", "      page: 8\n      quote_exact: False\n"),
+            out=lambda out: json.loads(out)["claims"][0]["source"]["quote_exact"] is False),
 
     # A comment swallows text.
     Hostile(name="comment-in-claim", at="#1", code=1,

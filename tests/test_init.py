@@ -139,6 +139,28 @@ def test_with_a_few_claims_strict_flags_every_untracked_bullet_and_figure(run, t
         f"article.txt:13:3: {untracked} \"Dataset: not disclosed\"\n"))
 
 
+@pytest.mark.parametrize("name, shown", [
+    (os.fsdecode(b"a\x9b.txt"), "a\\x9b.txt"),  # bytes that are not UTF-8
+    ("b\x1b[2J.txt", "b [2J.txt"),  # a control character
+    ("c\u2028.txt", "c .txt"),  # a line separator
+])
+def test_a_text_whose_name_a_claims_file_cannot_hold_is_left_out_of_the_header(
+        run, texts, name, shown):
+    os.rename(texts / "article.txt", texts / name)
+    result = run("init", "--article", name, "--paper", "paper.txt", "-o", "new.yaml")
+    assert (result.code, result.out) == (0, "")
+    written = (texts / "new.yaml").read_text(encoding="utf-8")
+    assert f"# Written by `kit.py init` from {shown} and paper.txt.\n" in written
+    assert ("  # text: not given: the file's name holds characters a claims file cannot;"
+            " rename it, or give check --article FILE\n") in written
+    assert '  text: "paper.txt"\n' in written
+    # The file still passes check at once; the article is given by hand.
+    assert run("check", "-f", "new.yaml").code == 0
+    check = run("check", "-f", "new.yaml", "--article", name)
+    assert (check.code, check.err) == (0, "")
+    assert "article quotes: 6 of 6 found in " in check.out
+
+
 def test_init_never_writes_over_a_file(run, texts):
     (texts / "claims.yaml").write_text("mine\n")
     result = run("init", "--article", "article.txt", "--paper", "paper.txt")
