@@ -373,7 +373,7 @@ class _Composer:
         try:
             value = scalars.read_scalar(tag, text)
         except OverflowError:
-            fault = ("number-too-large", scalars.too_large(text))
+            fault = ("number-too-large", scalars.too_long(text))
         except ValueError:
             fault = ("bad-value", f"{shorten(text, 40)!r} is not a valid {kind}")
         else:

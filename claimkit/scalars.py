@@ -125,3 +125,10 @@ def number_fault(text: str, value) -> tuple[str, str] | None:
 
 def too_large(text: str) -> str:
     return f"{shorten(text, 40)!r} is past the largest number the kit holds (about 1.8e308)"
+
+
+def too_long(text: str) -> str:
+    """A number refused unconverted: it may be tiny (0.000…1), not large."""
+    return (f"{shorten(text, 40)!r} is written with more than {MAX_NUMBER_TEXT} characters,"
+            " more than any number the kit holds needs (the largest, about 1.8e308, has 309"
+            " digits)")

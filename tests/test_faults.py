@@ -645,6 +645,8 @@ def edited(old: str, new: str, base: str = document(GPUS + LICENSE, CHECK + DISM
 TAGS = "is not allowed; claims.yaml holds plain strings, numbers, lists and mappings"
 COMMENT = "text after ' #' is a YAML comment and was dropped; quote the value"
 LARGE = "is past the largest number the kit holds (about 1.8e308)"
+LONG = ("is written with more than 400 characters, more than any number the kit holds"
+        " needs (the largest, about 1.8e308, has 309 digits)")
 DIFFERENTLY = "so tools read it differently; write the number"
 IN_DIGITS = " in plain decimal digits, or the text in quotes"
 LINE_BREAK = ("is a line break to YAML 1.1 (PyYAML) and text to YAML 1.2 and most editors, so"
@@ -813,10 +815,14 @@ HOSTILE = [
             err="error[bad-value]: claims[0] (gpus-16k).value: expected a number, got .NaN"),
     Hostile(name="hex-past-the-digit-limit", at="0xf", code=1,
             text=edited("value: 16000", "value: 0x" + "f" * 5000),
-            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '0x{'f' * 37}…' {LARGE}"),
+            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '0x{'f' * 37}…' {LONG}"),
     Hostile(name="value-of-4500-digits", at="9999", code=1,
             text=edited("value: 16000", "value: " + "9" * 4500),
-            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '{'9' * 39}…' {LARGE}"),
+            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '{'9' * 39}…' {LONG}"),
+    # Not large at all: only too long to read.
+    Hostile(name="tiny-number-of-5000-digits", at="0.000", code=1,
+            text=edited("value: 16000", "value: 0." + "0" * 5000 + "1"),
+            err=f"error[number-too-large]: claims[0] (gpus-16k).value: '0.{'0' * 37}…' {LONG}"),
     # YAML 1.1 leftovers: numbers are read by YAML 1.2's core schema, and a
     # value YAML 1.1 reads as another number, or as a number where 1.2 reads
     # text, is refused unconverted.

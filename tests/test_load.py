@@ -43,7 +43,8 @@ CASES = [
         "integer too long to convert",
         document(GPUS.replace("value: 16000", "value: " + "9" * 5000)),
         ("9999", None), "claims[0] (gpus-16k).value", "number-too-large",
-        f"'{'9' * 39}…' is past the largest number the kit holds (about 1.8e308)",
+        f"'{'9' * 39}…' is written with more than 400 characters, more than any number the"
+        " kit holds needs (the largest, about 1.8e308, has 309 digits)",
     ),
     (
         "alias",
