@@ -6,6 +6,7 @@ import sys
 
 from claimkit import output
 from claimkit.display import clean
+from claimkit.locate import locate_in
 from claimkit.model import Document, count
 from claimkit.problem_formats import PROBLEM_FORMATS, print_problems
 from claimkit.problems import Problems
@@ -158,8 +159,6 @@ def run_locate(args, loaded: Loaded) -> int:
     """The passages of the paper or the article that best match a text or a
     claim's own words; the file's sections give their titles (its problems
     are not locate's to report)."""
-    from claimkit.locate import locate_in  # lazy: only locate reads a text's passages
-
     claims = loaded.document.every_claim if loaded.document is not None else []
     claim = next((claim for claim in claims if claim.id == args.claim), None)
     if args.claim is not None and claim is None:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from claimkit.model import record, shorten
+from claimkit.load import read_text
+from claimkit.model import TEXT_LINE_BREAK, record, shorten
 
 if TYPE_CHECKING:
     from claimkit.texts import SearchText
@@ -89,7 +90,7 @@ def passage_starts(normal: str) -> array:
 def locate(text: SearchText, query: str, headings: tuple[list[int], list[str]],
            shown: int = SHOWN) -> Located:
     """The passages of a text that best match a query, best first."""
-    from claimkit.texts import normalize
+    from claimkit.texts import normalize  # lazy: see the note at the top
     from claimkit.words import STOP_TERMS, read_terms
 
     index = text.words()
@@ -125,7 +126,7 @@ def _end(starts: list[int], number: int, normal: str) -> int:
 
 def _hit(text: SearchText, starts: list[int], number: int, score: float,
          headings: tuple[list[int], list[str]]) -> Hit:
-    from claimkit.texts import one_line
+    from claimkit.texts import one_line  # lazy: see the note at the top
 
     start, end = text.original(starts[number], _end(starts, number, text.normal))
     start, end = _one_page(text, start, end)
@@ -175,9 +176,7 @@ def locate_in(document, args, claim=None) -> tuple[list[str], bool]:
     lines of the report, and whether a passage was found.  The headings and
     the titles come from the claims file's sections (document may be None).
     Raises LoadError."""
-    from claimkit.load import read_text
-    from claimkit.model import TEXT_LINE_BREAK
-    from claimkit.pdf import read_paper
+    from claimkit.pdf import read_paper  # lazy: see the note at the top
     from claimkit.quotes import find_headings
     from claimkit.texts import SearchText
 

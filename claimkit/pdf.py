@@ -1,5 +1,6 @@
 """PDF: a paper's text, read from a PDF through pdftotext (poppler-utils)."""
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -19,8 +20,6 @@ PDFTOTEXT_MEMORY = 1 << 30
 def _limit_pdftotext() -> None:
     """In pdftotext's process: its memory, and the size of what it writes
     (past it, SIGXFSZ ends it)."""
-    import resource
-
     resource.setrlimit(resource.RLIMIT_AS, (PDFTOTEXT_MEMORY, PDFTOTEXT_MEMORY))
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_BYTES + 1, MAX_BYTES + 1))
 

@@ -15,7 +15,7 @@ def source_excerpt(shown: str, col: int) -> tuple[str, str]:
     count twice, a tab once (it is printed as a space), and a very long line
     is cut to the part around the column.  The line is raw text; whoever
     prints it escapes it."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # lazy: rich takes ~30 ms; only a syntax error needs it
 
     start, end = max(col - 1 - 60, 0), col - 1 + 60
     before = ("…" if start else "") + shown[start:col - 1]
