@@ -57,13 +57,6 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
             for start, end in audited_spans(text)[0]]
 
 
-def checkable_sentences(text: str, words=()) -> list[tuple[int, int, str]]:
-    """The article's checkable sentences, as split_sentences gives them."""
-    sentences = split_sentences(text)
-    rules = Rules([sentence for _, _, sentence in sentences], words)
-    return [item for item in sentences if rules.is_checkable(item[2])]
-
-
 class _Audit:
     """One article's audit: its sentences, their words, and the problems."""
 

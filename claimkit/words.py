@@ -170,11 +170,9 @@ class WordIndex:
     def __init__(self, normal: str) -> None:
         self.normal = normal
         self.counts: Counter = Counter()
-        self.complete = True  # False when MAX_WORDS left the rest out
         cut = 0
         while cut < len(normal):
             if len(self.counts) >= MAX_WORDS:
-                self.complete = False
                 break
             end = normal.find(" ", cut + _SLICE)
             end = len(normal) if end < 0 else end
