@@ -51,11 +51,16 @@ def sentence_spans(text: str, end: int | None = None,
     joins = False  # whether the last line of the run goes on in the next
 
     def close_run() -> None:
+        """Cut the run so far, if there is one, at its stops."""
+        nonlocal run_start
+        if run_start is None:
+            return
         start = run_start
         for match in _SENTENCE_END.finditer(text, run_start, run_end):
             spans.append((start, match.end(1)))
             start = match.end()
         spans.append((start, run_end))
+        run_start = None
 
     line_start = 0
     while line_start <= len(text) and (limit is None or len(spans) < limit):
@@ -65,32 +70,24 @@ def sentence_spans(text: str, end: int | None = None,
         end = line_start + len(text[line_start:line_end].rstrip())
         line_start = line_end + 1
         if first is None:  # a blank line ends a paragraph
-            if run_start is not None:
-                close_run()
-            run_start = None
+            close_run()
             continue
         start = first.start()
         marker = _LIST_MARKER.match(text, start, line_end)
         if marker is not None:
             start = marker.end()
         if start >= end:  # a marker alone on its line: an empty item
-            if run_start is not None:
-                close_run()
-            run_start = None
+            close_run()
             continue
         goes_on = run_start is not None and marker is None and (
             joins or text[start].islower())
         if not goes_on:
-            if run_start is not None:
-                close_run()
+            close_run()
             run_start = start
         run_end = end
         joins = text[end - 1] in _JOINING
-    if run_start is not None:
-        close_run()
+    close_run()
     return spans if limit is None else spans[:limit]
-
-
 
 
 def sentence_words(text: str, start: int, end: int) -> str:
