@@ -809,6 +809,13 @@ claims:
       page: 8
       quote: <<claims[0].source.quote>>
       url: <<claims[0].source.url>>
+    references:
+      - section: "3.3"
+        title: <<claims[0].references[0].title>>
+        page: 8
+        locator: <<claims[0].references[0].locator>>
+        quote: <<claims[0].references[0].quote>>
+        url: <<claims[0].references[0].url>>
     verdict: overstated
     note: <<claims[0].note>>
     value: 2
@@ -819,6 +826,9 @@ claims:
     source:
       url: <<claims[1].source.url>>
       quote: <<claims[1].source.quote>>
+    references:
+      - url: <<claims[1].references[0].url>>
+        quote: <<claims[1].references[0].quote>>
     verdict: not-in-paper
     note: <<claims[1].note>>
 checks:
@@ -832,13 +842,17 @@ dismissed:
     reason: <<dismissed[0].reason>>
 """
 PLACES = re.findall(r"<<([^>]+)>>", EVERY_FIELD)
+TITLES = ("claims[0].source.title", "claims[0].references[0].title")
 
 
 def special(place: str) -> str:
     """A value that starts a spreadsheet formula and holds what HTML, Markdown
     and JSON escape: an HTML tag, a character reference, a quote, an @.
-    A url stays a url; a source's title is its section's."""
-    place = "sections.3.3.title" if place == "claims[0].source.title" else place
+    A url stays a url; a source's or a reference's title is its section's, and
+    a locator is one (its shape holds none of these: see the test below)."""
+    place = "sections.3.3.title" if place in TITLES else place
+    if place.endswith(".locator"):
+        return "Table 4"
     if place.endswith(".url"):
         return f'https://e.x/{place}?q=<b>&amp;"@'
     return f'={place} <b>&amp;"@'
@@ -891,15 +905,21 @@ def read_html(out: str) -> list[str]:
         "article.checkable[0]", "paper.title", "paper.authors", "paper.url", "paper.text",
         "review.reviewer", "review.url", "sections.3.3.title",
         "claims[0].claim", "claims[0].article_quote",
-        "claims[0].source.quote", "claims[0].source.url", "claims[0].note", "claims[0].unit",
+        "claims[0].source.quote", "claims[0].source.url",
+        "claims[0].references[0].locator", "claims[0].references[0].quote",
+        "claims[0].references[0].url", "claims[0].note", "claims[0].unit",
         "claims[1].claim", "claims[1].article_quote", "claims[1].source.url",
-        "claims[1].source.quote", "claims[1].note", "checks[0].description",
+        "claims[1].source.quote", "claims[1].references[0].url",
+        "claims[1].references[0].quote", "claims[1].note", "checks[0].description",
         "checks[0].note"]),
     ("csv", read_csv, [
         "sections.3.3.title", "claims[0].claim", "claims[0].article_quote",
-        "claims[0].source.quote", "claims[0].source.url", "claims[0].note", "claims[0].unit",
-        "claims[1].claim", "claims[1].article_quote", "claims[1].source.url",
-        "claims[1].source.quote", "claims[1].note"]),
+        "claims[0].source.quote", "claims[0].source.url",
+        # A reference's link is its PDF page where it has one, else its url.
+        "claims[0].references[0].locator", "claims[0].references[0].quote",
+        "claims[0].note", "claims[0].unit", "claims[1].claim", "claims[1].article_quote",
+        "claims[1].source.url", "claims[1].source.quote", "claims[1].references[0].url",
+        "claims[1].references[0].quote", "claims[1].note"]),
     # Not in the paper (claims[1]) rates no truth: not published.
     ("claimreview", read_json, [
         "article.title", "article.outlet", "article.url", "review.reviewer", "review.url",
@@ -914,8 +934,10 @@ def read_html(out: str) -> list[str]:
         "article.title", "article.outlet", "article.url", "paper.title", "paper.authors",
         "paper.url", "review.reviewer", "sections.3.3.title",
         "claims[0].claim", "claims[0].article_quote", "claims[0].source.quote",
+        "claims[0].references[0].locator", "claims[0].references[0].quote",
         "claims[0].note", "claims[0].unit", "claims[1].claim", "claims[1].article_quote",
-        "claims[1].source.url", "claims[1].source.quote", "claims[1].note",
+        "claims[1].source.url", "claims[1].source.quote", "claims[1].references[0].url",
+        "claims[1].references[0].quote", "claims[1].note",
         "checks[0].description", "checks[0].note"])
       for name, read in (("markdown", read_markdown), ("html", read_html))),
 ])
@@ -929,8 +951,23 @@ def test_every_field_reads_back_whole_from_every_format(run, claims_file, name, 
     assert all(line.startswith("kit.py: note: ") for line in result.err.splitlines())
     pieces = read(result.out)
     # Each value the format shows stands in it whole, as the format reads back.
-    assert [place for place in PLACES if place != "claims[0].source.title"
+    assert [place for place in PLACES if place not in TITLES
             and any(special(place) in piece for piece in pieces)] == shown
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_locator_with_the_specials_stops_every_export(run, claims_file, name):
+    # A locator is refused unless it is like "Table 4", so no export ever
+    # shows one that holds a tag, a character reference, a quote or an @.
+    path = claims_file(every_field(lambda place: "'" + (
+        '=Table 4 <b>&amp;"@' if place == "claims[0].references[0].locator"
+        else special(place)) + "'"))
+    result = run("export", "--format", name, "-f", path)
+    assert (result.code, result.out, result.err) == (1, "", (
+        f"{path}:22:18: error[bad-locator]: claims[0] (from-the-paper).references[0].locator:"
+        " expected Table, Figure, footnote or Equation and a number, like 'Table 4' or"
+        """ 'Figure 2a', got '=Table 4 <b>&amp;"@'\n"""
+        f"kit.py: 1 problem; run `python kit.py check -f {path}`\n"))
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -943,12 +980,13 @@ def test_a_control_character_in_any_field_stops_every_export(run, claims_file, n
     problems = [re.match(r".*?: error\[([a-z-]+)\]: (.*?): ", line).groups()
                 for line in lines[:-1]]
     assert (result.code, result.out, lines[-1]) == (
-        1, "", f"kit.py: {len(PLACES) + 1} problems; run `python kit.py check -f {path}`")
+        1, "", f"kit.py: {len(PLACES) + 2} problems; run `python kit.py check -f {path}`")
     assert [where for code, where in problems if code == "control-character"] == [
         ids.get(place[:9], place[:9]) + place[9:] for place in PLACES]
     # The section whose title is refused is not listed, so its claim cites none.
     assert [problem for problem in problems if problem[0] != "control-character"] == [
-        ("unknown-section", "claims[0] (from-the-paper).source.section")]
+        ("unknown-section", "claims[0] (from-the-paper).source.section"),
+        ("unknown-section", "claims[0] (from-the-paper).references[0].section")]
 
 
 def test_a_paper_known_by_its_doi_and_an_undated_article_are_shown_as_they_are(
