@@ -10,6 +10,7 @@ rules that look across the document (a cited section is listed with its
 title, a page falls within its section, ids are unique) are the kit's own,
 in validate.py: JSON Schema cannot say them.
 """
+import json
 import re
 from collections.abc import Callable
 from dataclasses import field, replace
@@ -366,8 +367,6 @@ def json_schema() -> dict:
 
 
 def render_json_schema() -> str:
-    import json  # only claims.schema.json is written as JSON here; check never needs it
-
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -7,6 +7,7 @@ import shlex
 from dataclasses import replace
 
 from claimkit import output, session
+from claimkit.annotations import read_texts
 from claimkit.display import ExportError
 from claimkit.formats import FORMATS, format_for, text_readers
 from claimkit.schema import URL
@@ -118,8 +119,6 @@ def run_export(args, loaded: Loaded) -> int:
     claims, results = filtered(args, loaded, say_count=fmt.machine)
     extra = {}
     if fmt.reads_texts:
-        from claimkit.annotations import read_texts  # lazy: only this format reads texts
-
         # A text that cannot be read raises LoadError: one line, exit 2 (run).
         extra["texts"] = read_texts(args.article, args.paper)
     try:
