@@ -1,11 +1,14 @@
-import signal
-
 # Ctrl-C, and a hang-up, quit or terminate signal, wait while Python imports
 # the kit: cli.main lets them in where it can clean up and end the run with
-# one line and the signal's exit code (claimkit/output.py, SIGNALS).
-HELD = {signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM}
+# one line and the signal's exit code (claimkit/output.py, SIGNALS).  The
+# mask is set through _signal, the C module that Python has loaded at start
+# and that `signal` wraps: `import signal` first imports enum, some
+# milliseconds in which a Ctrl-C was a traceback.
+import _signal
+
+HELD = {_signal.SIGHUP, _signal.SIGINT, _signal.SIGQUIT, _signal.SIGTERM}
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, HELD)
 
 from collections.abc import Sequence  # noqa: E402 (imported after the mask is set)
 
