@@ -183,7 +183,8 @@ def _did_you_mean(audit: _Audit, normals: list[str], folded: list[list[str]],
                   prefix: str) -> str:
     """" (did you mean 'Llama3 Paper Highlights'?)": the sentence whose start
     is most like the dismissal, in the article's own words.  Only the starts
-    that share the most words with it are compared; folded holds each
+    that share the most words with it are compared (for a dismissal of one
+    word that none shares, each distinct first word); folded holds each
     sentence's words, casefolded."""
     words = prefix.casefold().split(" ")
     wanted = set(words)
@@ -193,6 +194,9 @@ def _did_you_mean(audit: _Audit, normals: list[str], folded: list[list[str]],
     for count, number in heapq.nlargest(MAX_GUESSES, shared, key=lambda pair: pair[0]):
         if count:
             starts.setdefault(normals[number][:len(prefix)], number)
+    if not starts and len(words) == 1:  # a slip in its one word: the sentences' first words
+        for number, normal in enumerate(normals):
+            starts.setdefault(normal.split(" ", 1)[0], number)
     guess = closest(prefix, starts)
     if guess is None:
         return ""

@@ -81,9 +81,11 @@ def _first_line(text: str) -> str | None:
 
 
 def _shown(path: str) -> str:
-    """A path in a comment: bytes that are not UTF-8 as escapes, and no
-    control characters."""
-    return _clean(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    """A path in a comment, every character that is not printable (bytes
+    that are not UTF-8, a control character, U+FFFF, which YAML refuses even
+    in a comment) as its escape."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 def _clean(text: str) -> str:

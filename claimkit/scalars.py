@@ -5,7 +5,8 @@ read YAML 1.2.  The two disagree on some plain values: 3.8e25 is text in 1.1
 and a number in 1.2; 010 is 8 (octal) in 1.1 and 10 in 1.2; 1:20 is 80 (base
 60) in 1.1 and text in 1.2, as are 0b101 and 1_000; `=` is a `!!value` in 1.1
 and text in 1.2; yes, no, on and off are booleans in 1.1 and text in 1.2.
-The kit reads numbers and booleans by YAML 1.2's core schema, and refuses a
+The kit reads plain numbers and booleans by YAML 1.2's core schema (a value
+the user tags, `!!bool yes`, is read as the tag asks), and refuses a plain
 value that YAML 1.1 reads as a number or a boolean and YAML 1.2 does not, or
 as another number: the file would mean one thing to the kit and another to
 other tools.  Nulls and dates are what PyYAML makes of them, and a date stays

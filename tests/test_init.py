@@ -141,8 +141,9 @@ def test_with_a_few_claims_strict_flags_every_untracked_bullet_and_figure(run, t
 
 @pytest.mark.parametrize("name, shown", [
     (os.fsdecode(b"a\x9b.txt"), "a\\x9b.txt"),  # bytes that are not UTF-8
-    ("b\x1b[2J.txt", "b [2J.txt"),  # a control character
-    ("c\u2028.txt", "c .txt"),  # a line separator
+    ("b\x1b[2J.txt", "b\\x1b[2J.txt"),  # a control character
+    ("c\u2028.txt", "c\\u2028.txt"),  # a line separator
+    ("d\uffff.txt", "d\\uffff.txt"),  # YAML refuses it even in a comment
 ])
 def test_a_text_whose_name_a_claims_file_cannot_hold_is_left_out_of_the_header(
         run, texts, name, shown):
