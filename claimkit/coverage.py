@@ -195,8 +195,8 @@ def _did_you_mean(audit: _Audit, normals: list[str], folded: list[list[str]],
         if count:
             starts.setdefault(normals[number][:len(prefix)], number)
     if not starts and len(words) == 1:  # a slip in its one word: the sentences' first words
-        for number, normal in enumerate(normals):
-            starts.setdefault(normal.split(" ", 1)[0], number)
+        for number, sentence in enumerate(folded):
+            starts.setdefault(sentence[0], number)
     guess = closest(prefix, starts)
     if guess is None:
         return ""

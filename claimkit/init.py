@@ -183,8 +183,7 @@ def _text_line(path: str, output: str | None, option: str) -> str:
     not UTF-8, a control character)."""
     base = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
     relative = os.path.relpath(os.path.abspath(path), base)
-    # A name of bytes that are not UTF-8 comes as surrogates (PEP 383).
-    if relative.isprintable() and not any("\ud800" <= char <= "\udfff" for char in relative):
+    if _shown(relative) == relative:  # nothing in it had to be escaped
         return f"  text: {_quoted(relative)}"
     return (f"  # text: not given: the file's name holds characters a claims file cannot;"
             f" rename it, or give check {option} FILE")

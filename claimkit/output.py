@@ -287,12 +287,13 @@ def refusal(path: str, protected: dict[str, str]) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     try:
-        return _claims_file_refusal(path, protected) or _mode_refusal(path, info.st_mode)
+        return _protected_refusal(path, protected) or _mode_refusal(path, info.st_mode)
     except OSError as error:
         return f"cannot write {path}: {error.strerror}"
 
 
-def _claims_file_refusal(path: str, protected: dict[str, str]) -> str | None:
+def _protected_refusal(path: str, protected: dict[str, str]) -> str | None:
+    """A file the run reads (protected), or any claims file, is never written."""
     for name, what in protected.items():
         with contextlib.suppress(OSError):
             if os.path.samefile(name, path):

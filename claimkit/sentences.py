@@ -150,7 +150,7 @@ _DIGIT = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
 # A sentence without a digit, and without a number word even inside another
 # word, holds no figure: most sentences are passed over in one search.
-_MAY_HOLD_FIGURE = re.compile("[\\d⁰¹²³⁴⁵⁶⁷⁸⁹]|" + "|".join(sorted(NUMBER_WORDS)))
+_MAY_HOLD_FIGURE = re.compile("|".join([_DIGIT.pattern, *sorted(NUMBER_WORDS)]))
 
 
 class Rules:
